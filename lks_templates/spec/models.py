@@ -1,0 +1,241 @@
+"""Typed, frozen models of the spec language.
+
+The docstring of each attribute documents the spec language: ``docs/spec-reference.md``
+and the JSON Schema (``lks-templates schema``) are generated from, or kept in step with,
+what is written here. Models are built only from YAML that ``spec.loader`` has read and
+``spec.validate`` has checked; cross-references (dataset ids, field names, formulas) are
+checked there, not here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SPEC_LANGUAGE_VERSION = 1
+
+FieldType = Literal["string", "integer", "number", "boolean", "date"]
+Frequency = Literal["monthly", "annual"]
+PeriodFrequency = Literal["monthly", "quarterly", "annual"]
+Direction = Literal["higher", "lower", "neutral"]
+Severity = Literal["error", "warning"]
+ChartType = Literal["column", "bar", "line", "area", "pie", "radar", "doughnut", "scatter"]
+
+SEMVER_PATTERN = (
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class Constraints(_Model):
+    """Frictionless Table Schema constraints, with the same keys and meaning."""
+
+    required: bool = False
+    """A value must be entered (highlighted in the workbook until it is)."""
+    minimum: float | int | None = None
+    """Smallest allowed value (inclusive), for numbers."""
+    maximum: float | int | None = None
+    """Largest allowed value (inclusive), for numbers."""
+    enum: list[str] | None = None
+    """The allowed values; becomes a drop-down list in the workbook."""
+    pattern: str | None = None
+    """A regular expression the whole text must match (checked on read-back)."""
+    minLength: int | None = Field(default=None, ge=0)  # noqa: N815  (Frictionless key)
+    """Fewest characters allowed in a text value."""
+    maxLength: int | None = Field(default=None, ge=0)  # noqa: N815  (Frictionless key)
+    """Most characters allowed in a text value."""
+
+
+class FieldSpec(_Model):
+    """One field of a dataset: defined once, used by any number of templates."""
+
+    name: str
+    """Identifier: lower case letters, digits and underscores; becomes an Excel defined name."""
+    title: str
+    """Short human label shown in workbooks."""
+    description: str
+    """One-sentence definition of what is counted."""
+    type: FieldType = "number"
+    """Frictionless type: string, integer, number, boolean or date."""
+    format: str | None = None
+    """Frictionless format hint (kept for round-tripping Table Schema)."""
+    constraints: Constraints = Field(default_factory=Constraints)
+    """Frictionless constraints."""
+    unit: str = ""
+    """Unit of the value, e.g. ``searches``, ``GBP``, ``WTE``."""
+    section: str = "General"
+    """Grouping on the entry sheet and in the data dictionary."""
+    frequency: Frequency = "monthly"
+    """``monthly``: one value per period; ``annual``: one value per return."""
+    guidance: str = ""
+    """Counting guidance that settles the usual arguments."""
+    standard: str = ""
+    """Where the definition follows a standard, e.g. ``ISO 2789``, ``COUNTER R5``."""
+    example: Any = None
+    """An example value (used for previews and documentation)."""
+
+
+class DatasetSpec(_Model):
+    """``kind: dataset``: the data dictionary."""
+
+    spec: Literal[1]
+    """Spec-language version."""
+    kind: Literal["dataset"]
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    """Identifier of this spec, lower-case words joined by hyphens."""
+    version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
+    """Semantic version of this spec, bumped by maintainers."""
+    title: str
+    description: str = ""
+    fields: list[FieldSpec]
+    """Every field, defined once."""
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+class Period(_Model):
+    """How a template's reporting year is divided."""
+
+    frequency: PeriodFrequency = "monthly"
+    """``monthly`` (12 periods), ``quarterly`` (4) or ``annual`` (1)."""
+    year_start_month: int = Field(default=4, ge=1, le=12)
+    """Month the reporting year starts in; 4 (April) for the NHS financial year."""
+
+
+class Derived(_Model):
+    """A figure computed per period from measures."""
+
+    name: str
+    title: str
+    formula: str
+    """Excel-style formula; measure names mean the value for the same period."""
+    format: str = "0.0"
+    """Excel number format."""
+    unit: str = ""
+    description: str = ""
+
+
+class Kpi(_Model):
+    """A figure on the dashboard, computed over the whole year."""
+
+    name: str
+    title: str
+    formula: str
+    """Excel-style formula; measure and derived names mean all period values."""
+    format: str = "0.0"
+    """Excel number format, e.g. ``0.0``, ``0%``, ``£#,##0``."""
+    direction: Direction = "neutral"
+    """Whether higher or lower is better; ``neutral`` shows no red/green."""
+    target: float | int | None = None
+    """Optional target to compare against."""
+    unit: str = ""
+    description: str = ""
+
+
+class Rule(_Model):
+    """A check on entered data."""
+
+    name: str
+    check: str
+    """Formula that must be TRUE; evaluated per period when it names measures."""
+    severity: Severity = "error"
+    message: str
+    """What is wrong and what to do, shown when the check fails."""
+
+
+class Chart(_Model):
+    """A chart on the dashboard."""
+
+    title: str
+    type: ChartType = "column"
+    series: list[str]
+    """Measures or derived figures, one series each."""
+    cumulative: bool = False
+    """Plot year-to-date running totals instead of period values."""
+    alt_text: str = ""
+    """Description for screen readers; generated from the title and series when empty."""
+
+
+class TemplateSpec(_Model):
+    """``kind: template``: one dashboard workbook."""
+
+    spec: Literal[1]
+    kind: Literal["template"]
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
+    title: str
+    description: str = ""
+    dataset: str
+    """Id of the dataset spec whose fields this template uses by name."""
+    period: Period = Field(default_factory=Period)
+    profile: list[str] = Field(default_factory=list)
+    """Fields entered once per return."""
+    measures: list[str] = Field(default_factory=list)
+    """Fields entered once per period."""
+    derived: list[Derived] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    charts: list[Chart] = Field(default_factory=list)
+    infographic: bool = True
+    """Add a one-page infographic sheet."""
+    send_to: str = ""
+    """Where to send the filled return (shown on the guidance sheet)."""
+
+    def canonical_json(self) -> str:
+        """Stable JSON of the validated spec: sorted keys, no whitespace."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+AnySpec = DatasetSpec | TemplateSpec
+
+
+class ResolvedTemplate(BaseModel):
+    """A validated template with the dataset it draws its fields from.
+
+    This is what every downstream step (layout, render, read-back) takes.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    template: TemplateSpec
+    dataset: DatasetSpec
+    source: str = ""
+    """Path of the template's YAML file, for messages."""
+
+    @property
+    def profile_fields(self) -> list[FieldSpec]:
+        return [self.dataset.field(n) for n in self.template.profile]
+
+    @property
+    def measure_fields(self) -> list[FieldSpec]:
+        return [self.dataset.field(n) for n in self.template.measures]
+
+    def canonical_json(self) -> str:
+        """The template plus the definitions of the fields it uses, as stable JSON."""
+        used = {*self.template.profile, *self.template.measures}
+        data = {
+            "template": self.template.model_dump(mode="json"),
+            "dataset": {"id": self.dataset.id, "version": self.dataset.version},
+            "fields": [f.model_dump(mode="json") for f in self.dataset.fields if f.name in used],
+        }
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+    def sha256(self) -> str:
+        """``lks_spec_sha256``: SHA-256 of :meth:`canonical_json`."""
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
