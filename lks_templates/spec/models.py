@@ -193,6 +193,8 @@ class TemplateSpec(_Model):
     """Add a one-page infographic sheet."""
     send_to: str = ""
     """Where to send the filled return (shown on the guidance sheet)."""
+    faq: str | None = None
+    """Id of a ``kind: faq`` spec rendered into the guidance sheet."""
 
     def canonical_json(self) -> str:
         """Stable JSON of the validated spec: sorted keys, no whitespace."""
@@ -202,7 +204,46 @@ class TemplateSpec(_Model):
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
 
 
-AnySpec = DatasetSpec | TemplateSpec
+class FormSpec(_Model):
+    """``kind: form``: a one-record form (e.g. an impact case study), read back like a return."""
+
+    spec: Literal[1]
+    kind: Literal["form"]
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
+    title: str
+    description: str = ""
+    dataset: str
+    """Id of the dataset spec whose fields the form uses by name."""
+    fields: list[str]
+    """Fields of the form, entered once, in this order."""
+    rules: list[Rule] = Field(default_factory=list)
+    """Checks over the form's fields."""
+    send_to: str = ""
+    faq: str | None = None
+
+
+class FaqEntry(_Model):
+    """One question and its answer."""
+
+    question: str
+    answer: str
+    topic: str = "General"
+    """Heading the entry is grouped under."""
+
+
+class FaqSpec(_Model):
+    """``kind: faq``: questions and answers rendered into guidance sheets and the docs."""
+
+    spec: Literal[1]
+    kind: Literal["faq"]
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
+    title: str
+    entries: list[FaqEntry]
+
+
+AnySpec = DatasetSpec | TemplateSpec | FormSpec | FaqSpec
 
 
 class ResolvedTemplate(BaseModel):

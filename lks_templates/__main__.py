@@ -1,0 +1,3 @@
+from lks_templates.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""The ``lks-templates`` command line.
+
+Thin by design: each subcommand lives in ``lks_templates/commands/<name>.py`` with
+``add_arguments(parser)`` and ``run(args) -> int``; it calls one library function, prints
+the report and returns the exit code. Subcommand modules are imported only when used, so
+start-up stays fast.
+
+Exit codes: 0 success; 1 the work ran and found problems (invalid specs, stale dist/,
+unreadable returns); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from lks_templates import __version__
+
+# name -> (module, one-line help). Order is the order shown in --help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("validate", "check spec files and print every problem, located"),
+    "schema": ("schema", "write the JSON Schema of the spec language"),
+    "build": ("build", "build template workbooks from specs into dist/"),
+    "check": ("check", "rebuild into a temporary folder and compare with dist/"),
+    "preview": ("preview", "render dashboard and infographic previews (needs LibreOffice)"),
+    "docs": ("docs", "write the data dictionary and FAQ pages under docs/"),
+    "import-tableschema": ("import_tableschema", "turn a Frictionless Table Schema into a dataset spec"),
+    "export-tableschema": ("export_tableschema", "write a dataset spec as a Frictionless Table Schema"),
+    "read": ("read", "read one filled workbook and print its values and problems"),
+    "collect": ("collect", "collect many filled workbooks into tidy CSV files"),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lks-templates",
+        description="Build NHS LKS statistics templates from YAML specs, and read them back.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text, description=help_text)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    if not args_list or args_list[0] not in COMMANDS:
+        # Top-level help, --version, or an unknown command (argparse says which, exit 2).
+        parser.parse_args(args_list or ["--help"])
+        return 2
+    name = args_list[0]
+    module = importlib.import_module(f"lks_templates.commands.{COMMANDS[name][0]}")
+    sub = argparse.ArgumentParser(prog=f"lks-templates {name}", description=COMMANDS[name][1])
+    module.add_arguments(sub)
+    args = sub.parse_args(args_list[1:])
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
