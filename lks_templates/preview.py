@@ -1,0 +1,149 @@
+"""Drive LibreOffice headless: recalculate workbooks and render them to PDF and PNG.
+
+xlsxwriter stores every formula with a cached value of 0, so the only way to see what a
+workbook really computes (for previews, and for the tests that prove the formulas) is to
+open it in a spreadsheet engine. LibreOffice Calc recalculates an .xlsx on load when its
+user profile says so (``OOXMLRecalcMode`` = 0, "always"); each call here starts one
+``soffice`` process with a throw-away profile that sets it, and converts a whole batch of
+files, since start-up dominates (about a second).
+
+This module never prints; failures raise :class:`LibreOfficeError` with soffice's output.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["LibreOfficeError", "convert", "find_soffice"]
+
+# Recalculate on load, always, for both OOXML (.xlsx) and ODF files. "fuse" merges the
+# item into whatever defaults the installation has.
+_RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" \
+xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">\
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">\
+<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+# Output filter per target extension; "xlsx" keeps formulas and writes computed values.
+_FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "pdf": "pdf:calc_pdf_Export", "ods": "ods"}
+
+_lock = threading.Lock()
+_profiles: dict[bool, Path] = {}
+
+
+class LibreOfficeError(RuntimeError):
+    """soffice is missing, timed out, or did not write every expected file."""
+
+
+def find_soffice() -> str | None:
+    """Path of the LibreOffice executable (``$LKS_SOFFICE``, ``soffice`` or ``libreoffice``)."""
+    override = os.environ.get("LKS_SOFFICE")
+    if override:
+        return shutil.which(override)
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _profile(recalc: bool) -> Path:
+    """A user profile for this process, removed at exit; created on first use."""
+    if recalc not in _profiles:
+        root = Path(tempfile.mkdtemp(prefix="lks-soffice-profile-"))
+        atexit.register(shutil.rmtree, root, True)
+        if recalc:
+            (root / "user").mkdir()
+            (root / "user" / "registrymodifications.xcu").write_text(
+                _RECALC_PROFILE, encoding="utf-8"
+            )
+        _profiles[recalc] = root
+    return _profiles[recalc]
+
+
+def _check_inputs(paths: Sequence[Path], outdir: Path) -> None:
+    stems: dict[str, Path] = {}
+    for path in paths:
+        if not path.is_file():
+            raise LibreOfficeError(f"{path}: no such file to convert.")
+        if path.resolve().parent == outdir.resolve():
+            raise LibreOfficeError(
+                f"{path}: the output folder is the file's own folder; choose another --outdir."
+            )
+        if path.stem in stems:
+            raise LibreOfficeError(
+                f"{path} and {stems[path.stem]} would both be written as {path.stem}.*; "
+                "convert them in separate batches."
+            )
+        stems[path.stem] = path
+
+
+def convert(
+    paths: Sequence[Path],
+    outdir: Path,
+    to: str = "xlsx",
+    *,
+    recalc: bool = True,
+    timeout: float | None = None,
+) -> list[Path]:
+    """Convert ``paths`` into ``outdir`` with one soffice process; return the new files.
+
+    ``to`` is ``xlsx`` (formulas kept, computed values cached), ``pdf`` or ``ods``. With
+    ``recalc`` (the default) every formula is recalculated on load. The result lists
+    ``outdir/<stem>.<to>`` in the order of ``paths``. Raises :class:`LibreOfficeError`
+    when soffice is missing, times out, or a file does not come out.
+    """
+    if to not in _FILTERS:
+        raise ValueError(f"cannot convert to {to!r}; use one of {sorted(_FILTERS)}")
+    paths = [Path(p) for p in paths]
+    if not paths:
+        return []
+    soffice = find_soffice()
+    if soffice is None:
+        raise LibreOfficeError(
+            "LibreOffice (soffice) is not installed; on Debian or Ubuntu: "
+            "apt-get install libreoffice-calc-nogui"
+        )
+    outdir.mkdir(parents=True, exist_ok=True)
+    _check_inputs(paths, outdir)
+    expected = [outdir / f"{p.stem}.{to}" for p in paths]
+    for old in expected:
+        old.unlink(missing_ok=True)
+    limit = timeout if timeout is not None else 120.0 + 5.0 * len(paths)
+    with _lock:
+        command = [
+            soffice,
+            f"-env:UserInstallation={_profile(recalc).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nolockcheck",
+            "--convert-to",
+            _FILTERS[to],
+            "--outdir",
+            str(outdir),
+            *[str(p) for p in paths],
+        ]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=limit, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise LibreOfficeError(
+                f"soffice did not finish converting {len(paths)} file(s) in {limit:.0f} s."
+            ) from exc
+    missing = [str(p) for p in expected if not p.is_file()]
+    if missing:
+        raise LibreOfficeError(
+            f"soffice (exit {done.returncode}) did not write: {', '.join(missing)}\n"
+            f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+        )
+    return expected

@@ -1,0 +1,144 @@
+"""The spreadsheet-engine harness itself: recalculation really happens, errors are clear."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+from conftest import in_ci
+from engine import (
+    LibreOfficeError,
+    assert_recalculated,
+    pdf_page_count,
+    recalculate,
+    to_pdf,
+    write_canary,
+)
+
+from lks_templates.preview import convert
+
+
+def _workbook(path: Path) -> Path:
+    """Formulas whose values xlsxwriter caches as 0; a spreadsheet gives 7, 2.5 and #DIV/0!."""
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Data")
+    sheet.write_number("A1", 3)
+    sheet.write_number("A2", 4)
+    sheet.write_formula("B1", "=SUM(A1:A2)")
+    sheet.write_formula("B2", "=AVERAGE(A1,A3,2)")  # blank A3 is skipped: (3 + 2) / 2
+    sheet.write_formula("B3", "=A1/A3")
+    portrait = workbook.add_worksheet("Print")
+    portrait.set_landscape()
+    portrait.set_paper(9)  # A4
+    portrait.write_string("A1", "one page")
+    workbook.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    src = tmp_path_factory.mktemp("src")
+    out = tmp_path_factory.mktemp("out")
+    [xlsx] = recalculate([_workbook(src / "sums.xlsx")], out)
+    [pdf] = to_pdf([src / "sums.xlsx"], out)
+    return xlsx, pdf
+
+
+@pytest.mark.engine
+def test_recalculated_values(converted: tuple[Path, Path]) -> None:
+    xlsx, _ = converted
+    sheet = openpyxl.load_workbook(xlsx, data_only=True)["Data"]
+    assert sheet["B1"].value == 7
+    assert sheet["B2"].value == 2.5
+    assert sheet["B3"].value == "#DIV/0!"
+    # The formulas survive the round trip, so structure can still be inspected.
+    assert openpyxl.load_workbook(xlsx)["Data"]["B1"].value == "=SUM(A1:A2)"
+
+
+@pytest.mark.engine
+def test_pdf_has_one_page_per_small_sheet(converted: tuple[Path, Path]) -> None:
+    _, pdf = converted
+    assert pdf_page_count(pdf) == 2
+
+
+@pytest.mark.engine
+def test_canary_catches_a_conversion_without_recalculation(tmp_path: Path) -> None:
+    canary = write_canary(tmp_path / "canary.xlsx")
+    [stale] = convert([canary], tmp_path / "out", "xlsx", recalc=False)
+    with pytest.raises(AssertionError, match="came back as 0"):
+        assert_recalculated(stale)
+
+
+@pytest.mark.engine
+def test_missing_output_is_a_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(LibreOfficeError, match=r"did not write: .*broken\.xlsx"):
+        recalculate([broken], tmp_path / "out")
+
+
+def test_same_stem_twice_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = write_canary(tmp_path / "a" / "x.xlsx")
+    second = write_canary(tmp_path / "b" / "x.xlsx")
+    with pytest.raises(LibreOfficeError, match=r"would both be written as x\.\*"):
+        convert([first, second], tmp_path / "out")
+
+
+def test_ci_flag_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    for value, expected in [("true", True), ("1", True), ("", False), ("false", False)]:
+        monkeypatch.setenv("CI", value)
+        assert in_ci() is expected
+    monkeypatch.delenv("CI")
+    assert in_ci() is False
+
+
+def _run_marked_test(tmp_path: Path, ci: str) -> str:
+    """Run one engine-marked test in a child pytest with soffice made unfindable."""
+    here = Path(__file__).parent
+    for name in ("conftest.py", "engine.py"):
+        shutil.copy(here / name, tmp_path / name)
+    (tmp_path / "test_needs_engine.py").write_text(
+        "import pytest\n\n@pytest.mark.engine\ndef test_x():\n    pass\n", encoding="utf-8"
+    )
+    env = {**os.environ, "LKS_SOFFICE": "no-such-soffice-here", "CI": ci}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-rsE",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            os.devnull,
+            "-W",
+            "ignore::pytest.PytestUnknownMarkWarning",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    return done.stdout
+
+
+def test_missing_soffice_skips_locally(tmp_path: Path) -> None:
+    out = _run_marked_test(tmp_path, ci="")
+    assert "1 skipped" in out and "LibreOffice (soffice) is not installed" in out
+
+
+def test_missing_soffice_fails_in_ci(tmp_path: Path) -> None:
+    out = _run_marked_test(tmp_path, ci="true")
+    assert "1 error" in out and "CI is set, so engine tests must run" in out
