@@ -20,8 +20,9 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import xlsxwriter
@@ -30,9 +31,13 @@ from lks_templates.preview import LibreOfficeError, convert, find_soffice
 
 __all__ = [
     "CANARY_STEM",
+    "ERROR_VALUES",
     "LibreOfficeError",
     "assert_recalculated",
+    "error_cells",
+    "fill_by_names",
     "pdf_page_count",
+    "read_by_names",
     "recalculate",
     "soffice_path",
     "to_pdf",
@@ -124,3 +129,74 @@ def pdf_page_sizes(pdf: Path) -> list[tuple[float, float]]:
     ).stdout
     sizes = re.findall(r"^Page\s+\d+\s+size:\s+([\d.]+) x ([\d.]+) pts", out, re.MULTILINE)
     return [(float(w), float(h)) for w, h in sizes]
+
+
+def _name_cells(workbook: Any, name: str) -> list[Any]:
+    """The cells a workbook-scope defined name refers to, row by row."""
+    if name not in workbook.defined_names:
+        raise KeyError(f"the workbook has no defined name {name!r}")
+    cells: list[Any] = []
+    for sheet_title, ref in workbook.defined_names[name].destinations:
+        block = workbook[sheet_title][ref.replace("$", "")]
+        if not isinstance(block, tuple):  # one cell
+            cells.append(block)
+        else:
+            for row in block:
+                cells.extend(row if isinstance(row, tuple) else (row,))
+    return cells
+
+
+def fill_by_names(source: Path, target: Path, values: Mapping[str, Any]) -> Path:
+    """Copy ``source`` to ``target`` with input cells written through their defined names.
+
+    A value may be a scalar (a one-cell name, e.g. a profile field) or a sequence (one value
+    per cell of the name, e.g. per period); ``None`` leaves a cell blank. openpyxl drops
+    charts on save, which does not matter for computed values.
+    """
+    workbook = openpyxl.load_workbook(source)
+    for name, value in values.items():
+        cells = _name_cells(workbook, name)
+        given = list(value) if isinstance(value, list | tuple) else [value]
+        if len(given) != len(cells):
+            raise ValueError(f"{name}: {len(given)} value(s) for {len(cells)} cell(s)")
+        for cell, item in zip(cells, given, strict=True):
+            cell.value = item
+    workbook.save(target)
+    return target
+
+
+def read_by_names(path: Path, names: Sequence[str] | None = None) -> dict[str, list[Any]]:
+    """Computed values (``data_only``) of each defined name, a list per name, row by row.
+
+    With ``names`` None, every workbook-scope defined name that is not an Excel internal
+    (``_xlnm.``) name is read.
+    """
+    workbook = openpyxl.load_workbook(path, data_only=True)
+    try:
+        wanted = (
+            list(names)
+            if names is not None
+            else [n for n in workbook.defined_names if not n.startswith("_xlnm")]
+        )
+        return {name: [cell.value for cell in _name_cells(workbook, name)] for name in wanted}
+    finally:
+        workbook.close()
+
+
+ERROR_VALUES = ("#DIV/0!", "#VALUE!", "#NAME?", "#REF!", "#N/A", "#NUM!", "#NULL!", "Err:")
+
+
+def error_cells(path: Path) -> list[str]:
+    """``Sheet!A1 = #DIV/0!`` for every cell of every sheet holding an error value."""
+    workbook = openpyxl.load_workbook(path, data_only=True)
+    found: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    value = cell.value
+                    if isinstance(value, str) and value.startswith(ERROR_VALUES):
+                        found.append(f"{sheet.title}!{cell.coordinate} = {value}")
+    finally:
+        workbook.close()
+    return found

@@ -15,7 +15,10 @@ from conftest import in_ci
 from engine import (
     LibreOfficeError,
     assert_recalculated,
+    error_cells,
+    fill_by_names,
     pdf_page_count,
+    read_by_names,
     recalculate,
     to_pdf,
     write_canary,
@@ -59,6 +62,28 @@ def test_recalculated_values(converted: tuple[Path, Path]) -> None:
     assert sheet["B3"].value == "#DIV/0!"
     # The formulas survive the round trip, so structure can still be inspected.
     assert openpyxl.load_workbook(xlsx)["Data"]["B1"].value == "=SUM(A1:A2)"
+
+
+@pytest.mark.engine
+def test_error_cells_are_found_by_address(converted: tuple[Path, Path]) -> None:
+    xlsx, _ = converted
+    assert error_cells(xlsx) == ["Data!B3 = #DIV/0!"]
+
+
+@pytest.mark.engine
+def test_fill_and_read_through_defined_names(tmp_path: Path) -> None:
+    workbook = xlsxwriter.Workbook(str(tmp_path / "named.xlsx"))
+    sheet = workbook.add_worksheet("Data")
+    sheet.write_formula("E1", "=SUM(searches)*staff")
+    workbook.define_name("staff", "=Data!$A$1")
+    workbook.define_name("searches", "=Data!$B$1:$D$1")
+    workbook.define_name("total", "=Data!$E$1")
+    workbook.close()
+    filled = fill_by_names(
+        tmp_path / "named.xlsx", tmp_path / "filled.xlsx", {"staff": 2, "searches": [1, None, 4]}
+    )
+    [computed] = recalculate([filled], tmp_path / "out")
+    assert read_by_names(computed) == {"searches": [1, None, 4], "staff": [2], "total": [10]}
 
 
 @pytest.mark.engine
