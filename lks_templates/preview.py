@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 import threading
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-__all__ = ["LibreOfficeError", "convert", "find_soffice"]
+__all__ = ["LibreOfficeError", "convert", "find_soffice", "only_sheets_visible"]
 
 # Recalculate on load, always, for both OOXML (.xlsx) and ODF files. "fuse" merges the
 # item into whatever defaults the installation has.
@@ -147,3 +150,41 @@ def convert(
             f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
         )
     return expected
+
+
+def only_sheets_visible(source: Path, target: Path, sheets: Sequence[str]) -> Path:
+    """Copy a workbook with every sheet but ``sheets`` hidden, the first of them active.
+
+    LibreOffice prints only visible sheets, so converting the copy to PDF prints just these
+    sheets, each with its own page setup and with its charts (which an openpyxl round trip
+    would drop). Only ``xl/workbook.xml`` changes; every other part is copied as is.
+    """
+    names = [escape(s, {'"': "&quot;"}) for s in sheets]
+    with zipfile.ZipFile(source) as zin:
+        xml = zin.read("xl/workbook.xml").decode("utf-8")
+        found: list[str] = []
+
+        def visibility(match: re.Match[str]) -> str:
+            tag = re.sub(r'\s+state="[^"]*"', "", match.group(0))
+            name = re.search(r'\bname="([^"]*)"', tag)
+            if name and name.group(1) in names:
+                found.append(name.group(1))
+                return tag
+            return tag.replace("<sheet ", '<sheet state="hidden" ', 1)
+
+        xml = re.sub(r"<sheet\b[^>]*/>", visibility, xml)
+        missing = [s for s, n in zip(sheets, names, strict=True) if n not in found]
+        if missing:
+            raise LibreOfficeError(f"{source}: no sheet named {', '.join(missing)}.")
+        order = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', xml)
+        active = f'<workbookView activeTab="{order.index(names[0])}"'
+        xml = re.sub(
+            r"<workbookView\b[^>]*>",
+            lambda m: re.sub(r'\s(?:activeTab|firstSheet)="\d+"', "", m.group(0)),
+            xml,
+        ).replace("<workbookView", active, 1)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                data = xml.encode("utf-8") if item.filename == "xl/workbook.xml" else None
+                zout.writestr(item, data if data is not None else zin.read(item.filename))
+    return target

@@ -37,6 +37,7 @@ __all__ = [
     "error_cells",
     "fill_by_names",
     "pdf_page_count",
+    "pdf_page_sizes",
     "read_by_names",
     "recalculate",
     "soffice_path",

@@ -18,13 +18,14 @@ from engine import (
     error_cells,
     fill_by_names,
     pdf_page_count,
+    pdf_page_sizes,
     read_by_names,
     recalculate,
     to_pdf,
     write_canary,
 )
 
-from lks_templates.preview import convert
+from lks_templates.preview import convert, only_sheets_visible
 
 
 def _workbook(path: Path) -> Path:
@@ -40,22 +41,26 @@ def _workbook(path: Path) -> Path:
     portrait.set_landscape()
     portrait.set_paper(9)  # A4
     portrait.write_string("A1", "one page")
+    wide = workbook.add_worksheet("Wide")
+    for column in range(60):  # about five portrait pages across
+        wide.write_number(0, column, column)
     workbook.close()
     return path
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     src = tmp_path_factory.mktemp("src")
     out = tmp_path_factory.mktemp("out")
     [xlsx] = recalculate([_workbook(src / "sums.xlsx")], out)
-    [pdf] = to_pdf([src / "sums.xlsx"], out)
-    return xlsx, pdf
+    only_print = only_sheets_visible(src / "sums.xlsx", src / "print-only.xlsx", ["Print"])
+    pdf, pdf_print_only = to_pdf([src / "sums.xlsx", only_print], out)
+    return xlsx, pdf, pdf_print_only
 
 
 @pytest.mark.engine
-def test_recalculated_values(converted: tuple[Path, Path]) -> None:
-    xlsx, _ = converted
+def test_recalculated_values(converted: tuple[Path, Path, Path]) -> None:
+    xlsx, *_ = converted
     sheet = openpyxl.load_workbook(xlsx, data_only=True)["Data"]
     assert sheet["B1"].value == 7
     assert sheet["B2"].value == 2.5
@@ -65,8 +70,8 @@ def test_recalculated_values(converted: tuple[Path, Path]) -> None:
 
 
 @pytest.mark.engine
-def test_error_cells_are_found_by_address(converted: tuple[Path, Path]) -> None:
-    xlsx, _ = converted
+def test_error_cells_are_found_by_address(converted: tuple[Path, Path, Path]) -> None:
+    xlsx, *_ = converted
     assert error_cells(xlsx) == ["Data!B3 = #DIV/0!"]
 
 
@@ -87,9 +92,12 @@ def test_fill_and_read_through_defined_names(tmp_path: Path) -> None:
 
 
 @pytest.mark.engine
-def test_pdf_has_one_page_per_small_sheet(converted: tuple[Path, Path]) -> None:
-    _, pdf = converted
-    assert pdf_page_count(pdf) == 2
+def test_pdf_prints_only_visible_sheets(converted: tuple[Path, Path, Path]) -> None:
+    _, whole, print_only = converted
+    assert pdf_page_count(whole) > 3  # Data, Print, and Wide over several pages
+    assert pdf_page_count(print_only) == 1
+    [(width, height)] = pdf_page_sizes(print_only)
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
 
 
 @pytest.mark.engine
