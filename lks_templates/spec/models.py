@@ -254,22 +254,44 @@ class ResolvedTemplate(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    template: TemplateSpec
+    template: TemplateSpec | FormSpec
+    """The template, or a one-record form (whose fields are all entered once)."""
     dataset: DatasetSpec
     source: str = ""
     """Path of the template's YAML file, for messages."""
+    faq: FaqSpec | None = None
+    """The FAQ the template names in ``faq``, if any."""
+
+    @property
+    def is_form(self) -> bool:
+        """True for a ``kind: form`` spec."""
+        return isinstance(self.template, FormSpec)
+
+    @property
+    def profile_names(self) -> list[str]:
+        """Fields entered once: a template's profile, or every field of a form."""
+        if isinstance(self.template, FormSpec):
+            return list(self.template.fields)
+        return list(self.template.profile)
+
+    @property
+    def measure_names(self) -> list[str]:
+        """Fields entered once per period (none for a form)."""
+        if isinstance(self.template, FormSpec):
+            return []
+        return list(self.template.measures)
 
     @property
     def profile_fields(self) -> list[FieldSpec]:
-        return [self.dataset.field(n) for n in self.template.profile]
+        return [self.dataset.field(n) for n in self.profile_names]
 
     @property
     def measure_fields(self) -> list[FieldSpec]:
-        return [self.dataset.field(n) for n in self.template.measures]
+        return [self.dataset.field(n) for n in self.measure_names]
 
     def canonical_json(self) -> str:
         """The template plus the definitions of the fields it uses, as stable JSON."""
-        used = {*self.template.profile, *self.template.measures}
+        used = {*self.profile_names, *self.measure_names}
         data = {
             "template": self.template.model_dump(mode="json"),
             "dataset": {"id": self.dataset.id, "version": self.dataset.version},
