@@ -104,7 +104,7 @@ def name_problem(name: str) -> tuple[str, str] | None:
     if name in function_names():
         return "name-like-function", (
             f"`{name}` is the name of a spreadsheet function or value, so it cannot be a "
-            f"defined name; use a more specific name, for example `{name}_count`."
+            f"defined name; use a more specific name that says what is counted."
         )
     if name in EXCEL_BUILTIN_NAMES:
         return "reserved-name", (

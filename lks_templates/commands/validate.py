@@ -1,0 +1,46 @@
+"""``lks-templates validate [PATH ...]``: check specs and print every problem, located.
+
+Prints nothing and exits 0 when every spec is valid; otherwise prints one line per problem,
+``FILE:LINE:COL: CODE message``, sorted, a count on stderr, and exits 1. A path that does
+not exist is a usage error (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEFAULT_PATH = "template_specs"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help=f"spec files or folders (searched for *.yaml and *.yml); default: {DEFAULT_PATH}/",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from lks_templates.spec import validate_paths
+
+    paths = list(args.paths) or [DEFAULT_PATH]
+    missing = [path for path in paths if not Path(path).exists()]
+    if missing:
+        for path in missing:
+            print(f"lks-templates validate: {path}: no such file or folder", file=sys.stderr)
+        return 2
+    _, problems = validate_paths(paths)
+    for problem in problems:
+        print(problem.format())
+    errors = sum(1 for p in problems if p.severity == "error")
+    if problems:
+        files = len({p.file for p in problems})
+        warnings = len(problems) - errors
+        summary = f"{errors} error{'s' * (errors != 1)}"
+        if warnings:
+            summary += f", {warnings} warning{'s' * (warnings != 1)}"
+        print(f"{summary} in {files} file{'s' * (files != 1)}.", file=sys.stderr)
+    return 1 if errors else 0

@@ -1,0 +1,243 @@
+"""Load specs from files and folders, run every check, and hand back a :class:`SpecSet`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lks_templates.errors import Problem, SpecError, sort_problems
+from lks_templates.spec import crossref
+from lks_templates.spec.crossref import Checked, latest, version_key
+from lks_templates.spec.loader import load_document
+from lks_templates.spec.models import (
+    AnySpec,
+    DatasetSpec,
+    FaqSpec,
+    FormSpec,
+    ResolvedTemplate,
+    TemplateSpec,
+)
+from lks_templates.spec.validate import check_document
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+SpecPaths = str | Path | Sequence[str | Path]
+
+
+@dataclass(frozen=True)
+class SpecSet:
+    """Every valid spec loaded together, sorted by id then version (oldest first).
+
+    Several versions of one id may be present, so that old returns can still be read;
+    ``get`` and ``resolve`` pick the latest version unless asked for another.
+    """
+
+    datasets: list[DatasetSpec] = field(default_factory=list)
+    templates: list[TemplateSpec] = field(default_factory=list)
+    forms: list[FormSpec] = field(default_factory=list)
+    faqs: list[FaqSpec] = field(default_factory=list)
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    """``(id, version)`` -> the file the spec was read from, as given."""
+
+    def all(self) -> list[AnySpec]:
+        """Every spec, sorted by id then version."""
+        specs: list[AnySpec] = [*self.datasets, *self.templates, *self.forms, *self.faqs]
+        return sorted(specs, key=lambda s: (s.id, version_key(s.version)))
+
+    def get(self, spec_id: str, version: str | None = None) -> AnySpec | None:
+        """The spec with this id (any kind) at ``version``, or its latest version."""
+        matches = [s for s in self.all() if s.id == spec_id]
+        if version is not None:
+            return next((s for s in matches if s.version == version), None)
+        return latest(matches)
+
+    def source_of(self, spec: AnySpec) -> str:
+        """The file a spec was read from."""
+        return self.sources.get((spec.id, spec.version), "")
+
+    def dataset_for(self, spec: TemplateSpec | FormSpec) -> DatasetSpec | None:
+        """The latest version of the dataset a template or form names."""
+        return latest(d for d in self.datasets if d.id == spec.dataset)  # type: ignore[return-value]
+
+    def faq_for(self, spec: TemplateSpec | FormSpec) -> FaqSpec | None:
+        """The latest version of the FAQ a template or form names, or None."""
+        if spec.faq is None:
+            return None
+        return latest(f for f in self.faqs if f.id == spec.faq)  # type: ignore[return-value]
+
+    def resolve(self, spec_id: str, version: str | None = None) -> ResolvedTemplate | None:
+        """The template or form with this id and version (latest when None), resolved."""
+        spec = self.get(spec_id, version)
+        if not isinstance(spec, TemplateSpec | FormSpec):
+            return None
+        return self._resolve(spec)
+
+    def resolved(self) -> list[ResolvedTemplate]:
+        """Every template and form with its dataset and FAQ, sorted by id then version."""
+        specs = [s for s in self.all() if isinstance(s, TemplateSpec | FormSpec)]
+        return [self._resolve(spec) for spec in specs]
+
+    def _resolve(self, spec: TemplateSpec | FormSpec) -> ResolvedTemplate:
+        dataset = self.dataset_for(spec)
+        assert dataset is not None, "load_specs checks that every dataset exists"
+        return ResolvedTemplate(
+            template=spec, dataset=dataset, source=self.source_of(spec), faq=self.faq_for(spec)
+        )
+
+
+def shipped_specs_dir() -> Path:
+    """The specs shipped with the library: ``lks_templates/_specs`` in an installed wheel,
+    else the ``template_specs/`` folder of the source tree."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "_specs"
+    return installed if installed.is_dir() else package.parent / "template_specs"
+
+
+def find_spec_files(paths: SpecPaths) -> tuple[list[Path], list[Problem]]:
+    """Spec files under ``paths`` (files as given, folders searched for ``*.yaml``/``*.yml``).
+
+    Hidden files and folders are skipped. The result is sorted and without repeats.
+    """
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    files: dict[Path, None] = {}
+    problems: list[Problem] = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            found = [
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in SPEC_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
+            if not found:
+                problems.append(Problem("no-specs", "This folder holds no spec files "
+                                        "(*.yaml or *.yml); check the path.", file=str(path)))
+            files.update(dict.fromkeys(found))
+        elif path.exists():
+            files[path] = None
+        else:
+            problems.append(Problem("missing-path", "No such file or folder; check the path.",
+                                    file=str(path)))  # fmt: skip
+    return sorted(files, key=lambda p: p.as_posix()), problems
+
+
+def check_files(files: Sequence[Path], cross: bool = True) -> tuple[list[Checked], list[Problem]]:
+    """Load and check each file on its own, then (``cross``) every check across files."""
+    checked: list[Checked] = []
+    problems: list[Problem] = []
+    for file in files:
+        doc, found = load_document(file)
+        problems += found
+        if doc is None:
+            continue
+        spec, found = check_document(doc)
+        problems += found
+        checked.append(Checked(doc, None if found else spec))
+    if cross:
+        problems += cross_problems(checked)
+    else:
+        problems += _formula_problems(checked, {})
+    return checked, problems
+
+
+def cross_problems(checked: Sequence[Checked]) -> list[Problem]:
+    """Every problem that needs more than one file to see."""
+    known = crossref.raw_ids(checked)
+    valid = [item.spec for item in checked if item.spec is not None]
+    datasets = {
+        spec.id: spec
+        for spec in sorted(
+            (s for s in valid if isinstance(s, DatasetSpec)), key=lambda s: version_key(s.version)
+        )
+    }  # the latest version of each id wins
+    faqs = {s.id: s for s in valid if isinstance(s, FaqSpec)}
+    problems = crossref.duplicate_ids(checked)
+    resolved: dict[int, DatasetSpec] = {}
+    for index, item in enumerate(checked):
+        if not isinstance(item.spec, TemplateSpec | FormSpec):
+            continue
+        dataset, found = crossref.resolve_dataset(item, datasets, known.get("dataset", set()))
+        problems += found + crossref.faq_reference(item, faqs, known.get("faq", set()))
+        if dataset is not None:
+            resolved[index] = dataset
+            problems += crossref.field_references(item, dataset)
+    return problems + _formula_problems(checked, resolved)
+
+
+def _formula_problems(checked: Sequence[Checked], datasets: dict[int, DatasetSpec]) -> list[Problem]:
+    try:
+        from lks_templates.spec.formulas import formula_problems
+    except ImportError:  # the formula package is not complete yet
+        return []
+
+    problems: list[Problem] = []
+    for index, item in enumerate(checked):
+        if isinstance(item.spec, TemplateSpec | FormSpec):
+            problems += formula_problems(item.doc, item.spec, datasets.get(index))
+    return problems
+
+
+def build_set(checked: Sequence[Checked]) -> SpecSet:
+    """Gather valid specs into a :class:`SpecSet`."""
+    specs = sorted(
+        (item for item in checked if item.spec is not None),
+        key=lambda item: (item.spec.id, version_key(item.spec.version)),  # type: ignore[union-attr]
+    )
+    result = SpecSet()
+    for item in specs:
+        spec = item.spec
+        assert spec is not None
+        result.sources[(spec.id, spec.version)] = item.doc.file
+        if isinstance(spec, DatasetSpec):
+            result.datasets.append(spec)
+        elif isinstance(spec, TemplateSpec):
+            result.templates.append(spec)
+        elif isinstance(spec, FormSpec):
+            result.forms.append(spec)
+        else:
+            result.faqs.append(spec)
+    return result
+
+
+def validate_paths(paths: SpecPaths) -> tuple[SpecSet, list[Problem]]:
+    """Load every spec under ``paths`` and return the set with ALL problems, sorted.
+
+    The set holds only the specs that passed their own checks; callers that need a
+    consistent set raise when any problem is an error (see :func:`load_specs`).
+    """
+    files, problems = find_spec_files(paths)
+    checked, found = check_files(files)
+    return build_set(checked), sort_problems([*problems, *found])
+
+
+def load_specs(paths: SpecPaths = "template_specs") -> SpecSet:
+    """Load, validate and cross-check every spec under ``paths`` (files or folders).
+
+    Raises :class:`SpecError` carrying every problem found, in every file, when any is an
+    error.
+    """
+    specs, problems = validate_paths(paths)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SpecError(problems)
+    return specs
+
+
+def load_spec(path: str | Path) -> AnySpec:
+    """Load and validate one spec file on its own.
+
+    References to other files (the dataset's fields, FAQ ids) are not checked; formulas
+    are checked for syntax and cycles only. Use :func:`load_specs` for the full check.
+    Raises :class:`SpecError` with every problem in the file.
+    """
+    if Path(path).is_dir():
+        raise SpecError([Problem("not-a-file", "load_spec reads one file; use load_specs for "
+                                 "a folder.", file=str(path))])  # fmt: skip
+    files, problems = find_spec_files([path])
+    checked, found = check_files(files, cross=False)
+    problems = sort_problems([*problems, *found])
+    if problems or not checked or checked[0].spec is None:
+        raise SpecError(problems)
+    return checked[0].spec
