@@ -22,7 +22,7 @@ class Checked:
 
 def version_key(version: str) -> tuple[int, int, int, int, str]:
     """Sort key for a semantic version: releases after their pre-releases."""
-    core, _, build = version.partition("+")
+    core = version.partition("+")[0]
     release, dash, pre = core.partition("-")
     parts = [int(p) if p.isdigit() else 0 for p in release.split(".")[:3]]
     while len(parts) < 3:
@@ -102,15 +102,27 @@ def field_references(item: Checked, dataset: DatasetSpec) -> list[Problem]:
         for index, name in enumerate(names):
             where = doc.value_position((key, index))
             if name not in known:
-                problems.append(problem_at(doc, where, "unknown-field",
-                                           f"`{name}` is not a field of dataset "
-                                           f"`{dataset.id}`.{did_you_mean(name, known)} Add it "
-                                           "to the dataset or correct the name."))
+                problems.append(
+                    problem_at(
+                        doc,
+                        where,
+                        "unknown-field",
+                        f"`{name}` is not a field of dataset "
+                        f"`{dataset.id}`.{did_you_mean(name, known)} Add it "
+                        "to the dataset or correct the name.",
+                    )
+                )
             elif key == "measures" and known[name].frequency == "annual":
-                problems.append(problem_at(doc, where, "annual-measure",
-                                           f"`{name}` is an annual field (one value per "
-                                           "return), so it cannot be entered per period; move "
-                                           "it to `profile`."))
+                problems.append(
+                    problem_at(
+                        doc,
+                        where,
+                        "annual-measure",
+                        f"`{name}` is an annual field (one value per "
+                        "return), so it cannot be entered per period; move "
+                        "it to `profile`.",
+                    )
+                )
     if isinstance(spec, TemplateSpec):
         problems += _series(doc, spec) + _clashes(doc, spec, known)
     return problems
@@ -124,14 +136,22 @@ def _series(doc: LoadedDocument, spec: TemplateSpec) -> list[Problem]:
             if name in plottable:
                 continue
             where = doc.value_position(("charts", chart_index, "series", index))
-            problems.append(problem_at(doc, where, "unknown-field",
-                                       f"`{name}` is not a measure or derived figure of this "
-                                       f"template.{did_you_mean(name, plottable)} A chart "
-                                       "plots measures and derived figures only."))
+            problems.append(
+                problem_at(
+                    doc,
+                    where,
+                    "unknown-field",
+                    f"`{name}` is not a measure or derived figure of this "
+                    f"template.{did_you_mean(name, plottable)} A chart "
+                    "plots measures and derived figures only.",
+                )
+            )
     return problems
 
 
-def _clashes(doc: LoadedDocument, spec: TemplateSpec, fields: Mapping[str, object]) -> list[Problem]:
+def _clashes(
+    doc: LoadedDocument, spec: TemplateSpec, fields: Mapping[str, object]
+) -> list[Problem]:
     """Derived figures, KPIs and rules must not take a dataset field's name."""
     problems: list[Problem] = []
     groups = [("derived", spec.derived), ("kpis", spec.kpis), ("rules", spec.rules)]
@@ -139,9 +159,14 @@ def _clashes(doc: LoadedDocument, spec: TemplateSpec, fields: Mapping[str, objec
         for index, named in enumerate(items):
             if named.name in fields:
                 where = doc.value_position((group, index, "name"))
-                problems.append(problem_at(doc, where, "duplicate-name",
-                                           f"`{named.name}` is already a field of the dataset; "
-                                           "choose another name."))
+                problems.append(
+                    problem_at(
+                        doc,
+                        where,
+                        "duplicate-name",
+                        f"`{named.name}` is already a field of the dataset; choose another name.",
+                    )
+                )
     return problems
 
 

@@ -50,9 +50,7 @@ def _field_info(field: FieldSpec | None, shape: str) -> NameInfo:
     return NameInfo(type=value_type, shape=shape)  # type: ignore[arg-type]
 
 
-def template_scopes(
-    spec: TemplateSpec, dataset: DatasetSpec
-) -> dict[str, dict[str, NameInfo]]:
+def template_scopes(spec: TemplateSpec, dataset: DatasetSpec) -> dict[str, dict[str, NameInfo]]:
     """The names each part of a template may use: ``derived``, ``kpis`` and ``rules``."""
     fields = {f.name: f for f in dataset.fields}
     scalar, series = "scalar", "range"

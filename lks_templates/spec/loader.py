@@ -215,12 +215,19 @@ class _Walker:
     def walk(self, node: Node, path: DataPath) -> Any:
         self._budget -= 1
         if self._budget == 0:
-            self._problem(node, "yaml-syntax", "The YAML expands to too many values "
-                          f"(over {MAX_NODES:,}); check anchors and aliases (`&`, `*`).")
+            self._problem(
+                node,
+                "yaml-syntax",
+                "The YAML expands to too many values "
+                f"(over {MAX_NODES:,}); check anchors and aliases (`&`, `*`).",
+            )
         if self._budget <= 0 or id(node) in self._active:
             if id(node) in self._active:
-                self._problem(node, "yaml-syntax", "An alias refers to a value that contains "
-                              "it; remove the recursive `*` alias.")
+                self._problem(
+                    node,
+                    "yaml-syntax",
+                    "An alias refers to a value that contains it; remove the recursive `*` alias.",
+                )
             return None
         self.values.setdefault(path, _position(node))
         if isinstance(node, ScalarNode):
@@ -239,8 +246,11 @@ class _Walker:
             value = self._constructor.construct_object(node)
         except ConstructorError as error:
             what = (error.problem or "unreadable value").rstrip(".")
-            self._problem(node, "yaml-syntax", f"{what[:1].upper()}{what[1:]}; write a plain "
-                          "value (quote it if it is text).")
+            self._problem(
+                node,
+                "yaml-syntax",
+                f"{what[:1].upper()}{what[1:]}; write a plain value (quote it if it is text).",
+            )
             return None
         if isinstance(value, str) and node.start_mark.line == node.end_mark.line:
             source = self.text[node.start_mark.index : node.end_mark.index]
@@ -259,16 +269,23 @@ class _Walker:
                 merges.append(value_node)
                 continue
             if not isinstance(key_node, ScalarNode):
-                self._problem(key_node, "wrong-type", "A key must be a plain word such as "
-                              "`title`, not a list or mapping.")
+                self._problem(
+                    key_node,
+                    "wrong-type",
+                    "A key must be a plain word such as `title`, not a list or mapping.",
+                )
                 continue
             # The key's source text, not its YAML 1.1 meaning (`on:` is not `True:`).
             key = str(key_node.value)
             where = _position(key_node)
             if key in first_seen:
                 first = first_seen[key]
-                self._problem(key_node, "duplicate-key", f"The key `{key}` is written twice in "
-                              f"this mapping (first at line {first.line}); keep only one.")
+                self._problem(
+                    key_node,
+                    "duplicate-key",
+                    f"The key `{key}` is written twice in "
+                    f"this mapping (first at line {first.line}); keep only one.",
+                )
                 continue
             first_seen[key] = where
             self.keys.setdefault((*path, key), where)
@@ -282,8 +299,11 @@ class _Walker:
         sources = merge.value if isinstance(merge, SequenceNode) else [merge]
         for source in sources:
             if not isinstance(source, MappingNode):
-                self._problem(source, "wrong-type", "A merge key (`<<`) takes an alias of a "
-                              "mapping, such as `<<: *defaults`.")
+                self._problem(
+                    source,
+                    "wrong-type",
+                    "A merge key (`<<`) takes an alias of a mapping, such as `<<: *defaults`.",
+                )
                 continue
             merged = self._mapping(source, path)
             for key, value in merged.items():

@@ -107,9 +107,7 @@ def name_problem(name: str) -> tuple[str, str] | None:
             f"defined name; use a more specific name that says what is counted."
         )
     if name in EXCEL_BUILTIN_NAMES:
-        return "reserved-name", (
-            f"`{name}` is one of Excel's built-in names; choose another name."
-        )
+        return "reserved-name", (f"`{name}` is one of Excel's built-in names; choose another name.")
     return None
 
 

@@ -112,8 +112,13 @@ def find_spec_files(paths: SpecPaths) -> tuple[list[Path], list[Problem]]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             ]
             if not found:
-                problems.append(Problem("no-specs", "This folder holds no spec files "
-                                        "(*.yaml or *.yml); check the path.", file=str(path)))
+                problems.append(
+                    Problem(
+                        "no-specs",
+                        "This folder holds no spec files (*.yaml or *.yml); check the path.",
+                        file=str(path),
+                    )
+                )
             files.update(dict.fromkeys(found))
         elif path.exists():
             files[path] = None
@@ -166,7 +171,9 @@ def cross_problems(checked: Sequence[Checked]) -> list[Problem]:
     return problems + _formula_problems(checked, resolved)
 
 
-def _formula_problems(checked: Sequence[Checked], datasets: dict[int, DatasetSpec]) -> list[Problem]:
+def _formula_problems(
+    checked: Sequence[Checked], datasets: dict[int, DatasetSpec]
+) -> list[Problem]:
     try:
         from lks_templates.spec.formulas import formula_problems
     except ImportError:  # the formula package is not complete yet

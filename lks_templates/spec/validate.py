@@ -97,14 +97,21 @@ def _kind_model(doc: LoadedDocument) -> type[BaseModel] | Problem:
     kind = doc.data.get("kind")
     allowed = ", ".join(KINDS)
     if "kind" not in doc.data:
-        return problem_at(doc, doc.value_position(()), "missing-key",
-                          f"The spec has no `kind`; add `kind:` with one of {allowed}.")
+        return problem_at(
+            doc,
+            doc.value_position(()),
+            "missing-key",
+            f"The spec has no `kind`; add `kind:` with one of {allowed}.",
+        )
     if isinstance(kind, str) and kind in KINDS:
         return KINDS[kind]
     hint = did_you_mean(kind, KINDS) if isinstance(kind, str) else ""
-    return problem_at(doc, doc.value_position(("kind",)), "bad-value",
-                      f"`kind` is {kind!r}, which is not a kind of spec.{hint} "
-                      f"Use one of {allowed}.")
+    return problem_at(
+        doc,
+        doc.value_position(("kind",)),
+        "bad-value",
+        f"`kind` is {kind!r}, which is not a kind of spec.{hint} Use one of {allowed}.",
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -145,21 +152,29 @@ def _translate(
     if kind == "missing":
         container = dotted(loc[:-1])
         where = "the spec" if not loc[:-1] else f"`{container}`"
-        return "missing-key", doc.value_position(loc[:-1]), (
-            f"{where[:1].upper()}{where[1:]} needs a `{loc[-1]}` key; add it."
+        return (
+            "missing-key",
+            doc.value_position(loc[:-1]),
+            (f"{where[:1].upper()}{where[1:]} needs a `{loc[-1]}` key; add it."),
         )
     value = item.get("input")
     if loc[:1] == ("version",):
-        return "bad-version", doc.value_position(loc), (
-            f"`version` is {_show(value)}, not a semantic version; write three numbers "
-            "such as `1.0.0` (major.minor.patch)."
+        return (
+            "bad-version",
+            doc.value_position(loc),
+            (
+                f"`version` is {_show(value)}, not a semantic version; write three numbers "
+                "such as `1.0.0` (major.minor.patch)."
+            ),
         )
     annotation = _annotation_at(model, loc)
     if kind in _BAD_VALUE_TYPES:
         return "bad-value", doc.value_position(loc), _bad_value(name, value, annotation, item)
     expected = _describe(annotation) if annotation is not None else "something else"
-    return "wrong-type", doc.value_position(loc), (
-        f"`{name}` should be {expected}, not {_describe_value(value)}.{_type_hint(value)}"
+    return (
+        "wrong-type",
+        doc.value_position(loc),
+        (f"`{name}` should be {expected}, not {_describe_value(value)}.{_type_hint(value)}"),
     )
 
 
@@ -335,9 +350,15 @@ def _listed_fields(doc: LoadedDocument, keys: Iterable[str]) -> list[Problem]:
                 continue
             where = doc.value_position((key, index))
             if name in first:
-                problems.append(problem_at(doc, where, "duplicate-name",
-                                           f"`{name}` is already listed at line "
-                                           f"{first[name].line}; list each field once."))
+                problems.append(
+                    problem_at(
+                        doc,
+                        where,
+                        "duplicate-name",
+                        f"`{name}` is already listed at line "
+                        f"{first[name].line}; list each field once.",
+                    )
+                )
             else:
                 first[name] = where
     return problems
@@ -357,21 +378,37 @@ def _dataset_checks(doc: LoadedDocument) -> list[Problem]:
         enum = rules.get("enum")
         if isinstance(enum, list) and len(",".join(map(str, enum))) > MAX_LIST_LENGTH:
             length = len(",".join(map(str, enum)))
-            problems.append(problem_at(doc, doc.value_position((*path, "enum")), "enum-too-long",
-                                       f"The allowed values joined with commas are {length} "
-                                       f"characters; Excel's drop-down lists allow "
-                                       f"{MAX_LIST_LENGTH}. Shorten or merge some values."))
+            problems.append(
+                problem_at(
+                    doc,
+                    doc.value_position((*path, "enum")),
+                    "enum-too-long",
+                    f"The allowed values joined with commas are {length} "
+                    f"characters; Excel's drop-down lists allow "
+                    f"{MAX_LIST_LENGTH}. Shorten or merge some values.",
+                )
+            )
         low, high = rules.get("minimum"), rules.get("maximum")
         if _is_number(low) and _is_number(high) and float(low) > float(high):  # type: ignore[arg-type]
-            problems.append(problem_at(doc, doc.value_position((*path, "maximum")), "bad-value",
-                                       f"`maximum` ({high}) is below `minimum` ({low}); "
-                                       "swap or correct them."))
+            problems.append(
+                problem_at(
+                    doc,
+                    doc.value_position((*path, "maximum")),
+                    "bad-value",
+                    f"`maximum` ({high}) is below `minimum` ({low}); swap or correct them.",
+                )
+            )
         pattern = rules.get("pattern")
         if isinstance(pattern, str):
             try:
                 re.compile(pattern)
             except re.error as error:
-                problems.append(problem_at(doc, doc.value_position((*path, "pattern")),
-                                           "bad-value", f"`pattern` is not a valid regular "
-                                           f"expression ({error}); correct it."))
+                problems.append(
+                    problem_at(
+                        doc,
+                        doc.value_position((*path, "pattern")),
+                        "bad-value",
+                        f"`pattern` is not a valid regular expression ({error}); correct it.",
+                    )
+                )
     return problems
