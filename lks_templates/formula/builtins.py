@@ -1,0 +1,298 @@
+"""Python implementations of the whitelisted functions.
+
+Each takes the evaluator and the argument expressions (not values): IF and IFERROR only
+evaluate the branch they need, and aggregates must know whether an argument is a name
+(cells: text and logical values are skipped) or a value typed into the formula (numeric
+text and logical values count).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
+from typing import TYPE_CHECKING, TypeAlias
+
+from lks_templates.formula.functions import FUNCTIONS
+from lks_templates.formula.values import (
+    BLANK,
+    DIV0,
+    NUM,
+    VALUE,
+    Blank,
+    ExcelError,
+    Value,
+    parse_number,
+    to_bool,
+    to_number,
+    to_text,
+)
+
+if TYPE_CHECKING:
+    from lks_templates.formula.evaluate import Evaluator
+    from lks_templates.formula.tree import Expr
+
+Args: TypeAlias = Sequence["Expr"]
+Builtin: TypeAlias = Callable[["Evaluator", Args], Value]
+
+
+def arity_ok(name: str, count: int) -> bool:
+    signature = FUNCTIONS[name]
+    return signature.min_args <= count and (
+        signature.max_args is None or count <= signature.max_args
+    )
+
+
+def _is_number(value: Value) -> bool:
+    return isinstance(value, float) and not isinstance(value, bool)
+
+
+def _numbers(ev: Evaluator, args: Args) -> list[float] | ExcelError:
+    """Numbers for SUM, AVERAGE, MIN, MAX, MEDIAN; the first error met is returned."""
+    numbers: list[float] = []
+    for arg in args:
+        cells = ev.reference(arg)
+        if cells is not None:
+            for cell in cells:
+                if isinstance(cell, ExcelError):
+                    return cell
+                if _is_number(cell):
+                    numbers.append(cell)  # type: ignore[arg-type]
+            continue
+        value = ev.scalar(arg)
+        if isinstance(value, Blank):
+            continue
+        number = to_number(value)
+        if isinstance(number, ExcelError):
+            return number
+        numbers.append(number)
+    return numbers
+
+
+def _sum(ev: Evaluator, args: Args) -> Value:
+    numbers = _numbers(ev, args)
+    return numbers if isinstance(numbers, ExcelError) else math.fsum(numbers)
+
+
+def _average(ev: Evaluator, args: Args) -> Value:
+    numbers = _numbers(ev, args)
+    if isinstance(numbers, ExcelError):
+        return numbers
+    return math.fsum(numbers) / len(numbers) if numbers else DIV0
+
+
+def _min(ev: Evaluator, args: Args) -> Value:
+    numbers = _numbers(ev, args)
+    if isinstance(numbers, ExcelError):
+        return numbers
+    return min(numbers) if numbers else 0.0
+
+
+def _max(ev: Evaluator, args: Args) -> Value:
+    numbers = _numbers(ev, args)
+    if isinstance(numbers, ExcelError):
+        return numbers
+    return max(numbers) if numbers else 0.0
+
+
+def _median(ev: Evaluator, args: Args) -> Value:
+    numbers = _numbers(ev, args)
+    if isinstance(numbers, ExcelError):
+        return numbers
+    return float(statistics.median(numbers)) if numbers else NUM
+
+
+def _count(ev: Evaluator, args: Args) -> Value:
+    count = 0
+    for arg in args:
+        cells = ev.reference(arg)
+        if cells is not None:
+            count += sum(1 for cell in cells if _is_number(cell))
+            continue
+        value = ev.scalar(arg)
+        # Typed arguments count when they are numbers, logical values or numeric text.
+        if isinstance(value, float | bool) or (
+            isinstance(value, str) and parse_number(value) is not None
+        ):
+            count += 1
+    return float(count)
+
+
+def _counta(ev: Evaluator, args: Args) -> Value:
+    count = 0
+    for arg in args:
+        cells = ev.reference(arg)
+        values = cells if cells is not None else [ev.scalar(arg)]
+        count += sum(1 for value in values if not isinstance(value, Blank))
+    return float(count)
+
+
+def _countblank(ev: Evaluator, args: Args) -> Value:
+    cells = ev.reference(args[0])
+    if cells is None:
+        return VALUE
+    return float(sum(1 for cell in cells if isinstance(cell, Blank) or cell == ""))
+
+
+def _sumproduct(ev: Evaluator, args: Args) -> Value:
+    arrays: list[list[Value]] = []
+    for arg in args:
+        found = ev.array(arg)
+        arrays.append(found if isinstance(found, list) else [found])
+    if len({len(array) for array in arrays}) > 1:
+        return VALUE
+    for array in arrays:
+        for item in array:
+            if isinstance(item, ExcelError):
+                return item
+    products = []
+    for row in zip(*arrays, strict=True):
+        product = 1.0
+        for item in row:
+            # Text, logical values and blanks count as 0 in SUMPRODUCT.
+            product *= item if isinstance(item, float) and not isinstance(item, bool) else 0.0
+        products.append(product)
+    return math.fsum(products)
+
+
+def _if(ev: Evaluator, args: Args) -> Value:
+    condition = to_bool(ev.scalar(args[0]))
+    if isinstance(condition, ExcelError):
+        return condition
+    if condition:
+        return ev.scalar(args[1])
+    return ev.scalar(args[2]) if len(args) > 2 else False
+
+
+def _iferror(ev: Evaluator, args: Args) -> Value:
+    value = ev.scalar(args[0])
+    return ev.scalar(args[1]) if isinstance(value, ExcelError) else value
+
+
+def _logical_values(ev: Evaluator, args: Args) -> list[bool] | ExcelError:
+    found: list[bool] = []
+    for arg in args:
+        cells = ev.reference(arg)
+        if cells is not None:
+            for cell in cells:
+                if isinstance(cell, ExcelError):
+                    return cell
+                if isinstance(cell, float | bool):  # cells with text or nothing are skipped
+                    found.append(bool(cell))
+            continue
+        value = ev.scalar(arg)
+        if isinstance(value, Blank):
+            continue
+        logical = to_bool(value)
+        if isinstance(logical, ExcelError):
+            return logical
+        found.append(logical)
+    return found
+
+
+def _and(ev: Evaluator, args: Args) -> Value:
+    found = _logical_values(ev, args)
+    if isinstance(found, ExcelError):
+        return found
+    return all(found) if found else VALUE
+
+
+def _or(ev: Evaluator, args: Args) -> Value:
+    found = _logical_values(ev, args)
+    if isinstance(found, ExcelError):
+        return found
+    return any(found) if found else VALUE
+
+
+def _not(ev: Evaluator, args: Args) -> Value:
+    value = to_bool(ev.scalar(args[0]))
+    return value if isinstance(value, ExcelError) else not value
+
+
+def _rounder(mode: str) -> Builtin:
+    def implementation(ev: Evaluator, args: Args) -> Value:
+        number = to_number(ev.scalar(args[0]))
+        digits = to_number(ev.scalar(args[1]))
+        if isinstance(number, ExcelError):
+            return number
+        if isinstance(digits, ExcelError):
+            return digits
+        return round_decimal(number, int(digits), mode)
+
+    return implementation
+
+
+def round_decimal(number: float, digits: int, mode: str = ROUND_HALF_UP) -> float:
+    """Round as spreadsheets do: on the 15-significant-digit decimal form of the number.
+
+    So ROUND(2.675, 2) is 2.68 and halves go away from zero, unlike Python's round().
+    ``mode`` is a :mod:`decimal` rounding mode (ROUND_HALF_UP, ROUND_UP, ROUND_DOWN).
+    """
+    if number == 0.0 or not math.isfinite(number):
+        return number
+    digits = max(-400, min(400, digits))
+    decimal = Decimal(format(number, ".15g"))
+    with localcontext() as context:
+        context.prec = 1000
+        rounded = decimal.quantize(Decimal(1).scaleb(-digits), rounding=mode)
+    return float(rounded) + 0.0
+
+
+def _numeric(function: Callable[[float], Value]) -> Builtin:
+    def implementation(ev: Evaluator, args: Args) -> Value:
+        number = to_number(ev.scalar(args[0]))
+        return number if isinstance(number, ExcelError) else function(number)
+
+    return implementation
+
+
+def _sqrt(number: float) -> Value:
+    return NUM if number < 0 else math.sqrt(number)
+
+
+def _isblank(ev: Evaluator, args: Args) -> Value:
+    return ev.scalar(args[0]) is BLANK
+
+
+def _isnumber(ev: Evaluator, args: Args) -> Value:
+    return _is_number(ev.scalar(args[0]))
+
+
+def _istext(ev: Evaluator, args: Args) -> Value:
+    return isinstance(ev.scalar(args[0]), str)
+
+
+def _len(ev: Evaluator, args: Args) -> Value:
+    text = to_text(ev.scalar(args[0]))
+    return text if isinstance(text, ExcelError) else float(len(text))
+
+
+BUILTINS: dict[str, Builtin] = {
+    "SUM": _sum,
+    "AVERAGE": _average,
+    "MIN": _min,
+    "MAX": _max,
+    "MEDIAN": _median,
+    "SUMPRODUCT": _sumproduct,
+    "COUNT": _count,
+    "COUNTA": _counta,
+    "COUNTBLANK": _countblank,
+    "IF": _if,
+    "IFERROR": _iferror,
+    "AND": _and,
+    "OR": _or,
+    "NOT": _not,
+    "ROUND": _rounder(ROUND_HALF_UP),
+    "ROUNDUP": _rounder(ROUND_UP),
+    "ROUNDDOWN": _rounder(ROUND_DOWN),
+    "ABS": _numeric(abs),
+    "INT": _numeric(lambda number: float(math.floor(number))),
+    "SQRT": _numeric(_sqrt),
+    "ISBLANK": _isblank,
+    "ISNUMBER": _isnumber,
+    "ISTEXT": _istext,
+    "LEN": _len,
+}
+
+assert set(BUILTINS) == set(FUNCTIONS), "every whitelisted function needs an implementation"
