@@ -139,7 +139,7 @@ def check_files(files: Sequence[Path], cross: bool = True) -> tuple[list[Checked
             continue
         spec, found = check_document(doc)
         problems += found
-        checked.append(Checked(doc, None if found else spec))
+        checked.append(Checked(doc, spec))
     if cross:
         problems += cross_problems(checked)
     else:

@@ -70,7 +70,8 @@ def dotted(path: Sequence[str | int]) -> str:
 
 
 def check_document(doc: LoadedDocument) -> tuple[AnySpec | None, list[Problem]]:
-    """Validate one document on its own. Returns the typed spec (None if invalid) and problems."""
+    """Validate one document on its own: the typed spec (None when its shape is wrong) and
+    every problem found, including naming problems that leave the shape valid."""
     data = doc.data
     model = _kind_model(doc)
     if isinstance(model, Problem):
@@ -90,7 +91,8 @@ def check_document(doc: LoadedDocument) -> tuple[AnySpec | None, list[Problem]]:
     except ValidationError as error:
         return None, shape_problems(doc, model, error) + problems
     assert isinstance(spec, DatasetSpec | TemplateSpec | FormSpec | FaqSpec)
-    return (None, problems) if problems else (spec, problems)
+    # Name problems do not stop the spec from being cross-checked: every problem is reported.
+    return spec, problems
 
 
 def _kind_model(doc: LoadedDocument) -> type[BaseModel] | Problem:
