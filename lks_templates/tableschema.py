@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lks_templates.errors import Problem, SpecError
+from lks_templates.errors import Problem, Severity, SpecError
 from lks_templates.spec.loader import DataPath, LoadedDocument, load_document, load_text
 from lks_templates.spec.models import (
     SEMVER_PATTERN,
@@ -180,7 +180,7 @@ class _Converter:
 
     def problem(self, path: DataPath, code: str, message: str, *, warning: bool = False) -> None:
         where = self.doc.value_position(path)
-        severity = "warning" if warning else "error"
+        severity: Severity = "warning" if warning else "error"
         self.problems.append(
             Problem(code, message, self.doc.file, where.line, where.column, severity)
         )

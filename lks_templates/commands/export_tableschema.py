@@ -1,0 +1,78 @@
+"""``lks-templates export-tableschema DATASET_ID_OR_FILE [--out FILE] [--specs PATH ...]``.
+
+Writes a dataset spec as a Frictionless Table Schema (JSON), with the project's own field
+keys as ``lks:`` custom properties (``--no-extensions`` leaves them out). The dataset is a
+spec file, or the id of a dataset among ``--specs`` (default ``template_specs``). Without
+``--out`` the schema goes to standard output. Exit 0 on success, 1 when the dataset cannot
+be loaded (its problems are printed), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+DEFAULT_SPECS = "template_specs"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dataset", metavar="DATASET_ID_OR_FILE", help="a dataset id or spec file")
+    parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    parser.add_argument(
+        "--specs",
+        nargs="+",
+        default=[DEFAULT_SPECS],
+        metavar="PATH",
+        help=f"where to look up a dataset id (default: {DEFAULT_SPECS}/)",
+    )
+    parser.add_argument(
+        "--no-extensions",
+        dest="extensions",
+        action="store_false",
+        help="leave out the lks: custom properties (unit, section, frequency, guidance, ...)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from lks_templates.errors import SpecError
+    from lks_templates.spec import AnySpec, DatasetSpec, load_spec, load_specs
+    from lks_templates.tableschema import export_tableschema
+
+    spec: AnySpec | None
+    try:
+        if Path(args.dataset).is_file():
+            spec = load_spec(args.dataset)
+        else:
+            spec = load_specs(args.specs).get(args.dataset)
+    except SpecError as error:
+        for problem in error.problems:
+            print(problem.format())
+        return 1
+    if not isinstance(spec, DatasetSpec):
+        what = "is not a dataset spec" if spec is not None else "is neither a file nor a dataset id"
+        print(f"lks-templates export-tableschema: {args.dataset} {what}", file=sys.stderr)
+        return 2
+    text = json.dumps(
+        export_tableschema(spec, extensions=args.extensions), indent=2, ensure_ascii=False
+    )
+    if not args.extensions:
+        print(
+            "Left out the lks: properties (unit, section, frequency, guidance, standard).",
+            file=sys.stderr,
+        )
+    if args.out:
+        _write(Path(args.out), text + "\n")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    """Write through a temporary file and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8", newline="\n")
+    partial.replace(path)

@@ -1,0 +1,68 @@
+"""``lks-templates import-tableschema SCHEMA [--id ID] [--out FILE] [--rename]``.
+
+Turns a Frictionless Table Schema (JSON, or YAML) into a dataset spec (YAML). Every problem
+is printed as ``FILE:LINE:COL: CODE message``: errors (a field name that cannot be a spec
+name, an unsupported type) stop the import; warnings (keys left out, converted types or
+names) do not. ``--rename`` converts invalid field names instead of refusing them (see
+``lks_templates.tableschema`` for the rule). Without ``--out`` the spec goes to standard
+output. Exit 0 on success, 1 when there are errors, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("schema", metavar="SCHEMA", help="Table Schema file (.json, .yaml)")
+    parser.add_argument(
+        "--id",
+        dest="dataset_id",
+        metavar="ID",
+        help="id of the new dataset (default: lks:id, else the file name)",
+    )
+    parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    parser.add_argument(
+        "--rename", action="store_true", help="convert field names that are not valid spec names"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import yaml
+
+    from lks_templates.spec.models import ID_PATTERN
+    from lks_templates.tableschema import convert_tableschema
+
+    if not Path(args.schema).is_file():
+        print(f"lks-templates import-tableschema: {args.schema}: no such file", file=sys.stderr)
+        return 2
+    if args.dataset_id is not None and not _valid_id(args.dataset_id, ID_PATTERN):
+        print(
+            f"lks-templates import-tableschema: --id {args.dataset_id!r} must be lower-case "
+            "words joined by hyphens, e.g. my-dataset",
+            file=sys.stderr,
+        )
+        return 2
+    result = convert_tableschema(args.schema, dataset_id=args.dataset_id, rename=args.rename)
+    for problem in result.problems:
+        print(problem.format(), file=sys.stderr)
+    if result.errors:
+        print(f"{len(result.errors)} error(s): nothing written.", file=sys.stderr)
+        return 1
+    text = yaml.safe_dump(result.data, sort_keys=False, allow_unicode=True, width=100)
+    if args.out:
+        from lks_templates.commands.export_tableschema import _write
+
+        _write(Path(args.out), text)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _valid_id(value: str, pattern: str) -> bool:
+    import re
+
+    return re.match(pattern, value) is not None
