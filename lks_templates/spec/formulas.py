@@ -120,9 +120,9 @@ def _at(
     doc: LoadedDocument, path: DataPath, text: str, column: int | None, code: str, message: str
 ) -> Problem:
     """Locate a problem at 1-based ``column`` of the formula ``text`` written at ``path``."""
-    offset = (column or 1) - 1
-    # A leading "=" is allowed in formulas; columns count from the text as written.
-    offset = max(0, min(offset, max(len(text) - 1, 0)))
+    # Columns count from the text as written (a leading "=" included); one past the end is
+    # where a missing value belongs ("a +").
+    offset = max(0, min((column or 1) - 1, len(text)))
     return problem_at(doc, doc.offset_position(path, offset), code, message)
 
 

@@ -174,10 +174,7 @@ def cross_problems(checked: Sequence[Checked]) -> list[Problem]:
 def _formula_problems(
     checked: Sequence[Checked], datasets: dict[int, DatasetSpec]
 ) -> list[Problem]:
-    try:
-        from lks_templates.spec.formulas import formula_problems
-    except ImportError:  # the formula package is not complete yet
-        return []
+    from lks_templates.spec.formulas import formula_problems
 
     problems: list[Problem] = []
     for index, item in enumerate(checked):
