@@ -1,0 +1,216 @@
+"""Build template workbooks into a folder (``dist/``), atomically and reproducibly; check it.
+
+- :func:`build_workbook`: one resolved template (or form) to one .xlsx.
+- :func:`build_all`: every template found under some spec paths, plus ``README.md``.
+- :func:`check_dist`: rebuild into a temporary folder and list what differs from ``dist/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from lks_templates.errors import Problem
+from lks_templates.layout import WorkbookPlan, plan_workbook
+from lks_templates.layout.model import Cell, CellValue
+from lks_templates.render import render_workbook
+from lks_templates.spec.models import FaqSpec, FormSpec, ResolvedTemplate
+
+README = "README.md"
+PREVIEWS = "previews"
+DEFAULT_SPECS = ("template_specs",)
+DEFAULT_OUT = "dist"
+
+InputValue = CellValue | dt.date
+Values = Mapping[str, InputValue | Sequence[InputValue]]
+
+
+def build_workbook(spec: ResolvedTemplate, path: str | Path, *, values: Values | None = None,
+                   faq: FaqSpec | None = None) -> Path:
+    """Write the workbook of ``spec`` to ``path`` atomically; return the path.
+
+    ``values`` (optional) fills input cells: ``{field: value}`` for profile fields,
+    ``{measure: [value per period]}`` for measures and ``{"reporting_year": 2026}``;
+    used for previews, benchmarks and tests. Unknown names are ignored.
+    """
+    plan = plan_workbook(spec, faq)
+    if values:
+        fill_plan(plan, values)
+    return write_atomically(plan, Path(path))
+
+
+def fill_plan(plan: WorkbookPlan, values: Values) -> None:
+    """Put ``values`` into the plan's input cells (in period order for measures)."""
+    for name, value in values.items():
+        cells = plan.inputs.get(name)
+        if not cells:
+            continue
+        items = list(value) if isinstance(value, list | tuple) else [value]
+        for (sheet_name, a1), item in zip(cells, items, strict=False):
+            sheet = plan.sheet(sheet_name)
+            row, col = _parse_a1(a1)
+            old = sheet.cells.get((row, col), Cell())
+            if isinstance(item, dt.date):
+                # Spreadsheets store dates as serial days since 1899-12-30.
+                item = (item - dt.date(1899, 12, 30)).days
+            sheet.cells[(row, col)] = Cell(value=item, style=old.style,
+                                           number_format=old.number_format)
+
+
+def _parse_a1(a1: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in a1 if ch.isalpha())
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch.upper()) - 64
+    return int(a1[len(letters):]) - 1, col - 1
+
+
+def write_atomically(plan: WorkbookPlan, path: Path) -> Path:
+    """Render into a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        render_workbook(plan, temp)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text_atomically(path: Path, text: str) -> Path:
+    """Write a text file atomically (UTF-8, ``\\n`` line ends)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def latest_templates(paths: Sequence[str | Path]) -> list[ResolvedTemplate]:
+    """The latest version of every template and form under ``paths``, sorted by id.
+
+    Raises :class:`~lks_templates.errors.SpecError` with every problem when a spec is invalid.
+    """
+    from lks_templates.spec import load_specs
+
+    specs = load_specs([Path(p) for p in paths])
+    latest: dict[str, ResolvedTemplate] = {}
+    for resolved in specs.resolved():  # oldest first, so later versions win
+        latest[resolved.template.id] = resolved
+    return [latest[key] for key in sorted(latest)]
+
+
+def build_all(paths: Sequence[str | Path] = DEFAULT_SPECS, out: str | Path = DEFAULT_OUT
+              ) -> list[Path]:
+    """Build every template under ``paths`` into ``out`` with a ``README.md`` index.
+
+    Returns the files written (workbooks, then the README), sorted.
+    """
+    out = Path(out)
+    written = []
+    templates = latest_templates(paths)
+    for resolved in templates:
+        written.append(build_workbook(resolved, out / f"{resolved.template.id}.xlsx"))
+    written.append(write_text_atomically(out / README, dist_readme(templates)))
+    return written
+
+
+def dist_readme(templates: Sequence[ResolvedTemplate]) -> str:
+    """The ``dist/README.md`` index: each template, what it is for, its fields, previews."""
+    lines = [
+        "# Statistics templates",
+        "",
+        "Blank workbooks for NHS library and knowledge services statistics, built by "
+        "`lks-templates build` from the specs in `template_specs/`. Download one, fill it "
+        "in Excel or LibreOffice, and send it on. Do not edit these files by hand: "
+        "`lks-templates check` fails when they differ from what the specs produce.",
+        "",
+    ]
+    for resolved in templates:
+        spec = resolved.template
+        kind = "Form" if isinstance(spec, FormSpec) else "Template"
+        lines += [f"## {spec.title}", "",
+                  f"- File: [{spec.id}.xlsx]({spec.id}.xlsx)",
+                  f"- {kind} `{spec.id}`, version {spec.version}; fields from "
+                  f"`{resolved.dataset.id}` version {resolved.dataset.version}"]
+        if spec.description:
+            lines.append(f"- What it is for: {' '.join(spec.description.split())}")
+        lines.append("")
+        if not isinstance(spec, FormSpec):
+            lines += [f"![Dashboard of {spec.title}]({PREVIEWS}/{spec.id}-dashboard.png)", ""]
+            if spec.infographic:
+                lines += [f"![Infographic of {spec.title}]({PREVIEWS}/{spec.id}-infographic.png)",
+                          ""]
+        lines += ["| Field | Unit | Entered |", "| --- | --- | --- |"]
+        for f in resolved.profile_fields:
+            lines.append(f"| {f.title} (`{f.name}`) | {f.unit} | once |")
+        for f in resolved.measure_fields:
+            per = "per period" if isinstance(spec, FormSpec) else f"each {_period_word(spec)}"
+            lines.append(f"| {f.title} (`{f.name}`) | {f.unit} | {per} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _period_word(spec: object) -> str:
+    frequency = getattr(getattr(spec, "period", None), "frequency", "monthly")
+    return {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
+
+
+def check_dist(paths: Sequence[str | Path] = DEFAULT_SPECS, dist: str | Path = DEFAULT_OUT
+               ) -> list[Problem]:
+    """Rebuild into a temporary folder and compare with ``dist``: one problem per file.
+
+    Workbooks and ``README.md`` must be byte-identical; files under ``dist/previews/``
+    are only checked for presence (rendering varies between LibreOffice versions).
+    """
+    dist = Path(dist)
+    problems: list[Problem] = []
+    with tempfile.TemporaryDirectory(prefix="lks-check-") as temp:
+        fresh = Path(temp)
+        build_all(paths, fresh)
+        expected = {p.name: p for p in fresh.iterdir() if p.is_file()}
+        actual = {p.name: p for p in dist.iterdir() if p.is_file()} if dist.is_dir() else {}
+        actual = {k: v for k, v in actual.items() if not k.startswith(".")}
+        for name in sorted(expected.keys() | actual.keys()):
+            where = str(dist / name)
+            if name not in actual:
+                problems.append(Problem("dist-missing", "This file is missing; run "
+                                        "`lks-templates build` and commit the result.", where))
+            elif name not in expected:
+                if name.endswith((".xlsx", ".md")):
+                    problems.append(Problem("dist-extra", "No spec produces this file; delete "
+                                            "it or restore its spec.", where))
+            elif actual[name].read_bytes() != expected[name].read_bytes():
+                problems.append(Problem("dist-different", "This file is not what the specs "
+                                        "produce (a spec changed or the file was edited); run "
+                                        "`lks-templates build` and commit the result.", where))
+        problems += _missing_previews(expected, dist)
+    return problems
+
+
+def _missing_previews(expected: Mapping[str, Path], dist: Path) -> list[Problem]:
+    """Previews are checked for presence only, when the previews folder exists."""
+    folder = dist / PREVIEWS
+    if not folder.is_dir():
+        return []
+    readme = expected.get(README)
+    wanted = []
+    if readme is not None:
+        for line in readme.read_text(encoding="utf-8").splitlines():
+            if line.startswith("![") and f"({PREVIEWS}/" in line:
+                wanted.append(line.split(f"({PREVIEWS}/", 1)[1].rstrip(")"))
+    return [
+        Problem("dist-missing", "This preview is missing; run `lks-templates preview`.",
+                str(folder / name))
+        for name in wanted if not (folder / name).is_file()
+    ]

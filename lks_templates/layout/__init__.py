@@ -1,0 +1,121 @@
+"""Spec to workbook plan: every sheet, cell, formula, defined name and chart, as pure data.
+
+``plan_workbook(resolved)`` is the one entry point. The plan is what the renderer writes
+and what read-back compares a returned workbook against (``plan.defined_names``,
+``plan.inputs``, ``plan.formulas``). The workbook contract it follows is documented in
+``docs/workbook-contract.md``. This package never imports xlsxwriter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lks_templates import __version__
+from lks_templates.layout.about import ABOUT, About
+from lks_templates.layout.checks import CHECKS, checks_sheet
+from lks_templates.layout.dashboard import DASHBOARD, Dashboard
+from lks_templates.layout.data import DATA, DataPositions, DataSheet
+from lks_templates.layout.form import FORM, form_sheet
+from lks_templates.layout.infographic import INFOGRAPHIC, infographic_sheet
+from lks_templates.layout.model import (
+    Cell,
+    ChartPlan,
+    ChartSeries,
+    ConditionalFormat,
+    ImagePlan,
+    PageSetup,
+    SheetPlan,
+    Validation,
+    WorkbookPlan,
+    cell_name,
+    column_letter,
+    sheet_ref,
+)
+from lks_templates.layout.periods import PeriodSlot, period_slots, period_starts
+from lks_templates.layout.semantics import Figure, Semantics
+from lks_templates.spec.models import FaqSpec, FormSpec, ResolvedTemplate
+
+__all__ = [
+    "ABOUT",
+    "CHECKS",
+    "DASHBOARD",
+    "DATA",
+    "FORM",
+    "INFOGRAPHIC",
+    "Cell",
+    "ChartPlan",
+    "ChartSeries",
+    "ConditionalFormat",
+    "Figure",
+    "ImagePlan",
+    "PageSetup",
+    "PeriodSlot",
+    "Semantics",
+    "SheetPlan",
+    "Validation",
+    "WorkbookPlan",
+    "cell_name",
+    "column_letter",
+    "period_slots",
+    "period_starts",
+    "plan_workbook",
+    "semantics_of",
+    "sheet_ref",
+]
+
+
+def semantics_of(resolved: ResolvedTemplate) -> Semantics:
+    """Parsed formulas and dependencies of a template or form."""
+    spec = resolved.template
+    if isinstance(spec, FormSpec):
+        return Semantics(resolved.profile_names, [], rules=spec.rules)
+    return Semantics(spec.profile, spec.measures, spec.derived, spec.kpis, spec.rules)
+
+
+def plan_workbook(resolved: ResolvedTemplate, faq: FaqSpec | None = None) -> WorkbookPlan:
+    """Plan the workbook of a validated template or form (``faq`` overrides its own FAQ)."""
+    semantics = semantics_of(resolved)
+    names: dict[str, str] = {}
+    inputs: dict[str, list[tuple[str, str]]] = {}
+    about = About(resolved, faq if faq is not None else resolved.faq).build()
+    if isinstance(resolved.template, FormSpec):
+        form = form_sheet(resolved, names, inputs)
+        positions = DataPositions(period_slots_for_form())
+        checks = checks_sheet(semantics, positions, _names_only, names)
+        sheets = [about, form, checks]
+    else:
+        data = DataSheet(resolved, semantics, names, inputs)
+        data_sheet, _ = data.build()
+        checks = checks_sheet(semantics, data.pos, data.period_refs, names)
+        dashboard = Dashboard(resolved, semantics, data, names).build()
+        sheets = [about, data_sheet, checks, dashboard]
+        if resolved.template.infographic:
+            sheets.append(infographic_sheet(resolved, data))
+    spec = resolved.template
+    return WorkbookPlan(
+        template_id=spec.id,
+        template_version=spec.version,
+        title=spec.title,
+        sheets=sheets,
+        defined_names=dict(sorted(names.items())),
+        inputs=inputs,
+        properties={
+            "lks_template_id": spec.id,
+            "lks_template_version": spec.version,
+            "lks_spec_sha256": resolved.sha256(),
+            "lks_generator_version": __version__,
+        },
+        subject="NHS library and knowledge services statistics",
+        comments=spec.description,
+    )
+
+
+def period_slots_for_form() -> list[PeriodSlot]:
+    """A form is one record: a single slot, so checks have one result column."""
+    return [PeriodSlot(0, 0, "Result", "General", "record")]
+
+
+def _names_only(col: int) -> Callable[[str], str]:
+    """Form formulas refer to every field by its defined name."""
+    del col
+    return lambda name: name

@@ -1,0 +1,221 @@
+"""The Dashboard sheet: KPI tiles against targets and every chart of the spec.
+
+Also the chart plans shared with the infographic, and the small number formatting used
+for target texts.
+"""
+
+from __future__ import annotations
+
+from lks_templates.layout.data import DATA, FIRST_COL, DataPositions, DataSheet, guarded
+from lks_templates.layout.model import (
+    ChartPlan,
+    ChartSeries,
+    ConditionalFormat,
+    PageSetup,
+    SheetPlan,
+    cell_name,
+    sheet_ref,
+)
+from lks_templates.layout.semantics import Semantics
+from lks_templates.spec.models import Chart, Kpi, ResolvedTemplate
+
+DASHBOARD = "Dashboard"
+TILE_WIDTH = 28.0
+GAP_WIDTH = 2.0
+TILES_PER_ROW = 4
+TILE_ROWS = 4
+CHART_HEIGHT = 270
+CHARTS_PER_ROW = 2
+ROW_PIXELS = 20
+
+
+def column_pixels(width: float) -> int:
+    """Pixel width Excel gives a column of ``width`` characters (Calibri/Arial 10-11 pt)."""
+    return int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
+
+
+def tile_col(index: int) -> int:
+    """Column of the ``index``-th tile in its row (B, D, F, H)."""
+    return 1 + 2 * (index % TILES_PER_ROW)
+
+
+def format_number(value: float, number_format: str) -> str:
+    """Python rendering of a number in a simple Excel format (for static target texts)."""
+    fmt = number_format.split(";")[0]
+    percent = "%" in fmt
+    shown = value * 100 if percent else value
+    decimals = sum(1 for ch in fmt.split(".")[1] if ch in "0#") if "." in fmt else 0
+    text = f"{shown:,.{decimals}f}" if "," in fmt else f"{shown:.{decimals}f}"
+    prefix = "£" if "£" in fmt else ""
+    return prefix + text + ("%" if percent else "")
+
+
+def target_text(kpi: Kpi) -> str:
+    """``Target: 25.0 or more`` (or the unit when there is no target)."""
+    if kpi.target is None:
+        return kpi.unit or kpi.description or ""
+    shown = format_number(kpi.target, kpi.format)
+    more = {"higher": " or more", "lower": " or fewer", "neutral": ""}[kpi.direction]
+    return f"Target: {shown}{more}"
+
+
+def status_formula(kpi: Kpi, value_cell: str) -> str:
+    """A words-first status, so colour is never the only signal."""
+    if kpi.target is None:
+        return '=""'
+    t = repr(kpi.target) if isinstance(kpi.target, float) else str(kpi.target)
+    if kpi.direction == "lower":
+        good, bad, test = "Meets target", "Above target", f"{value_cell}<={t}"
+    elif kpi.direction == "higher":
+        good, bad, test = "Meets target", "Below target", f"{value_cell}>={t}"
+    else:
+        good, bad, test = "At or above target", "Below target", f"{value_cell}>={t}"
+    return f'=IF(ISNUMBER({value_cell}),IF({test},"{good}","{bad}"),"")'
+
+
+def service_name_field(resolved: ResolvedTemplate) -> str | None:
+    """The profile field that names the service (``org_name`` or the first ``*name*`` text)."""
+    fields = resolved.profile_fields
+    for f in fields:
+        if f.name == "org_name":
+            return f.name
+    for f in fields:
+        if f.type == "string" and "name" in f.name and not f.constraints.enum:
+            return f.name
+    return None
+
+
+def service_line_formula(resolved: ResolvedTemplate) -> str:
+    """``=Service · Reporting year 2026-27`` driven by the Data sheet."""
+    name = service_name_field(resolved)
+    service = f'IF({name}="","Your service",{name})' if name else '"Your service"'
+    start = resolved.template.period.year_start_month
+    year = "reporting_year"
+    shown = (f'"Year "&{year}' if start == 1 else
+             f'"Reporting year "&{year}&"-"&RIGHT({year}+1,2)')
+    return f'={service}&" · "&IF(ISNUMBER({year}),{shown},"reporting year not entered yet")'
+
+
+class Dashboard:
+    """Lays out the Dashboard sheet."""
+
+    def __init__(self, resolved: ResolvedTemplate, semantics: Semantics, data: DataSheet,
+                 names: dict[str, str]) -> None:
+        self.resolved = resolved
+        self.template = resolved.template
+        self.semantics = semantics
+        self.data = data
+        self.names = names
+        self.sheet = SheetPlan(DASHBOARD, tab_color="#003087")
+
+    def build(self) -> SheetPlan:
+        s = self.sheet
+        s.put(0, 1, self.template.title, style="dash_title")
+        s.row_heights[0] = 30
+        s.put(1, 1, formula=service_line_formula(self.resolved), style="dash_subtitle")
+        s.put(2, 1, formula='=IF(lks_failures=0,"No failed checks",lks_failures&'
+                            '" failed check(s): see the Checks sheet")', style="dash_checks")
+        s.conditional_formats.append(ConditionalFormat(2, 1, 2, 1, "formula", "flag_fail",
+                                                       "=lks_failures>0"))
+        row = 4
+        row = self._tiles(row)
+        last_row = self._charts(row)
+        widths = {0: GAP_WIDTH}
+        for i in range(TILES_PER_ROW):
+            widths[tile_col(i)] = TILE_WIDTH
+            widths[tile_col(i) + 1] = GAP_WIDTH
+        s.column_widths.update(widths)
+        s.page = PageSetup(landscape=True, paper=9, fit_width=1, fit_height=1,
+                           print_area=(0, 0, last_row, 2 * TILES_PER_ROW))
+        return s
+
+    def _tiles(self, row: int) -> int:
+        s = self.sheet
+        figures = {f.name: f for f in self.semantics.kpis}
+        for index, kpi in enumerate(self.template.kpis):
+            top = row + (index // TILES_PER_ROW) * (TILE_ROWS + 1)
+            col = tile_col(index)
+            s.put(top, col, kpi.title, style="tile_title")
+            value = cell_name(top + 1, col)
+            blanks = list(figures[kpi.name].blank_inputs)
+            s.put(top + 1, col, formula=guarded(figures[kpi.name], _name_ref, blanks, '""'),
+                  style="tile_value", number_format=kpi.format)
+            s.put(top + 2, col, target_text(kpi), style="tile_target")
+            s.put(top + 3, col, formula=status_formula(kpi, value), style="tile_status")
+            if kpi.target is not None and kpi.direction != "neutral":
+                good = (f"AND(ISNUMBER({value}),{value}"
+                        f"{'>=' if kpi.direction == 'higher' else '<='}{kpi.target})")
+                s.conditional_formats.append(ConditionalFormat(
+                    top + 3, col, top + 3, col, "formula", "kpi_good", f"={good}"))
+                s.conditional_formats.append(ConditionalFormat(
+                    top + 3, col, top + 3, col, "formula", "kpi_bad",
+                    f"=AND(ISNUMBER({value}),NOT({good}))"))
+            self.names[kpi.name] = sheet_ref(DASHBOARD, top + 1, col)
+            s.row_heights[top] = 30
+            s.row_heights[top + 1] = 36
+        if not self.template.kpis:
+            return row
+        tile_rows = (len(self.template.kpis) + TILES_PER_ROW - 1) // TILES_PER_ROW
+        return row + tile_rows * (TILE_ROWS + 1)
+
+    def _charts(self, row: int) -> int:
+        width = 2 * column_pixels(TILE_WIDTH) + column_pixels(GAP_WIDTH)
+        rows_per_chart = CHART_HEIGHT // ROW_PIXELS + 1
+        last = row
+        for index, chart in enumerate(self.template.charts):
+            top = row + (index // CHARTS_PER_ROW) * rows_per_chart
+            col = 1 + 4 * (index % CHARTS_PER_ROW)
+            self.sheet.charts.append(chart_plan(chart, index, self.data, top, col, width,
+                                                CHART_HEIGHT))
+            last = top + rows_per_chart - 1
+        return max(last, row)
+
+
+def _name_ref(name: str) -> str:
+    """KPI formulas refer to everything by its defined name (readable in the formula bar)."""
+    return name
+
+
+def chart_plan(chart: Chart, index: int, data: DataSheet, row: int, col: int, width: int,
+               height: int) -> ChartPlan:
+    """A chart bound to the Data sheet: input rows, or hidden rows with gaps as #N/A."""
+    pos: DataPositions = data.pos
+    series: list[ChartSeries] = []
+    if index in pos.pie_rows:
+        labels = pos.pie_rows[index]
+        last = FIRST_COL + len(chart.series) - 1
+        series.append(ChartSeries(
+            name=chart.title,
+            values=sheet_ref(DATA, labels + 1, FIRST_COL, labels + 1, last),
+            categories=sheet_ref(DATA, labels, FIRST_COL, labels, last),
+        ))
+    else:
+        for name in chart.series:
+            row_of = pos.chart_rows.get((name, chart.cumulative))
+            if row_of is None:
+                row_of = pos.measures.get(name, pos.derived.get(name))
+            assert row_of is not None
+            title = data.title_of(name) + (" (year to date)" if chart.cumulative else "")
+            series.append(ChartSeries(title, pos.row_ref(row_of), pos.labels_ref()))
+    titles = [data.title_of(n) for n in chart.series]
+    per = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
+    alt = chart.alt_text or (
+        f"{chart.type.capitalize()} chart: {', '.join(titles)}"
+        f"{' (year to date)' if chart.cumulative else ''} by "
+        f"{per[data.template.period.frequency]}, from the Data sheet."
+    )
+    units = {data.resolved.dataset.field(n).unit for n in chart.series
+             if n in data.template.measures}
+    return ChartPlan(
+        kind=chart.type,
+        title=chart.title,
+        alt_text=alt,
+        series=series,
+        row=row,
+        col=col,
+        width=width,
+        height=height,
+        y_title=units.pop() if len(units) == 1 else "",
+        show_hidden=True,
+        legend=len(series) > 1 or chart.type in ("pie", "doughnut"),
+    )

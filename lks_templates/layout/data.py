@@ -1,0 +1,365 @@
+"""The Data sheet: profile block, measures by period, derived rows, hidden chart data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lks_templates import formula
+from lks_templates.layout import fields as fieldkit
+from lks_templates.layout.model import (
+    ConditionalFormat,
+    SheetPlan,
+    Validation,
+    cell_name,
+    column_letter,
+    range_name,
+    sheet_ref,
+)
+from lks_templates.layout.periods import PeriodSlot, period_slots
+from lks_templates.layout.semantics import Figure, Semantics
+from lks_templates.spec.models import Chart, FieldSpec, ResolvedTemplate
+
+DATA = "Data"
+LABEL_COL = 1
+UNIT_COL = 2
+FIRST_COL = 3
+"""Every input starts in column D: the profile value, or the first period."""
+MAX_FROZEN_ROWS = 16
+"""Freeze the rows above the measures only while they fit on a laptop screen."""
+
+
+@dataclass
+class DataPositions:
+    """Where the Data sheet put things, for the other sheets to refer to."""
+
+    slots: list[PeriodSlot]
+    year_cell: tuple[int, int] = (0, 0)
+    header_row: int | None = None
+    total_col: int | None = None
+    profile: dict[str, tuple[int, int]] = field(default_factory=dict)
+    measures: dict[str, int] = field(default_factory=dict)
+    derived: dict[str, int] = field(default_factory=dict)
+    chart_rows: dict[tuple[str, bool], int] = field(default_factory=dict)
+    """(series name, cumulative) -> hidden row whose blanks are #N/A, so charts show gaps."""
+    pie_rows: dict[int, int] = field(default_factory=dict)
+    """Chart index -> first of two hidden rows (labels, year totals) for a pie of totals."""
+    chart_data_rows: tuple[int, int] | None = None
+
+    @property
+    def last_col(self) -> int:
+        return FIRST_COL + len(self.slots) - 1
+
+    def period_cols(self) -> range:
+        return range(FIRST_COL, FIRST_COL + len(self.slots))
+
+    def row_ref(self, row: int) -> str:
+        """Absolute reference of a row of period cells, without the total."""
+        return sheet_ref(DATA, row, FIRST_COL, row, self.last_col)
+
+    def labels_ref(self) -> str:
+        assert self.header_row is not None
+        return self.row_ref(self.header_row)
+
+
+def year_label_formula(year_name: str = "reporting_year", start_month: int = 4) -> str:
+    """Formula text for ``Reporting year 2026-27`` (or a prompt while the year is blank)."""
+    if start_month == 1:
+        shown = f'"Year "&{year_name}'
+    else:
+        shown = f'"Reporting year "&{year_name}&"-"&RIGHT({year_name}+1,2)'
+    return f'=IF(ISNUMBER({year_name}),{shown},"Reporting year not entered yet")'
+
+
+class DataSheet:
+    """Lays out the Data sheet of a template and records where everything went."""
+
+    def __init__(self, resolved: ResolvedTemplate, semantics: Semantics,
+                 names: dict[str, str], inputs: dict[str, list[tuple[str, str]]]) -> None:
+        self.resolved = resolved
+        self.template = resolved.template
+        self.semantics = semantics
+        self.names = names
+        self.inputs = inputs
+        self.sheet = SheetPlan(DATA, tab_color="#005EB8")
+        self.pos = DataPositions(period_slots(self.template.period))
+        self.row = 0
+
+    # -- public ---------------------------------------------------------------------------
+    def build(self) -> tuple[SheetPlan, DataPositions]:
+        self._heading()
+        self._profile_block()
+        if self.template.measures:
+            self.row += 1
+            self._measures_block()
+            if self.semantics.derived:
+                self._derived_block()
+            self._chart_data()
+        self._columns()
+        return self.sheet, self.pos
+
+    # -- parts ----------------------------------------------------------------------------
+    def _heading(self) -> None:
+        s = self.sheet
+        s.put(0, LABEL_COL, self.template.title, style="title")
+        s.row_heights[0] = 28
+        s.put(1, LABEL_COL, f"Data entry · template {self.template.id} version "
+                            f"{self.template.version}", style="subtitle")
+        s.put(2, LABEL_COL, "Type your figures in the white cells; yellow cells are required. "
+                            "Grey cells are calculated for you. Hover over a cell for its "
+                            "definition.", style="note")
+        self.row = 4
+
+    def _profile_block(self) -> None:
+        s = self.sheet
+        s.put(self.row, LABEL_COL, "About your service", style="header")
+        s.put(self.row, UNIT_COL, "Unit", style="header")
+        s.put(self.row, FIRST_COL, "Your entry", style="header")
+        self.row += 1
+        year_row = self.row
+        s.put(year_row, LABEL_COL, "Reporting year (the calendar year it starts in)",
+              style="label")
+        s.put(year_row, UNIT_COL, "year", style="unit")
+        s.put(year_row, FIRST_COL, None, style="input_year")
+        s.validations.append(Validation(year_row, FIRST_COL, year_row, FIRST_COL,
+                                        fieldkit.year_validation()))
+        self._required(year_row, FIRST_COL, year_row, FIRST_COL)
+        self.pos.year_cell = (year_row, FIRST_COL)
+        self.names["reporting_year"] = sheet_ref(DATA, year_row, FIRST_COL)
+        self.inputs["reporting_year"] = [(DATA, cell_name(year_row, FIRST_COL))]
+        self.row += 1
+        fields = self.resolved.profile_fields
+        grouped = len({f.section for f in fields}) > 1
+        for section, members in _by_section(fields):
+            if grouped:
+                s.put(self.row, LABEL_COL, section, style="section")
+                self.row += 1
+            for f in members:
+                self._profile_row(f)
+
+    def _profile_row(self, f: FieldSpec) -> None:
+        s, row = self.sheet, self.row
+        s.put(row, LABEL_COL, f.title, style="label")
+        s.put(row, UNIT_COL, fieldkit.unit_label(f), style="unit")
+        style = "input" if f.type in ("integer", "number", "date") else "input_text"
+        s.put(row, FIRST_COL, None, style=style, number_format=fieldkit.number_format(f))
+        s.validations.append(Validation(row, FIRST_COL, row, FIRST_COL,
+                                        fieldkit.validation_options(f)))
+        if f.constraints.required:
+            self._required(row, FIRST_COL, row, FIRST_COL)
+        self.pos.profile[f.name] = (row, FIRST_COL)
+        self.names[f.name] = sheet_ref(DATA, row, FIRST_COL)
+        self.inputs[f.name] = [(DATA, cell_name(row, FIRST_COL))]
+        self.row += 1
+
+    def _measures_block(self) -> None:
+        s, pos = self.sheet, self.pos
+        header = self.row
+        pos.header_row = header
+        year = self.names["reporting_year"]
+        freq = self.template.period.frequency
+        s.put(header, LABEL_COL, {"monthly": "Monthly figures", "quarterly": "Quarterly figures",
+                                  "annual": "Figures for the year"}[freq], style="header")
+        s.put(header, UNIT_COL, "Unit", style="header")
+        start = self.template.period.year_start_month
+        for slot, col in zip(pos.slots, pos.period_cols(), strict=True):
+            month = start + slot.month_offset
+            s.put(header, col, formula=f'=IF(ISNUMBER({year}),DATE({year},{month},1),'
+                                       f'"{slot.fallback}")',
+                  style="period", number_format=slot.number_format)
+        if len(pos.slots) > 1:
+            pos.total_col = pos.last_col + 1
+            s.put(header, pos.total_col, "Year to date", style="header_total")
+        self.names["lks_periods"] = pos.labels_ref()
+        self.row += 1
+        fields = self.resolved.measure_fields
+        for section, members in _by_section(fields):
+            s.put(self.row, LABEL_COL, section, style="section")
+            for col in range(UNIT_COL, (pos.total_col or pos.last_col) + 1):
+                s.put(self.row, col, None, style="section")
+            self.row += 1
+            for f in members:
+                self._measure_row(f)
+        if header + 1 <= MAX_FROZEN_ROWS:
+            s.freeze = (header + 1, FIRST_COL)
+        else:
+            s.freeze = (0, FIRST_COL)
+
+    def _measure_row(self, f: FieldSpec) -> None:
+        s, pos, row = self.sheet, self.pos, self.row
+        s.put(row, LABEL_COL, f.title, style="label")
+        s.put(row, UNIT_COL, fieldkit.unit_label(f), style="unit")
+        style = "input" if f.type in ("integer", "number", "date") else "input_text"
+        fmt = fieldkit.number_format(f)
+        for col in pos.period_cols():
+            s.put(row, col, None, style=style, number_format=fmt)
+        s.validations.append(Validation(row, FIRST_COL, row, pos.last_col,
+                                        fieldkit.validation_options(f)))
+        if f.constraints.required:
+            self._required(row, FIRST_COL, row, pos.last_col)
+        if pos.total_col is not None:
+            cells = range_name(row, FIRST_COL, row, pos.last_col)
+            s.put(row, pos.total_col, formula=f'=IF(COUNT({cells})=0,"",SUM({cells}))',
+                  style="total", number_format=fmt)
+        pos.measures[f.name] = row
+        self.names[f.name] = pos.row_ref(row)
+        self.inputs[f.name] = [(DATA, cell_name(row, col)) for col in pos.period_cols()]
+        self.row += 1
+
+    def _derived_block(self) -> None:
+        s, pos = self.sheet, self.pos
+        self.row += 1
+        s.put(self.row, LABEL_COL, "Calculated figures (filled in for you)", style="section")
+        for col in range(UNIT_COL, (pos.total_col or pos.last_col) + 1):
+            s.put(self.row, col, None, style="section")
+        self.row += 1
+        for item in self.template.derived:  # rows in spec order; formulas need every row known
+            pos.derived[item.name] = self.row
+            self.row += 1
+        figures = {f.name: f for f in self.semantics.derived}
+        for item in self.template.derived:
+            row, figure = pos.derived[item.name], figures[item.name]
+            s.put(row, LABEL_COL, item.title, style="label")
+            s.put(row, UNIT_COL, item.unit, style="unit")
+            for col in pos.period_cols():
+                s.put(row, col, formula=self.derived_formula(figure, col),
+                      style="calc", number_format=item.format)
+            if pos.total_col is not None:
+                s.put(row, pos.total_col, formula=self._derived_total(figure),
+                      style="total", number_format=item.format)
+            self.names[item.name] = pos.row_ref(row)
+
+    def derived_formula(self, figure: Figure, col: int) -> str:
+        """Per-period formula of a derived figure (also used for rules)."""
+        return guarded(figure, self.period_refs(col), self._blank_cells(figure, col), '""')
+
+    def period_refs(self, col: int) -> Callable[[str], str]:
+        """Reference function for formulas evaluated in the period of column ``col``."""
+        pos = self.pos
+
+        def ref(name: str) -> str:
+            if name in pos.measures:
+                return cell_name(pos.measures[name], col)
+            if name in pos.derived:
+                return cell_name(pos.derived[name], col)
+            return name  # profile fields and KPIs: their defined names
+
+        return ref
+
+    def _blank_cells(self, figure: Figure, col: int) -> list[str]:
+        if figure.measures:
+            return [cell_name(self.pos.measures[m], col) for m in figure.measures]
+        return list(figure.profile)
+
+    def _derived_total(self, figure: Figure) -> str:
+        pos = self.pos
+        assert pos.total_col is not None
+        total = pos.total_col
+
+        def ref(name: str) -> str:
+            if name in pos.measures:
+                return cell_name(pos.measures[name], total)
+            if name in pos.derived:
+                return cell_name(pos.derived[name], total)
+            return name
+
+        blanks = [range_name(pos.measures[m], FIRST_COL, pos.measures[m], pos.last_col)
+                  for m in figure.measures] or list(figure.profile)
+        return guarded(figure, ref, blanks, '""')
+
+    def _chart_data(self) -> None:
+        """Hidden rows that turn blanks into #N/A, so line charts show gaps, not zeros."""
+        wanted: list[tuple[str, bool]] = []
+        pies: list[int] = []
+        for index, chart in enumerate(self.template.charts):
+            if chart.type in ("pie", "doughnut") and len(chart.series) > 1:
+                pies.append(index)
+                continue
+            for name in chart.series:
+                key = (name, chart.cumulative)
+                if (name in self.pos.derived or chart.cumulative) and key not in wanted:
+                    wanted.append(key)
+        if not wanted and not pies:
+            return
+        s, pos = self.sheet, self.pos
+        self.row += 1
+        first = self.row
+        s.put(self.row, LABEL_COL, "Chart data (hidden: blanks become #N/A so charts show gaps)",
+              style="chart_data")
+        s.hidden_rows.add(self.row)
+        self.row += 1
+        for name, cumulative in wanted:
+            self._chart_row(name, cumulative)
+        for index in pies:
+            self._pie_rows(index, self.template.charts[index])
+        pos.chart_data_rows = (first, self.row - 1)
+        self.names["lks_chart_data"] = sheet_ref(DATA, first, FIRST_COL, self.row - 1,
+                                                 pos.last_col)
+
+    def _chart_row(self, name: str, cumulative: bool) -> None:
+        s, pos, row = self.sheet, self.pos, self.row
+        source = pos.measures.get(name, pos.derived.get(name))
+        assert source is not None
+        s.put(row, LABEL_COL, self.title_of(name) + (" (year to date)" if cumulative else ""),
+              style="chart_data")
+        for col in pos.period_cols():
+            here = cell_name(source, col)
+            value = f"SUM(${column_letter(FIRST_COL)}{source + 1}:{here})" if cumulative else here
+            s.put(row, col, formula=f'=IF({here}="",NA(),{value})', style="chart_data")
+        s.hidden_rows.add(row)
+        pos.chart_rows[(name, cumulative)] = row
+        self.row += 1
+
+    def _pie_rows(self, index: int, chart: Chart) -> None:
+        s, pos = self.sheet, self.pos
+        assert pos.total_col is not None or len(pos.slots) == 1
+        for offset, name in enumerate(chart.series):
+            source = pos.measures.get(name, pos.derived.get(name))
+            assert source is not None
+            total = cell_name(source, pos.total_col if pos.total_col is not None else FIRST_COL)
+            col = FIRST_COL + offset
+            s.put(self.row, col, self.title_of(name), style="chart_data")
+            s.put(self.row + 1, col, formula=f'=IF({total}="",NA(),{total})', style="chart_data")
+        s.put(self.row, LABEL_COL, f"{chart.title} (labels)", style="chart_data")
+        s.put(self.row + 1, LABEL_COL, f"{chart.title} (year totals)", style="chart_data")
+        s.hidden_rows.update({self.row, self.row + 1})
+        pos.pie_rows[index] = self.row
+        self.row += 2
+
+    def title_of(self, name: str) -> str:
+        """Human title of a measure or derived figure."""
+        if name in self.template.measures:
+            return self.resolved.dataset.field(name).title
+        for item in self.template.derived:
+            if item.name == name:
+                return item.title
+        return name
+
+    def _required(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        self.sheet.conditional_formats.append(
+            ConditionalFormat(first_row, first_col, last_row, last_col, "blanks", "required")
+        )
+
+    def _columns(self) -> None:
+        s = self.sheet
+        s.column_widths.update({0: 1.5, LABEL_COL: 44, UNIT_COL: 12})
+        for col in self.pos.period_cols():
+            s.column_widths[col] = 11
+        if self.pos.total_col is not None:
+            s.column_widths[self.pos.total_col] = 13
+
+
+def guarded(figure: Figure, ref: Callable[[str], str], blanks: list[str], empty: str) -> str:
+    """``=IF(COUNTA(inputs)=0, empty, IFERROR(formula, ""))``: blank while inputs are blank."""
+    body = f'IFERROR({formula.to_excel(figure.expr, ref)},"")'
+    if not blanks:
+        return "=" + body
+    return f"=IF(COUNTA({','.join(blanks)})=0,{empty},{body})"
+
+
+def _by_section(fields: list[FieldSpec]) -> list[tuple[str, list[FieldSpec]]]:
+    """Fields grouped by section, sections in order of first appearance."""
+    groups: dict[str, list[FieldSpec]] = {}
+    for f in fields:
+        groups.setdefault(f.section, []).append(f)
+    return list(groups.items())

@@ -1,0 +1,55 @@
+"""Periods of a reporting year: how many, their labels, and their first days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from lks_templates.spec.models import Period
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_STEP = {"monthly": 1, "quarterly": 3, "annual": 12}
+
+
+@dataclass(frozen=True)
+class PeriodSlot:
+    """One period of the year: its position, its month offset and its fallback label."""
+
+    index: int
+    """0-based position in the year."""
+    month_offset: int
+    """Months from the start of the reporting year to the period's first day."""
+    fallback: str
+    """Label shown while no reporting year is entered (``Apr``, ``Q1``, ``Year``)."""
+    number_format: str
+    """Format of the label cell once the year is entered (labels are real dates)."""
+    key: str
+    """Stable period key used in read-back and collected data (``m01``, ``q1``, ``year``)."""
+
+    def start(self, reporting_year: int, year_start_month: int) -> dt.date:
+        """First day of this period for a reporting year starting in ``reporting_year``."""
+        months = year_start_month - 1 + self.month_offset
+        return dt.date(reporting_year + months // 12, months % 12 + 1, 1)
+
+
+def period_slots(period: Period) -> list[PeriodSlot]:
+    """The periods of a reporting year, in order."""
+    step = _STEP[period.frequency]
+    count = 12 // step
+    slots = []
+    for index in range(count):
+        offset = index * step
+        month = MONTHS[(period.year_start_month - 1 + offset) % 12]
+        if period.frequency == "monthly":
+            slots.append(PeriodSlot(index, offset, month, "mmm yyyy", f"m{index + 1:02d}"))
+        elif period.frequency == "quarterly":
+            label = f"Q{index + 1}"
+            slots.append(PeriodSlot(index, offset, label, f'"{label} "mmm yyyy', f"q{index + 1}"))
+        else:
+            slots.append(PeriodSlot(index, offset, "Year", '"Year from "mmm yyyy', "year"))
+    return slots
+
+
+def period_starts(period: Period, reporting_year: int) -> list[dt.date]:
+    """First day of every period of the reporting year starting in ``reporting_year``."""
+    return [slot.start(reporting_year, period.year_start_month) for slot in period_slots(period)]

@@ -1,0 +1,132 @@
+"""What each derived figure, KPI and rule depends on, shared by layout and compute.
+
+The workbook shows a figure blank while the inputs it depends on are blank, and the
+Python mirror (``lks_templates.compute``) must take exactly the same decisions; both read
+them from :class:`Semantics` so they cannot drift apart.
+
+Blank rules (documented in docs/workbook-contract.md):
+
+- a derived figure, in a period, is blank when every measure it depends on (directly or
+  through other derived figures) is blank in that period; with no measures, when every
+  profile field it names is blank;
+- a KPI is blank when every measure it depends on (directly, through derived figures or
+  through other KPIs) is blank in every period; with no measures, when every profile
+  field it depends on is blank;
+- a rule that depends on measures is checked per period and not checked in a period where
+  they are all blank; any other rule is checked once, and not while every profile field it
+  names is blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lks_templates import formula
+from lks_templates.spec.models import Derived, Kpi, ResolvedTemplate, Rule
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One derived figure, KPI or rule with its parsed formula and its dependencies."""
+
+    kind: str
+    """``derived``, ``kpi`` or ``rule``."""
+    name: str
+    text: str
+    expr: formula.Expr
+    names: tuple[str, ...]
+    """Names used directly, in first-seen order."""
+    measures: tuple[str, ...]
+    """Measures depended on, directly or not, in template order."""
+    profile: tuple[str, ...]
+    """Profile fields depended on, directly or not, in template order."""
+
+    @property
+    def blank_inputs(self) -> tuple[str, ...]:
+        """The inputs whose blankness blanks this figure (measures, else profile fields)."""
+        return self.measures or self.profile
+
+
+class Semantics:
+    """Parsed formulas of a template (or form) and their dependencies, in evaluation order."""
+
+    def __init__(self, profile: Sequence[str], measures: Sequence[str],
+                 derived: Sequence[Derived] = (), kpis: Sequence[Kpi] = (),
+                 rules: Sequence[Rule] = ()) -> None:
+        self.profile = list(profile)
+        self.measures = list(measures)
+        self._direct: dict[str, tuple[str, formula.Expr, tuple[str, ...]]] = {}
+        for item in [*derived, *kpis]:
+            expr = formula.parse(item.formula)
+            self._direct[item.name] = (item.formula, expr, tuple(formula.names(expr)))
+        self.derived = self._figures("derived", derived)
+        self.kpis = self._figures("kpi", kpis)
+        self.rules = [self._figure("rule", r.name, r.check, formula.parse(r.check)) for r in rules]
+        self.rule_specs = {r.name: r for r in rules}
+
+    @classmethod
+    def of(cls, resolved: ResolvedTemplate) -> Semantics:
+        """Semantics of a resolved template."""
+        t = resolved.template
+        return cls(t.profile, t.measures, t.derived, t.kpis, t.rules)
+
+    # -- dependencies -------------------------------------------------------------------
+    def _closure(self, names: Iterable[str], seen: set[str] | None = None) -> set[str]:
+        seen = set() if seen is None else seen
+        for name in names:
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in self._direct:
+                self._closure(self._direct[name][2], seen)
+        return seen
+
+    def _figure(self, kind: str, name: str, text: str, expr: formula.Expr) -> Figure:
+        direct = tuple(formula.names(expr))
+        used = self._closure(direct)
+        return Figure(
+            kind=kind,
+            name=name,
+            text=text,
+            expr=expr,
+            names=direct,
+            measures=tuple(m for m in self.measures if m in used),
+            profile=tuple(p for p in self.profile if p in used),
+        )
+
+    def _figures(self, kind: str, items: Sequence[Derived] | Sequence[Kpi]) -> list[Figure]:
+        """Figures in an order where each comes after the figures it uses."""
+        wanted = {item.name for item in items}
+        ordered: list[str] = []
+        visiting: set[str] = set()
+
+        def visit(name: str) -> None:
+            if name in ordered or name in visiting:
+                return  # cycles are rejected by spec validation; do not loop here
+            visiting.add(name)
+            for used in self._direct[name][2]:
+                if used in wanted:
+                    visit(used)
+            visiting.discard(name)
+            ordered.append(name)
+
+        for item in items:
+            visit(item.name)
+        return [
+            self._figure(kind, name, self._direct[name][0], self._direct[name][1])
+            for name in ordered
+        ]
+
+    def per_period(self, figure: Figure) -> bool:
+        """True when a rule is checked period by period (it depends on measures)."""
+        derived = {d.name for d in self.derived}
+        return bool(figure.measures) or any(n in derived for n in figure.names)
+
+    @property
+    def derived_names(self) -> list[str]:
+        return [d.name for d in self.derived]
+
+    @property
+    def kpi_names(self) -> list[str]:
+        return [k.name for k in self.kpis]

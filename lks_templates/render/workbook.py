@@ -1,0 +1,178 @@
+"""Write a :class:`WorkbookPlan` as an .xlsx file with xlsxwriter.
+
+Reproducible: a fixed creation date, and every collection written in a stable order, so
+the same plan gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from lks_templates.layout.model import Cell, SheetPlan, WorkbookPlan
+from lks_templates.render.charts import add_chart
+from lks_templates.render.icons import icon_png
+from lks_templates.render.styles import CONDITIONAL_STYLES, cell_format
+
+CREATED = dt.datetime(2026, 1, 1, 0, 0, 0)
+"""Fixed document date: the same spec gives the same bytes on any day."""
+PROTECTION = {
+    "format_columns": True,
+    "format_rows": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+}
+"""What staff may do on protected sheets (there is no password: they may unprotect)."""
+
+
+class _Formats:
+    """Formats created once per (style, number format)."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self.cache: dict[tuple[str, str | None], Format] = {}
+        self.conditional: dict[str, Format] = {}
+
+    def get(self, style: str, number_format: str | None) -> Format:
+        key = (style, number_format)
+        if key not in self.cache:
+            self.cache[key] = self.workbook.add_format(cell_format(style, number_format))
+        return self.cache[key]
+
+    def conditional_format(self, style: str) -> Format:
+        if style not in self.conditional:
+            self.conditional[style] = self.workbook.add_format(CONDITIONAL_STYLES[style])
+        return self.conditional[style]
+
+
+def render_workbook(plan: WorkbookPlan, path: str | Path) -> Path:
+    """Write ``plan`` to ``path`` (the caller makes the write atomic)."""
+    path = Path(path)
+    workbook = Workbook(str(path), {
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    })
+    workbook.set_properties({
+        "title": plan.title,
+        "subject": plan.subject,
+        "author": "lks-templates",
+        "company": "NHS library and knowledge services",
+        "comments": plan.comments,
+        "keywords": f"{plan.template_id} {plan.template_version}",
+        "created": CREATED,
+    })
+    for name, value in plan.properties.items():
+        workbook.set_custom_property(name, value, "text")
+    formats = _Formats(workbook)
+    for sheet_plan in plan.sheets:
+        sheet = workbook.add_worksheet(sheet_plan.name)
+        _render_sheet(workbook, sheet, sheet_plan, formats)
+    for name, ref in plan.defined_names.items():
+        workbook.define_name(name, "=" + ref)
+    workbook.close()
+    return path
+
+
+def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan,
+                  formats: _Formats) -> None:
+    for col, width in sorted(plan.column_widths.items()):
+        sheet.set_column(col, col, width)
+    for row in sorted(set(plan.row_heights) | plan.hidden_rows):
+        options = {"hidden": True} if row in plan.hidden_rows else None
+        sheet.set_row(row, plan.row_heights.get(row), None, options)
+    merged = _merged_cells(plan)
+    for first_row, first_col, last_row, last_col in plan.merges:
+        cell = plan.cells.get((first_row, first_col), Cell())
+        sheet.merge_range(first_row, first_col, last_row, last_col, "",
+                          formats.get(cell.style, cell.number_format))
+        _write_cell(sheet, first_row, first_col, cell, formats)
+    for (row, col), cell in sorted(plan.cells.items()):
+        if (row, col) not in merged:
+            _write_cell(sheet, row, col, cell, formats)
+    for v in plan.validations:
+        sheet.data_validation(v.first_row, v.first_col, v.last_row, v.last_col,
+                              _validation(v.options))
+    for c in plan.conditional_formats:
+        options: dict[str, Any] = {"type": c.kind, "format": formats.conditional_format(c.style)}
+        if c.kind == "formula":
+            options["criteria"] = c.criteria
+        sheet.conditional_format(c.first_row, c.first_col, c.last_row, c.last_col, options)
+    for chart in plan.charts:
+        add_chart(workbook, sheet, chart)
+    for image in plan.images:
+        sheet.insert_image(image.row, image.col, f"{image.icon}.png", {
+            "image_data": io.BytesIO(icon_png(image.icon)),
+            "description": image.alt_text,
+            "x_offset": image.x_offset,
+            "y_offset": image.y_offset,
+            "object_position": 1,
+        })
+    _page(sheet, plan)
+    if plan.freeze is not None:
+        sheet.freeze_panes(*plan.freeze)
+    if not plan.show_gridlines:
+        sheet.hide_gridlines(2)
+    if plan.tab_color:
+        sheet.set_tab_color(plan.tab_color)
+    if plan.zoom != 100:
+        sheet.set_zoom(plan.zoom)
+    if plan.protect:
+        sheet.protect("", PROTECTION)
+
+
+def _merged_cells(plan: SheetPlan) -> set[tuple[int, int]]:
+    cells = set()
+    for first_row, first_col, last_row, last_col in plan.merges:
+        for row in range(first_row, last_row + 1):
+            for col in range(first_col, last_col + 1):
+                cells.add((row, col))
+    return cells
+
+
+def _write_cell(sheet: Worksheet, row: int, col: int, cell: Cell, formats: _Formats) -> None:
+    fmt = formats.get(cell.style, cell.number_format)
+    value = cell.value
+    if cell.formula is not None:
+        sheet.write_formula(row, col, cell.formula, fmt, value if value is not None else 0)
+    elif value is None:
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, fmt)
+    else:
+        sheet.write_string(row, col, value, fmt)
+
+
+def _validation(options: dict[str, Any]) -> dict[str, Any]:
+    """xlsxwriter wants dates as date objects; the plan keeps them as ISO text."""
+    result = dict(options)
+    if result.get("validate") == "date":
+        for key in ("minimum", "maximum", "value"):
+            if isinstance(result.get(key), str):
+                result[key] = dt.date.fromisoformat(result[key])
+    return result
+
+
+def _page(sheet: Worksheet, plan: SheetPlan) -> None:
+    page = plan.page
+    sheet.set_paper(page.paper)
+    if page.landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    if page.fit_width or page.fit_height:
+        sheet.fit_to_pages(page.fit_width, page.fit_height)
+    if page.print_area is not None:
+        sheet.print_area(*page.print_area)
+    left, right, top, bottom = page.margins
+    sheet.set_margins(left=left, right=right, top=top, bottom=bottom)
+    if page.center:
+        sheet.center_horizontally()
