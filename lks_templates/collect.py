@@ -1,0 +1,507 @@
+"""Collect many returned workbooks into tidy tables: values, problems and a data package.
+
+Files are read one at a time (optionally by several processes) and their rows streamed
+to the output files, so memory stays flat however many returns there are. Input paths are
+sorted first, so the same files always give the same output, whatever ``jobs`` is.
+
+Duplicates: two returns for the same organisation (ODS code), template and reporting
+year are the same return sent twice. The first file, in path order, is kept as is; every
+later one gets a ``duplicate-return`` problem and its rows in ``values.csv`` carry the
+first file's path in ``duplicate_of``. Nothing is summed and nothing is dropped: filter
+on an empty ``duplicate_of`` to count each return once. A form (one record, such as a case
+study) is a duplicate only when every value is the same.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import types
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from lks_templates.errors import Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from lks_templates.readback.result import Return
+
+VALUE_COLUMNS = ("file", "template_id", "template_version", "org_ods_code", "kind", "field",
+                 "period", "period_start", "value", "type", "problem", "duplicate_of")
+PROBLEM_COLUMNS = ("file", "template_id", "template_version", "org_ods_code", "severity",
+                   "code", "sheet", "cell", "field", "period", "period_start", "value",
+                   "message")
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".ods"})
+"""Files picked up when a folder is collected (anything given by name is always read)."""
+INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+CELL_PROBLEMS = frozenset({"type-error", "number-as-text", "date-as-text", "date-as-number",
+                           "boolean-as-text", "constraint-error"})
+_VALUE_INDEX = VALUE_COLUMNS.index("value")
+_TYPE_INDEX = VALUE_COLUMNS.index("type")
+
+
+def escape_text(text: str) -> str:
+    """Guard a CSV text cell against formula injection, reversibly.
+
+    Text starting with ``= + - @``, a tab, a carriage return or a single quote gets one
+    more single quote in front; to recover the raw text remove exactly one leading quote
+    from any text cell that starts with one. Numbers are never escaped.
+    """
+    return "'" + text if text.startswith(INJECTION_STARTS) else text
+
+
+def unescape_text(text: str) -> str:
+    """The raw text of a cell written by :func:`escape_text`."""
+    return text[1:] if text.startswith("'") else text
+
+
+# -- finding files ------------------------------------------------------------------------
+
+
+def find_returns(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """Workbook files under ``paths`` (files as given; folders searched recursively).
+
+    Returns the files, sorted by path and without repeats, and the paths that do not exist.
+    Hidden files and folders and Excel's ``~$`` lock files are skipped inside folders.
+    """
+    found: dict[str, Path] = {}
+    missing: list[str] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            for candidate in path.rglob("*"):
+                parts = candidate.relative_to(path).parts
+                if (candidate.suffix.lower() in WORKBOOK_SUFFIXES and candidate.is_file()
+                        and not any(p.startswith((".", "~$")) for p in parts)):
+                    found[candidate.as_posix()] = candidate
+        elif path.is_file():
+            found[path.as_posix()] = path
+        else:
+            missing.append(str(item))
+    return [found[key] for key in sorted(found)], missing
+
+
+# -- one file -> rows ---------------------------------------------------------------------
+
+
+@dataclass
+class FileRows:
+    """Everything one file contributes to the output, as plain text rows."""
+
+    file: str
+    readable: bool
+    values: list[list[str]]
+    problems: list[list[str]]
+    duplicate_key: tuple[str, ...] | None
+    severities: Counter[str] = field(default_factory=Counter)
+    codes: Counter[str] = field(default_factory=Counter)
+
+
+def rows_of(result: Return) -> FileRows:
+    """The ``values.csv`` and ``problems.csv`` rows of one read return (unescaped)."""
+    from lks_templates.readback.values import format_value
+
+    head = [result.file, result.template_id, result.template_version, result.org_ods_code]
+    starts = {p.key: p.start.isoformat() if p.start else "" for p in result.periods}
+    cell_codes: dict[tuple[str, str], list[str]] = {}
+    for problem in result.problems:
+        if problem.code in CELL_PROBLEMS:
+            cell_codes.setdefault((problem.field, problem.period), []).append(problem.code)
+    values: list[list[str]] = []
+
+    def add(kind: str, name: str, key: str, value: Any, kind_of_value: str) -> None:
+        codes = ";".join(sorted(set(cell_codes.get((name, key), ()))))
+        values.append([*head, kind, name, key, starts.get(key, ""), value, kind_of_value,
+                       codes, ""])
+
+    if result.reporting_year is not None:
+        add("profile", "reporting_year", "", str(result.reporting_year), "integer")
+    for name, value in result.profile.items():
+        _add_input(add, "profile", name, "", value, result)
+    for name, series in result.measures.items():
+        for period, value in zip(result.periods, series, strict=False):
+            _add_input(add, "measure", name, period.key, value, result)
+    for name, figures in result.derived.items():
+        for period, figure in zip(result.periods, figures, strict=False):
+            if figure is not None and figure != "":
+                add("derived", name, period.key, format_value(figure), _figure_type(figure))
+    for name, figure in result.kpis.items():
+        if figure is not None and figure != "":
+            add("kpi", name, "", format_value(figure), _figure_type(figure))
+    problems = [[*head, p.severity, p.code, p.sheet, p.cell, p.field, p.period,
+                 starts.get(p.period, ""), _problem_value(result, p), p.message]
+                for p in result.problems]
+    return FileRows(
+        file=result.file, readable=result.readable, values=values, problems=problems,
+        duplicate_key=_duplicate_key(result),
+        severities=Counter(p.severity for p in result.problems),
+        codes=Counter(p.code for p in result.problems),
+    )
+
+
+def _add_input(add: Callable[..., None], kind: str, name: str, key: str, value: Any,
+               result: Return) -> None:
+    from lks_templates.readback.values import format_value
+
+    if value is not None:
+        add(kind, name, key, format_value(value), _value_type(value))
+    elif (name, key) in result.raw_errors:
+        raw = result.raw_errors[(name, key)]
+        add(kind, name, key, _raw_text(raw), "string")
+
+
+def _value_type(value: Any) -> str:
+    import datetime as dt
+
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, dt.date):
+        return "date"
+    return "string"
+
+
+def _figure_type(figure: Any) -> str:
+    kind = _value_type(figure)
+    return "number" if kind == "integer" else kind
+
+
+def _raw_text(raw: object) -> str:
+    from lks_templates.readback.values import format_value
+
+    if isinstance(raw, str | int | float | bool):
+        return format_value(raw)
+    return str(raw)
+
+
+def _problem_value(result: Return, problem: Problem) -> str:
+    if problem.code == "type-error" and (problem.field, problem.period) in result.raw_errors:
+        return _raw_text(result.raw_errors[(problem.field, problem.period)])
+    if problem.code in CELL_PROBLEMS:
+        value: Any = None
+        if problem.period:
+            series = result.measures.get(problem.field, [])
+            keys = [p.key for p in result.periods]
+            if problem.period in keys and keys.index(problem.period) < len(series):
+                value = series[keys.index(problem.period)]
+        else:
+            value = result.profile.get(problem.field)
+        if value is not None:
+            from lks_templates.readback.values import format_value
+
+            return format_value(value)
+    return ""
+
+
+def _duplicate_key(result: Return) -> tuple[str, ...] | None:
+    org = result.org_ods_code
+    if not result.readable or not org:
+        return None
+    if result.kind == "form":
+        digest = hashlib.sha256(json.dumps(
+            {k: str(v) for k, v in sorted(result.profile.items())}).encode()).hexdigest()
+        return (org, result.template_id, digest)
+    if result.reporting_year is None:
+        return None
+    return (org, result.template_id, str(result.reporting_year))
+
+
+# -- the run ------------------------------------------------------------------------------
+
+_WORKER_SPECS: Any = None
+
+
+def _init_worker(specs: Any) -> None:
+    global _WORKER_SPECS
+    _WORKER_SPECS = specs
+
+
+def _read_one(path: Path) -> FileRows:
+    from lks_templates.readback import read_return
+
+    return rows_of(read_return(path, specs=_WORKER_SPECS, file=path.as_posix()))
+
+
+def iter_file_rows(files: Sequence[Path], *, specs: Any = None,
+                   jobs: int = 1) -> Iterator[FileRows]:
+    """Read ``files`` in order, yielding each file's rows; ``jobs`` > 1 uses processes.
+
+    The order (and so the output) is the same for any ``jobs``.
+    """
+    from lks_templates.readback.read import load_spec_set
+
+    spec_set = load_spec_set(specs)
+    if jobs <= 1 or len(files) < 2:
+        _init_worker(spec_set)
+        for path in files:
+            yield _read_one(path)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    chunk = max(1, min(64, len(files) // (jobs * 8)))
+    with context.Pool(jobs, initializer=_init_worker, initargs=(spec_set,)) as pool:
+        yield from pool.imap(_read_one, files, chunksize=chunk)
+
+
+@dataclass
+class Summary:
+    """Counts for the terminal report."""
+
+    files: int = 0
+    read: int = 0
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)
+    """(file, code, message) of each file that could not be read."""
+    values: int = 0
+    severities: Counter[str] = field(default_factory=Counter)
+    codes: Counter[str] = field(default_factory=Counter)
+    duplicates: int = 0
+
+
+class _Deduplicator:
+    """Marks the later copies of the same return (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, ...], str] = {}
+
+    def apply(self, rows: FileRows) -> bool:
+        key = rows.duplicate_key
+        if key is None:
+            return False
+        first = self.first.setdefault(key, rows.file)
+        if first == rows.file:
+            return False
+        for row in rows.values:
+            row[-1] = first
+        head = rows.values[0][:4] if rows.values else [rows.file, "", "", key[0]]
+        what = "the same case study" if len(key[2]) == 64 else f"reporting year {key[2]}"
+        message = (f"This return repeats {first} (organisation {key[0]}, template {key[1]}, "
+                   f"{what}). Its values are kept, marked with duplicate_of; remove one "
+                   "copy or ask the service which is right.")
+        rows.problems.append([*head, "error", "duplicate-return", "", "", "", "", "", "",
+                              message])
+        rows.severities["error"] += 1
+        rows.codes["duplicate-return"] += 1
+        return True
+
+
+def _run(files: Sequence[Path], sinks: Sequence[Callable[[FileRows], None]], *, specs: Any,
+         jobs: int, progress: Callable[[int], None] | None) -> Summary:
+    summary = Summary(files=len(files))
+    dedupe = _Deduplicator()
+    for rows in iter_file_rows(files, specs=specs, jobs=jobs):
+        if dedupe.apply(rows):
+            summary.duplicates += 1
+        if rows.readable:
+            summary.read += 1
+        elif rows.problems:
+            first = rows.problems[0]
+            summary.rejected.append((rows.file, first[5], first[-1]))
+        summary.values += len(rows.values)
+        summary.severities.update(rows.severities)
+        summary.codes.update(rows.codes)
+        for sink in sinks:
+            sink(rows)
+        if progress is not None:
+            progress(1)
+    return summary
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+class _CsvOutput:
+    """values.csv and problems.csv written to temporary files, renamed into place at the end."""
+
+    def __init__(self, out: Path) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        self.temps: dict[str, Path] = {}
+        self.streams: dict[str, TextIO] = {}
+        self.writers: dict[str, Any] = {}
+        for name, columns in (("values.csv", VALUE_COLUMNS), ("problems.csv", PROBLEM_COLUMNS)):
+            handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+            stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+            self.temps[name] = Path(temp)
+            self.streams[name] = stream
+            self.writers[name] = csv.writer(stream, lineterminator="\n")
+            self.writers[name].writerow(columns)
+
+    def __call__(self, rows: FileRows) -> None:
+        safe_head = [escape_text(cell) for cell in rows.values[0][:4]] if rows.values else []
+        value_rows = []
+        for row in rows.values:
+            row = [*safe_head, *row[4:]]
+            if row[_TYPE_INDEX] == "string":
+                row[_VALUE_INDEX] = escape_text(row[_VALUE_INDEX])
+            if row[-1]:
+                row[-1] = escape_text(row[-1])
+            value_rows.append(row)
+        self.writers["values.csv"].writerows(value_rows)
+        self.writers["problems.csv"].writerows(
+            [[escape_text(cell) for cell in row] for row in rows.problems])
+
+    def finish(self) -> list[Path]:
+        for stream in self.streams.values():
+            stream.close()
+        temp_package = self.out / ".datapackage.json.tmp"
+        temp_package.write_text(json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
+        written = []
+        for name, temp in self.temps.items():
+            os.replace(temp, self.out / name)
+            written.append(self.out / name)
+        os.replace(temp_package, self.out / "datapackage.json")
+        written.append(self.out / "datapackage.json")
+        return written
+
+    def abort(self) -> None:
+        for stream in self.streams.values():
+            stream.close()
+        for temp in self.temps.values():
+            temp.unlink(missing_ok=True)
+
+
+def write_collection(paths: Iterable[str | Path], out: str | Path, *, specs: Any = None,
+                     jobs: int = 1, progress: Callable[[int], None] | None = None,
+                     files: Sequence[Path] | None = None) -> Summary:
+    """Collect the workbooks under ``paths`` into ``out``: values.csv, problems.csv and
+    datapackage.json, each written atomically. Returns the counts for a report.
+
+    ``files`` (as from :func:`find_returns`) skips the search when already done.
+    """
+    if files is None:
+        files, _missing = find_returns(paths)
+    output = _CsvOutput(Path(out))
+    try:
+        summary = _run(files, [output], specs=specs, jobs=jobs, progress=progress)
+    except BaseException:
+        output.abort()
+        raise
+    output.finish()
+    return summary
+
+
+# -- the Python API -----------------------------------------------------------------------
+
+
+@dataclass
+class Collection:
+    """Collected returns as DataFrames (same columns as the CSV files, text unescaped)."""
+
+    values: pd.DataFrame
+    problems: pd.DataFrame
+    summary: Summary
+
+
+def collect(paths: Iterable[str | Path] | str | Path, *, specs: Any = None, jobs: int = 1,
+            out: str | Path | None = None) -> Collection:
+    """Read every workbook under ``paths`` into a :class:`Collection`.
+
+    With ``out``, also write values.csv, problems.csv and datapackage.json there. The
+    DataFrames hold every row in memory; for very many returns use the command line (or
+    :func:`write_collection`), which streams.
+    """
+    import pandas as pd
+
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    files, _missing = find_returns(items)
+    value_rows: list[list[str]] = []
+    problem_rows: list[list[str]] = []
+
+    def keep(rows: FileRows) -> None:
+        value_rows.extend(rows.values)
+        problem_rows.extend(rows.problems)
+
+    sinks: list[Callable[[FileRows], None]] = [keep]
+    output = _CsvOutput(Path(out)) if out is not None else None
+    if output is not None:
+        sinks.append(output)
+    try:
+        summary = _run(files, sinks, specs=specs, jobs=jobs, progress=None)
+    except BaseException:
+        if output is not None:
+            output.abort()
+        raise
+    if output is not None:
+        output.finish()
+    return Collection(
+        values=pd.DataFrame(value_rows, columns=list(VALUE_COLUMNS), dtype="object"),
+        problems=pd.DataFrame(problem_rows, columns=list(PROBLEM_COLUMNS), dtype="object"),
+        summary=summary,
+    )
+
+
+# -- the data package ---------------------------------------------------------------------
+
+_DESCRIPTIONS = {
+    "file": "Path of the returned workbook, as collected.",
+    "template_id": "Template id from the workbook's lks_template_id property.",
+    "template_version": "Template version from the workbook's lks_template_version property.",
+    "org_ods_code": "Organisation ODS code entered in the return (upper case).",
+    "kind": "profile, measure (entered values), derived or kpi (recomputed in Python).",
+    "field": "Field, derived figure or KPI name as in the spec.",
+    "period": "Period key: m01-m12, q1-q4 or year; empty for values entered once.",
+    "period_start": "First day of the period (ISO date); empty for values entered once.",
+    "value": "The value as text. Text starting with = + - @ tab CR or ' has one extra "
+             "leading ' (remove it to get the raw text); numbers are never changed.",
+    "type": "Type of the value: integer, number, string, boolean or date.",
+    "problem": "Codes of problems with this very cell, separated by ';' (see problems.csv).",
+    "duplicate_of": "For a later copy of the same return, the file it repeats; else empty.",
+    "severity": "error or warning.",
+    "code": "Stable problem code (see docs/reading-returns.md).",
+    "sheet": "Sheet of the cell concerned, if any.",
+    "cell": "Cell concerned (A1 style), if any.",
+    "message": "What is wrong and what to do.",
+}
+
+
+def _schema(columns: Sequence[str], **types: str) -> dict[str, Any]:
+    return {
+        "fields": [{"name": name, "type": types.get(name, "string"),
+                    "description": _DESCRIPTIONS[name]} for name in columns],
+        "missingValues": [""],
+    }
+
+
+def datapackage() -> dict[str, Any]:
+    """The Frictionless data package descriptor of a collection's two CSV files."""
+    dialect = {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"',
+               "doubleQuote": True, "header": True}
+    return {
+        "name": "lks-returns",
+        "title": "Collected LKS statistics returns",
+        "profile": "tabular-data-package",
+        "resources": [
+            {"name": "values", "path": "values.csv", "profile": "tabular-data-resource",
+             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "dialect": dialect,
+             "schema": _schema(VALUE_COLUMNS, period_start="date")},
+            {"name": "problems", "path": "problems.csv", "profile": "tabular-data-resource",
+             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "dialect": dialect,
+             "schema": _schema(PROBLEM_COLUMNS, period_start="date")},
+        ],
+    }
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``lks_templates.collect(paths)`` work after this module has been imported.
+
+    Importing ``lks_templates.collect`` binds the package attribute ``collect`` to this
+    module, hiding the function of the same name that the public API promises.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Collection:
+        return collect(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

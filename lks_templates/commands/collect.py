@@ -1,0 +1,120 @@
+"""``lks-templates collect PATH ... --out DIR``: many returns into tidy CSV files.
+
+Exit codes: 0 every file was read (problems may exist); 1 some file could not be read;
+2 usage error (no paths, a path that does not exist, specs that do not load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REJECTED_SHOWN = 20
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="returned workbooks, or folders searched recursively")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="folder for values.csv, problems.csv and datapackage.json")
+    parser.add_argument("--specs", action="append", metavar="DIR",
+                        help="spec files or folders to check against (default: the shipped "
+                             "specs); may be repeated")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="read with N processes (output is identical); default 1")
+    parser.add_argument("--progress", action="store_true",
+                        help="show a progress bar even when stderr is not a terminal")
+    parser.add_argument("--parquet", action="store_true",
+                        help="also write values.parquet and problems.parquet (needs pyarrow)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from lks_templates.collect import find_returns, write_collection
+    from lks_templates.errors import SpecError
+    from lks_templates.readback.read import load_spec_set
+
+    if args.jobs < 1:
+        print("lks-templates collect: --jobs must be 1 or more.", file=sys.stderr)
+        return 2
+    files, missing = find_returns(args.paths)
+    for path in missing:
+        print(f"{path}: no such file or folder; check the path.", file=sys.stderr)
+    if missing:
+        return 2
+    if not files:
+        print("No workbooks (.xlsx and similar) found under the paths given.", file=sys.stderr)
+        return 2
+    if args.parquet and not _has_pyarrow():
+        print("--parquet needs pyarrow: pip install pyarrow", file=sys.stderr)
+        return 2
+    try:
+        specs = load_spec_set(args.specs)
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(problem.format(), file=sys.stderr)
+        print("The specs did not load; fix them or choose another --specs folder.",
+              file=sys.stderr)
+        return 2
+    show = args.progress or sys.stderr.isatty()
+    bar = None
+    if show:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="file", file=sys.stderr, desc="Collecting")
+    try:
+        summary = write_collection([], args.out, specs=specs, jobs=args.jobs,
+                                   progress=bar.update if bar is not None else None,
+                                   files=files)
+    finally:
+        if bar is not None:
+            bar.close()
+    out = Path(args.out)
+    written = [out / "values.csv", out / "problems.csv", out / "datapackage.json"]
+    if args.parquet:
+        written += _write_parquet(out)
+    _print_summary(summary, written)
+    return 1 if summary.rejected else 0
+
+
+def _print_summary(summary: object, written: list[Path]) -> None:
+    from lks_templates.collect import Summary
+
+    assert isinstance(summary, Summary)
+    rejected = len(summary.rejected)
+    print(f"Collected {summary.files:,} files: {summary.read:,} read, {rejected:,} rejected.")
+    errors, warnings = summary.severities["error"], summary.severities["warning"]
+    codes = ", ".join(f"{code} {count:,}" for code, count in sorted(summary.codes.items()))
+    print(f"Values: {summary.values:,}. Problems: {errors:,} errors, {warnings:,} warnings"
+          + (f" ({codes})." if codes else "."))
+    if summary.duplicates:
+        print(f"Duplicates: {summary.duplicates:,} files repeat an earlier return "
+              "(see duplicate_of in values.csv).")
+    if rejected:
+        print("Rejected files:")
+        for file, code, message in summary.rejected[:REJECTED_SHOWN]:
+            print(f"  {file}: {code} {message}")
+        if rejected > REJECTED_SHOWN:
+            print(f"  ... and {rejected - REJECTED_SHOWN:,} more (see problems.csv).")
+    print("Wrote " + ", ".join(str(path) for path in written))
+
+
+def _has_pyarrow() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def _write_parquet(out: Path) -> list[Path]:
+    import os
+
+    import pandas as pd
+
+    written = []
+    for name in ("values", "problems"):
+        frame = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
+        temp = out / f".{name}.parquet.tmp"
+        frame.to_parquet(temp, index=False)
+        os.replace(temp, out / f"{name}.parquet")
+        written.append(out / f"{name}.parquet")
+    return written

@@ -1,0 +1,350 @@
+"""Read one returned workbook: identify it, check its structure, read and check its values.
+
+The steps, each of which may add located problems:
+
+1. open the file safely (:mod:`.safety`): refuse what is not a plain .xlsx;
+2. read the document properties and find the spec of that template id and version;
+3. compare sheets, defined names and formulas with what the generator writes
+   (:mod:`.contract`);
+4. read the input cells by their defined names with python-calamine, check each value
+   against its field (:mod:`.values`), and look for missing required values;
+5. recompute derived figures, KPIs and every rule in Python (``lks_templates.compute``),
+   never trusting the cached results stored in the file.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lks_templates.errors import Problem
+from lks_templates.readback.contract import YEAR_NAME, Contract, contract_for
+from lks_templates.readback.result import Location, PeriodInfo, Return
+from lks_templates.readback.safety import Package, Refused, open_package, refuse
+from lks_templates.readback.values import Checked, Value, check_value, format_value, is_blank
+from lks_templates.readback.workbook import (
+    Reference,
+    Structure,
+    parse_reference,
+    read_sheet,
+    read_structure,
+)
+
+if TYPE_CHECKING:
+    from lks_templates.spec import SpecSet
+    from lks_templates.spec.models import ResolvedTemplate
+
+SpecSource = "SpecSet | str | Path | Sequence[str | Path] | None"
+TEMPLATE_ID = "lks_template_id"
+TEMPLATE_VERSION = "lks_template_version"
+SPEC_SHA = "lks_spec_sha256"
+
+_SPEC_CACHE: dict[tuple[str, ...], SpecSet] = {}
+
+
+def load_spec_set(specs: Any = None) -> SpecSet:
+    """``specs`` as a :class:`SpecSet`: given, loaded from paths, or the shipped specs."""
+    from lks_templates.spec import SpecSet, load_specs
+    from lks_templates.spec.specset import shipped_specs_dir
+
+    if isinstance(specs, SpecSet):
+        return specs
+    if specs is None:
+        specs = [shipped_specs_dir()]
+    elif isinstance(specs, str | Path):
+        specs = [specs]
+    key = tuple(str(Path(p).resolve()) for p in specs)
+    if key not in _SPEC_CACHE:
+        _SPEC_CACHE[key] = load_specs(list(specs))
+    return _SPEC_CACHE[key]
+
+
+def read_return(path: str | Path, *, specs: Any = None, file: str | None = None) -> Return:
+    """Read and check one filled workbook.
+
+    ``specs``: a :class:`~lks_templates.spec.SpecSet`, or spec files/folders to load
+    (default: the specs shipped with the library). ``file`` is the name used in problems
+    (default ``str(path)``). Never raises for a problem with the file: an unreadable file
+    gives a :class:`Return` with ``readable`` False and one problem saying why.
+    """
+    label = str(path) if file is None else file
+    result = Return(file=label)
+    spec_set = load_spec_set(specs)
+    try:
+        package = open_package(path, label)
+    except Refused as refusal:
+        result.problems.append(refusal.problem)
+        return result
+    try:
+        _read_package(package, spec_set, result)
+    except Refused as refusal:
+        result.readable = False
+        result.problems = [refusal.problem]
+    finally:
+        package.close()
+    return result
+
+
+def _read_package(package: Package, specs: SpecSet, result: Return) -> None:
+    structure = read_structure(package)
+    resolved = _identify(structure, specs, package.file)
+    contract = contract_for(resolved)
+    result.template_id = resolved.template.id
+    result.template_version = resolved.template.version
+    result.kind = "form" if resolved.is_form else "template"
+    reader = _Reader(package, structure, contract, result)
+    reader.check_structure()
+    reader.read_inputs()
+    reader.check_required()
+    reader.compute()
+    result.readable = True
+
+
+def _identify(structure: Structure, specs: SpecSet, file: str) -> ResolvedTemplate:
+    props = structure.properties
+    template_id = props.get(TEMPLATE_ID, "").strip()
+    version = props.get(TEMPLATE_VERSION, "").strip()
+    if not template_id:
+        raise refuse("not-an-lks-workbook", file, "This workbook was not made from an LKS "
+                     "statistics template (it has no lks_template_id property). Ask the "
+                     "sender to fill in the template they were sent.")
+    if specs.resolve(template_id) is None:
+        raise refuse("unknown-template", file, f"The workbook says it is template "
+                     f'"{template_id}", which none of the specs knows. Check the spelling, '
+                     "or give the folder of its spec with --specs.")
+    resolved = specs.resolve(template_id, version)
+    if resolved is None:
+        raise refuse("unknown-version", file, f'The workbook is version "{version}" of '
+                     f'"{template_id}", which the specs do not have. Give the folder of '
+                     "that spec version with --specs.")
+    return resolved
+
+
+class _Reader:
+    """The checks of one workbook, sharing what they found."""
+
+    def __init__(self, package: Package, structure: Structure, contract: Contract,
+                 result: Return) -> None:
+        self.package = package
+        self.structure = structure
+        self.contract = contract
+        self.result = result
+        self.refs: dict[str, Reference] = {}
+        """Input name -> where its values are read (the workbook's own defined name)."""
+        self.shifted = False
+
+    def problem(self, code: str, message: str, *, severity: str = "error", sheet: str = "",
+                cell: str = "", field: str = "", period: str = "") -> None:
+        self.result.problems.append(Problem(
+            code=code, message=message, file=self.result.file, severity=severity,  # type: ignore[arg-type]
+            sheet=sheet, cell=cell, field=field, period=period))
+
+    # -- structure ----------------------------------------------------------------------
+
+    def check_structure(self) -> None:
+        props = self.structure.properties
+        if props.get(SPEC_SHA, self.contract.sha256) != self.contract.sha256:
+            self.problem("spec-mismatch", "The workbook was made from a different text of "
+                         "this template version than the spec here; values were read by "
+                         "name, but check the spec folder is the one the template came from.",
+                         severity="warning")
+        for sheet in self.contract.sheets:
+            if sheet not in self.structure.sheets:
+                self.shifted = True
+                self.problem("missing-sheet", f'The sheet "{sheet}" is missing (deleted or '
+                             "renamed). Rename it back, or ask the sender to use a fresh copy "
+                             "of the template.", sheet=sheet)
+        for name, expected in self.contract.names.items():
+            self._check_name(name, expected)
+        if not self.shifted:
+            self._check_formulas()
+
+    def _check_name(self, name: str, expected: Reference) -> None:
+        is_input = name in self.contract.fields or name == YEAR_NAME
+        text = self.structure.names.get(name)
+        actual = parse_reference(text) if text else None
+        if actual is None:
+            how = "was deleted" if text is None else f"points at nothing usable ({text})"
+            self.problem("missing-name", f'The defined name "{name}" {how}, so '
+                         f"{'its values cannot be read' if is_input else 'it cannot be checked'}"
+                         ". Use a fresh copy of the template and copy the figures across.",
+                         sheet=expected.sheet, cell=expected.cells[0], field=name)
+            return
+        if actual != expected:
+            self.shifted = True
+            same_shape = (actual.rows, actual.columns) == (expected.rows, expected.columns)
+            effect = ("values were read from where it points now"
+                      if same_shape else
+                      f"it now covers {len(actual.cells)} cells instead of "
+                      f"{len(expected.cells)}, so its values were not read")
+            self.problem("moved-name", f'The defined name "{name}" points at {actual.text} '
+                         f"where the template has {expected.text}: rows, columns or sheets were "
+                         f"inserted, deleted or renamed; {effect}. Formulas were not compared.",
+                         sheet=actual.sheet, cell=actual.cells[0], field=name)
+            if not same_shape:
+                return
+        if is_input:
+            self.refs[name] = actual
+
+    def _check_formulas(self) -> None:
+        for sheet, expected in self.contract.formulas.items():
+            part = self.structure.sheets.get(sheet)
+            if part is None:
+                continue
+            stored = read_sheet(self.package, part).formulas
+            from lks_templates.readback.formulas import normalise_formula
+
+            for cell, formula in expected.items():
+                found = stored.get(cell)
+                if found is not None and normalise_formula(found) == formula:
+                    continue
+                what = "replaced by a typed value" if found is None else "changed"
+                self.problem("formula-overwritten", f"The formula in {sheet}!{cell} was {what}. "
+                             "Collected figures are recomputed from the inputs, but the "
+                             "workbook's own totals and dashboard may be wrong: restore the "
+                             "formula from a fresh copy of the template.", severity="warning",
+                             sheet=sheet, cell=cell)
+
+    # -- values -------------------------------------------------------------------------
+
+    def read_inputs(self) -> None:
+        rows = self._sheet_rows()
+        year_ref = self.refs.get(YEAR_NAME)
+        if year_ref is not None:
+            self._read_year(rows, year_ref)
+        keys = self.contract.period_keys
+        starts = self._period_starts()
+        self.result.periods = [PeriodInfo(key, start)
+                               for key, start in zip(keys, starts, strict=True)]
+        for name in self.contract.resolved.profile_names:
+            checked = self._read_cells(rows, name, [""])
+            self.result.profile[name] = checked[0] if checked else None
+        for name in self.contract.resolved.measure_names:
+            values = self._read_cells(rows, name, list(keys))
+            self.result.measures[name] = values if values else [None] * len(keys)
+
+    def _sheet_rows(self) -> dict[str, list[list[object]]]:
+        import python_calamine
+
+        wanted: dict[str, int] = {}
+        for ref in self.refs.values():
+            last_row = int("".join(ch for ch in ref.cells[-1] if ch.isdigit()))
+            wanted[ref.sheet] = max(wanted.get(ref.sheet, 0), last_row)
+        rows: dict[str, list[list[object]]] = {}
+        if not wanted:
+            return rows
+        try:
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.package.data))
+            for sheet, last_row in sorted(wanted.items()):
+                part = self.structure.sheets.get(sheet)
+                if part is None:
+                    continue
+                # The used area is checked before calamine lays the sheet out in memory.
+                read_sheet(self.package, part)
+                rows[sheet] = book.get_sheet_by_name(sheet).to_python(
+                    skip_empty_area=False, nrows=last_row)
+        except python_calamine.CalamineError as exc:
+            raise refuse("corrupt-file", self.result.file, f"The workbook's cells could not "
+                         f"be read ({exc}). Ask the sender to save it again.") from None
+        return rows
+
+    def _read_year(self, rows: dict[str, list[list[object]]], ref: Reference) -> None:
+        raw = _cell(rows, ref.sheet, ref.cells[0])
+        self.result.locations[(YEAR_NAME, "")] = Location(ref.sheet, ref.cells[0])
+        if is_blank(raw):
+            return
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer() \
+                and 1900 <= raw <= 2200:
+            self.result.reporting_year = int(raw)
+            return
+        if isinstance(raw, str) and raw.strip().isdigit() and 1900 <= int(raw) <= 2200:
+            self.result.reporting_year = int(raw)
+            return
+        self.problem("type-error", f"Reporting year in {ref.sheet}!{ref.cells[0]}: "
+                     f'"{raw}" is not a year; enter the year the reporting year starts in, '
+                     "such as 2026.", sheet=ref.sheet, cell=ref.cells[0], field=YEAR_NAME)
+
+    def _period_starts(self) -> list[Any]:
+        year = self.result.reporting_year
+        if year is None or self.contract.resolved.is_form:
+            return [None] * len(self.contract.period_keys)
+        from lks_templates.layout.periods import period_starts
+
+        return list(period_starts(self.contract.resolved.template.period, year))  # type: ignore[union-attr]
+
+    def _read_cells(self, rows: dict[str, list[list[object]]], name: str,
+                    keys: list[str]) -> list[Value | None]:
+        ref = self.refs.get(name)
+        if ref is None or len(ref.cells) != len(keys):
+            return []
+        field = self.contract.fields[name]
+        values: list[Value | None] = []
+        for cell, key in zip(ref.cells, keys, strict=True):
+            self.result.locations[(name, key)] = Location(ref.sheet, cell)
+            checked = check_value(field, _cell(rows, ref.sheet, cell))
+            self._report(checked, name, key, ref.sheet, cell)
+            values.append(checked.value)
+        return values
+
+    def _report(self, checked: Checked, name: str, key: str, sheet: str, cell: str) -> None:
+        title = self.contract.fields[name].title
+        for finding in checked.findings:
+            self.problem(finding.code, f"{title} in {sheet}!{cell}: {finding.detail}",
+                         severity=finding.severity, sheet=sheet, cell=cell, field=name,
+                         period=key)
+            if finding.code == "type-error":
+                self.result.raw_errors[(name, key)] = checked.raw
+
+    def check_required(self) -> None:
+        if self.contract.names.get(YEAR_NAME) is not None and self.result.reporting_year is None \
+                and (YEAR_NAME, "") in self.result.locations \
+                and not any(p.field == YEAR_NAME for p in self.result.problems):
+            where = self.result.locations[(YEAR_NAME, "")]
+            self.problem("required-missing", "Reporting year is blank; enter the year the "
+                         "reporting year starts in, such as 2026.", sheet=where.sheet,
+                         cell=where.cell, field=YEAR_NAME)
+        for name, value in self.result.profile.items():
+            if value is None and self.contract.fields[name].constraints.required:
+                self._missing(name, "")
+        reported = [any(series[i] is not None for series in self.result.measures.values())
+                    for i in range(len(self.contract.period_keys))]
+        for name, series in self.result.measures.items():
+            if not self.contract.fields[name].constraints.required:
+                continue
+            for index, value in enumerate(series):
+                if value is None and reported[index]:
+                    self._missing(name, self.contract.period_keys[index])
+
+    def _missing(self, name: str, key: str) -> None:
+        if (name, key) in self.result.raw_errors or (name, key) not in self.result.locations:
+            return
+        where = self.result.locations[(name, key)]
+        title = self.contract.fields[name].title
+        during = f" for {key}" if key else ""
+        self.problem("required-missing", f"{title}{during} is blank in "
+                     f"{where.sheet}!{where.cell}; it must be filled in.", sheet=where.sheet,
+                     cell=where.cell, field=name, period=key)
+
+    # -- figures ------------------------------------------------------------------------
+
+    def compute(self) -> None:
+        from lks_templates.readback.figures import compute_figures
+
+        compute_figures(self.contract, self.result)
+
+
+def _cell(rows: dict[str, list[list[object]]], sheet: str, cell: str) -> object:
+    from lks_templates.readback.workbook import split_cell
+
+    position = split_cell(cell)
+    table = rows.get(sheet)
+    if position is None or table is None:
+        return None
+    row, column = position
+    if row > len(table) or column > len(table[row - 1]):
+        return None
+    return table[row - 1][column - 1]
+
+
+__all__ = ["format_value", "load_spec_set", "read_return"]

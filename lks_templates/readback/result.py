@@ -1,0 +1,95 @@
+"""What reading one returned workbook produces."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from lks_templates.errors import Problem
+from lks_templates.readback.values import Value
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Figure = float | int | bool | str | None
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    """One period of the return: its stable key and, once the year is known, its first day."""
+
+    key: str
+    """``m01`` .. ``m12``, ``q1`` .. ``q4`` or ``year`` (see ``layout.periods``)."""
+    start: dt.date | None
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value sits in the workbook."""
+
+    sheet: str
+    cell: str
+
+
+@dataclass
+class Return:
+    """One returned workbook, read and checked.
+
+    ``readable`` is False when the file could not be read at all (not a workbook, hostile,
+    unknown template...); ``problems`` then holds one problem saying why.
+    """
+
+    file: str
+    readable: bool = False
+    template_id: str = ""
+    template_version: str = ""
+    kind: str = "template"
+    """``template`` or ``form``."""
+    reporting_year: int | None = None
+    periods: list[PeriodInfo] = field(default_factory=list)
+    profile: dict[str, Value | None] = field(default_factory=dict)
+    """Fields entered once (every field of a form), as checked values; None when blank."""
+    measures: dict[str, list[Value | None]] = field(default_factory=dict)
+    """Measures entered per period, in period order; None when blank or unusable."""
+    derived: dict[str, list[Figure]] = field(default_factory=dict)
+    """Derived figures per period, recomputed in Python from the values read."""
+    kpis: dict[str, Figure] = field(default_factory=dict)
+    """KPIs, recomputed in Python from the values read."""
+    raw_errors: dict[tuple[str, str], object] = field(default_factory=dict)
+    """(field, period key or "") -> the unusable cell content behind a ``type-error``."""
+    locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+    """(field, period key or "") -> where the value was read."""
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def org_ods_code(self) -> str:
+        """The organisation's ODS code as entered, or "" when the template has none."""
+        code = self.profile.get("org_ods_code")
+        return code.strip().upper() if isinstance(code, str) else ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def values(self) -> pd.DataFrame:
+        """Per-period values: one row per period, one column per measure and derived figure.
+
+        The index is the period key; ``period_start`` holds the period's first day.
+        """
+        import pandas as pd
+
+        data: dict[str, list[object]] = {
+            "period_start": [p.start for p in self.periods],
+        }
+        for name, series in self.measures.items():
+            data[name] = list(series)
+        for name, series in self.derived.items():
+            data.setdefault(name, list(series))
+        frame = pd.DataFrame(data, index=pd.Index([p.key for p in self.periods], name="period"))
+        return frame

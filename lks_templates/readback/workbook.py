@@ -1,0 +1,224 @@
+"""Workbook structure straight from the zip: sheets, defined names, properties, formulas.
+
+Reading the few small XML parts directly is far cheaper than loading the workbook with
+openpyxl, and it sees exactly what is stored (including formulas, which value readers
+hide). Everything here works on a :class:`~lks_templates.readback.safety.Package`, so every
+part has passed the size limits and is parsed without entities.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+from lks_templates.readback.safety import MAX_SHEET_CELLS, RELS_NS, Package, refuse
+
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+DOC_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+CUSTOM_PROPERTIES_PART = "docProps/custom.xml"
+
+_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+_FULL_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
+
+
+@dataclass
+class Structure:
+    """What the workbook says about itself, before any value is read."""
+
+    sheets: dict[str, str]
+    """Sheet name -> zip part of its XML, in workbook order."""
+    names: dict[str, str]
+    """Workbook-scope defined name -> its reference text (``Data!$C$9:$N$9``)."""
+    properties: dict[str, str]
+    """Custom document properties as text."""
+    shared_formula_sheets: set[str] = field(default_factory=set)
+
+
+def read_structure(package: Package) -> Structure:
+    """Sheets, workbook-scope defined names and custom properties of ``package``."""
+    root = package.xml(package.workbook_part)
+    targets = _relationship_targets(package, package.workbook_part)
+    sheets: dict[str, str] = {}
+    for sheet in root.iter(f"{MAIN_NS}sheet"):
+        name = sheet.get("name", "")
+        rel_id = sheet.get(f"{DOC_REL_NS}id", "")
+        if name and rel_id in targets:
+            sheets[name] = targets[rel_id]
+    names: dict[str, str] = {}
+    for defined in root.iter(f"{MAIN_NS}definedName"):
+        name = defined.get("name", "")
+        if defined.get("localSheetId") is None and name and not name.startswith("_xlnm."):
+            names[name] = (defined.text or "").strip()
+    return Structure(sheets=sheets, names=names, properties=read_custom_properties(package))
+
+
+def read_custom_properties(package: Package) -> dict[str, str]:
+    """``docProps/custom.xml`` as ``{name: text}``; empty when the part is absent."""
+    if not package.has(CUSTOM_PROPERTIES_PART):
+        return {}
+    found: dict[str, str] = {}
+    for prop in package.xml(CUSTOM_PROPERTIES_PART).iter(f"{CUSTOM_NS}property"):
+        name = prop.get("name")
+        if name and len(prop):
+            found[name] = (prop[0].text or "").strip()
+    return found
+
+
+def _relationship_targets(package: Package, part: str) -> dict[str, str]:
+    folder, base = posixpath.split(part)
+    rels_part = posixpath.join(folder, "_rels", base + ".rels")
+    if not package.has(rels_part):
+        return {}
+    targets: dict[str, str] = {}
+    for rel in package.xml(rels_part).iter(f"{RELS_NS}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        full = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        targets[rel.get("Id", "")] = posixpath.normpath(full)
+    return targets
+
+
+# -- references -------------------------------------------------------------------------
+
+
+def column_number(letters: str) -> int:
+    """``A`` -> 1, ``AA`` -> 27."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def column_letters(number: int) -> str:
+    """1 -> ``A``, 27 -> ``AA``."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def split_cell(ref: str) -> tuple[int, int] | None:
+    """``C9`` or ``$C$9`` -> (row 9, column 3), 1-based; None if not a cell."""
+    match = _CELL.match(ref)
+    if not match:
+        return None
+    return int(match.group(2)), column_number(match.group(1))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference to one rectangular area of one sheet."""
+
+    sheet: str
+    cells: tuple[str, ...]
+    """``A1`` names of the cells, row by row."""
+    rows: int
+    columns: int
+
+    @property
+    def text(self) -> str:
+        area = self.cells[0] if len(self.cells) == 1 else f"{self.cells[0]}:{self.cells[-1]}"
+        return f"{self.sheet}!{area}"
+
+
+def parse_reference(text: str) -> Reference | None:
+    """``Data!$C$9:$N$9`` -> :class:`Reference`; None for ``#REF!``, several areas, etc."""
+    match = _FULL_REF.match(text.strip().lstrip("="))
+    if not match:
+        return None
+    sheet = match.group(1).replace("''", "'") if match.group(1) is not None else match.group(2)
+    ends = match.group(3).split(":")
+    if len(ends) > 2:
+        return None
+    corners = [split_cell(end) for end in ends]
+    if any(corner is None for corner in corners):
+        return None
+    (row1, col1), (row2, col2) = corners[0], corners[-1]  # type: ignore[misc]
+    top, bottom = min(row1, row2), max(row1, row2)
+    left, right = min(col1, col2), max(col1, col2)
+    if (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS:
+        return None
+    cells = tuple(
+        f"{column_letters(col)}{row}" for row in range(top, bottom + 1)
+        for col in range(left, right + 1)
+    )
+    return Reference(sheet=sheet, cells=cells, rows=bottom - top + 1, columns=right - left + 1)
+
+
+# -- sheets -----------------------------------------------------------------------------
+
+
+@dataclass
+class SheetXml:
+    """What read-back needs from one sheet's XML: formulas and the used extent."""
+
+    formulas: dict[str, str]
+    """``A1`` -> formula text as stored (no leading ``=``; shared formulas expanded)."""
+    max_row: int
+    max_column: int
+
+
+def read_sheet(package: Package, part: str) -> SheetXml:
+    """Formulas and extent of one sheet part."""
+    root = package.xml(part)
+    formulas: dict[str, str] = {}
+    shared: dict[str, tuple[str, str]] = {}
+    followers: list[tuple[str, str]] = []
+    max_row = max_column = 0
+    cell_tag, formula_tag = f"{MAIN_NS}c", f"{MAIN_NS}f"
+    for row in root.iter(f"{MAIN_NS}row"):
+        row_number = int(row.get("r") or max_row + 1)
+        column = 0
+        for cell in row.iter(cell_tag):
+            position = split_cell(cell.get("r", ""))
+            if position is None:
+                column += 1
+                ref = f"{column_letters(column)}{row_number}"
+            else:
+                row_number, column = position
+                ref = f"{column_letters(column)}{row_number}"
+            max_column = max(max_column, column)
+            formula = cell.find(formula_tag)
+            if formula is not None:
+                _collect_formula(ref, formula, formulas, shared, followers)
+        max_row = max(max_row, row_number)
+    if max_row * max_column > MAX_SHEET_CELLS:
+        raise refuse("zip-bomb", package.file, f"The sheet part {part} uses {max_row:,} rows "
+                     f"by {max_column:,} columns, more than {MAX_SHEET_CELLS:,} cells; refused "
+                     "as possibly hostile.")
+    if followers:
+        _expand_shared(formulas, shared, followers)
+    return SheetXml(formulas=formulas, max_row=max_row, max_column=max_column)
+
+
+def _collect_formula(ref: str, formula: ElementTree.Element, formulas: dict[str, str],
+                     shared: dict[str, tuple[str, str]],
+                     followers: list[tuple[str, str]]) -> None:
+    text = formula.text or ""
+    if formula.get("t") == "shared":
+        index = formula.get("si", "")
+        if text:
+            shared[index] = (ref, text)
+        else:
+            followers.append((ref, index))
+            return
+    formulas[ref] = text
+
+
+def _expand_shared(formulas: dict[str, str], shared: dict[str, tuple[str, str]],
+                   followers: list[tuple[str, str]]) -> None:
+    # Excel stores a block of copied formulas once and the other cells as "same as that,
+    # moved". openpyxl's translator is imported only for such files.
+    from openpyxl.formula.translate import Translator
+
+    for ref, index in followers:
+        if index in shared:
+            origin, text = shared[index]
+            formulas[ref] = Translator("=" + text, origin=origin).translate_formula(ref)[1:]
+        else:
+            formulas[ref] = ""
