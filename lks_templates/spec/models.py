@@ -90,12 +90,15 @@ class DatasetSpec(_Model):
     spec: Literal[1]
     """Spec-language version."""
     kind: Literal["dataset"]
+    """Always ``dataset``."""
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     """Identifier of this spec, lower-case words joined by hyphens."""
     version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
     """Semantic version of this spec, bumped by maintainers."""
     title: str
+    """Name of the dataset, shown in documentation."""
     description: str = ""
+    """What the dataset is for."""
     fields: list[FieldSpec]
     """Every field, defined once."""
 
@@ -119,20 +122,26 @@ class Derived(_Model):
     """A figure computed per period from measures."""
 
     name: str
+    """Identifier; becomes an Excel defined name."""
     title: str
+    """Label shown in the workbook."""
     formula: str
     """Excel-style formula; measure names mean the value for the same period."""
     format: str = "0.0"
     """Excel number format."""
     unit: str = ""
+    """Unit of the value, e.g. ``people per session``."""
     description: str = ""
+    """What the figure means, for the data dictionary."""
 
 
 class Kpi(_Model):
     """A figure on the dashboard, computed over the whole year."""
 
     name: str
+    """Identifier; becomes an Excel defined name."""
     title: str
+    """Label shown on the dashboard tile."""
     formula: str
     """Excel-style formula; measure and derived names mean all period values."""
     format: str = "0.0"
@@ -142,16 +151,20 @@ class Kpi(_Model):
     target: float | int | None = None
     """Optional target to compare against."""
     unit: str = ""
+    """Unit of the value, e.g. ``per 1,000 staff``."""
     description: str = ""
+    """What the KPI means and why it matters."""
 
 
 class Rule(_Model):
     """A check on entered data."""
 
     name: str
+    """Identifier; becomes an Excel defined name."""
     check: str
     """Formula that must be TRUE; evaluated per period when it names measures."""
     severity: Severity = "error"
+    """``error`` (must be fixed) or ``warning`` (check and confirm)."""
     message: str
     """What is wrong and what to do, shown when the check fails."""
 
@@ -160,7 +173,9 @@ class Chart(_Model):
     """A chart on the dashboard."""
 
     title: str
+    """Chart title, shown above the chart."""
     type: ChartType = "column"
+    """column, bar, line, area, pie, radar, doughnut or scatter."""
     series: list[str]
     """Measures or derived figures, one series each."""
     cumulative: bool = False
@@ -173,22 +188,33 @@ class TemplateSpec(_Model):
     """``kind: template``: one dashboard workbook."""
 
     spec: Literal[1]
+    """Spec-language version; always 1."""
     kind: Literal["template"]
+    """Always ``template``."""
     id: Annotated[str, Field(pattern=ID_PATTERN)]
+    """Identifier of this template, lower-case words joined by hyphens; kept across versions."""
     version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
+    """Semantic version of this template, bumped by maintainers."""
     title: str
+    """Title of the workbook, shown on every sheet."""
     description: str = ""
+    """What the workbook is for, shown on the guidance sheet."""
     dataset: str
     """Id of the dataset spec whose fields this template uses by name."""
     period: Period = Field(default_factory=Period)
+    """How the reporting year is divided into periods."""
     profile: list[str] = Field(default_factory=list)
     """Fields entered once per return."""
     measures: list[str] = Field(default_factory=list)
     """Fields entered once per period."""
     derived: list[Derived] = Field(default_factory=list)
+    """Figures computed per period from measures, each in its own row."""
     kpis: list[Kpi] = Field(default_factory=list)
+    """Figures over the whole year, shown as tiles on the dashboard."""
     rules: list[Rule] = Field(default_factory=list)
+    """Checks on entered data, evaluated live on the checks sheet and on read-back."""
     charts: list[Chart] = Field(default_factory=list)
+    """Charts on the dashboard."""
     infographic: bool = True
     """Add a one-page infographic sheet."""
     send_to: str = ""
@@ -208,11 +234,17 @@ class FormSpec(_Model):
     """``kind: form``: a one-record form (e.g. an impact case study), read back like a return."""
 
     spec: Literal[1]
+    """Spec-language version; always 1."""
     kind: Literal["form"]
+    """Always ``form``."""
     id: Annotated[str, Field(pattern=ID_PATTERN)]
+    """Identifier of this form, lower-case words joined by hyphens; kept across versions."""
     version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
+    """Semantic version of this form, bumped by maintainers."""
     title: str
+    """Title of the form."""
     description: str = ""
+    """What the form is for, shown on the guidance sheet."""
     dataset: str
     """Id of the dataset spec whose fields the form uses by name."""
     fields: list[str]
@@ -220,14 +252,18 @@ class FormSpec(_Model):
     rules: list[Rule] = Field(default_factory=list)
     """Checks over the form's fields."""
     send_to: str = ""
+    """Where to send the filled form (shown on the guidance sheet)."""
     faq: str | None = None
+    """Id of a ``kind: faq`` spec rendered into the guidance sheet."""
 
 
 class FaqEntry(_Model):
     """One question and its answer."""
 
     question: str
+    """The question, as a library manager would ask it."""
     answer: str
+    """The answer, in plain English."""
     topic: str = "General"
     """Heading the entry is grouped under."""
 
@@ -236,11 +272,17 @@ class FaqSpec(_Model):
     """``kind: faq``: questions and answers rendered into guidance sheets and the docs."""
 
     spec: Literal[1]
+    """Spec-language version; always 1."""
     kind: Literal["faq"]
+    """Always ``faq``."""
     id: Annotated[str, Field(pattern=ID_PATTERN)]
+    """Identifier of this FAQ, lower-case words joined by hyphens."""
     version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
+    """Semantic version of this FAQ, bumped by maintainers."""
     title: str
+    """Title of the FAQ."""
     entries: list[FaqEntry]
+    """The questions and answers, in the order shown."""
 
 
 AnySpec = DatasetSpec | TemplateSpec | FormSpec | FaqSpec
