@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, TypeAlias
 
 from lks_templates.formula.functions import FUNCTIONS
@@ -287,7 +287,8 @@ BUILTINS: dict[str, Builtin] = {
     "ROUNDUP": _rounder(ROUND_UP),
     "ROUNDDOWN": _rounder(ROUND_DOWN),
     "ABS": _numeric(abs),
-    "INT": _numeric(lambda number: float(math.floor(number))),
+    # On the 15-digit form, like ROUND: INT(2.9999999999999996) is 3, as LibreOffice gives.
+    "INT": _numeric(lambda number: round_decimal(number, 0, ROUND_FLOOR)),
     "SQRT": _numeric(_sqrt),
     "ISBLANK": _isblank,
     "ISNUMBER": _isnumber,
