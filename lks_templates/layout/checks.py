@@ -25,12 +25,9 @@ SEVERITY_COL = 2
 PASS_FORMAT = {"error": '"OK";"OK";"Fix"', "warning": '"OK";"OK";"Check"'}
 
 
-def flag_formula(figure: Figure, ref: Callable[[str], str], blanks: list[str]) -> str:
+def flag_formula(figure: Figure, ref: Callable[[str], str]) -> str:
     """``1`` when the check is TRUE, ``0`` when FALSE or an error, blank when not checked."""
-    body = f"IFERROR(IF({formula.to_excel(figure.expr, ref)},1,0),0)"
-    if not blanks:
-        return "=" + body
-    return f'=IF(COUNTA({",".join(blanks)})=0,"",{body})'
+    return "=" + formula.to_excel(figure.flag(), ref)
 
 
 def checks_sheet(semantics: Semantics, data: DataPositions, period_refs: Callable[[int], Callable[
@@ -63,13 +60,10 @@ def checks_sheet(semantics: Semantics, data: DataPositions, period_refs: Callabl
         sheet.put(row, SEVERITY_COL, spec.severity.capitalize(), style="unit")
         flag_cols = periods if semantics.per_period(figure) and data.header_row else periods[:1]
         for col in flag_cols:
+            ref = period_refs(col)
             if semantics.per_period(figure):
-                blanks = [cell_name(data.measures[m], col) for m in figure.measures]
-                blanks = [f"{labels_sheet}!{b}" for b in blanks] or list(figure.profile)
-                ref = _sheet_qualified(period_refs(col), labels_sheet)
-            else:
-                blanks, ref = list(figure.profile), period_refs(col)
-            sheet.put(row, col, formula=flag_formula(figure, ref, blanks), style="flag",
+                ref = _sheet_qualified(ref, labels_sheet)
+            sheet.put(row, col, formula=flag_formula(figure, ref), style="flag",
                       number_format=PASS_FORMAT[spec.severity])
         cells = range_name(row, flag_cols[0], row, flag_cols[-1])
         sheet.put(row, failed_col, formula=f"=COUNT({cells})-SUM({cells})", style="total")

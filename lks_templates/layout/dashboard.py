@@ -6,7 +6,8 @@ for target texts.
 
 from __future__ import annotations
 
-from lks_templates.layout.data import DATA, FIRST_COL, DataPositions, DataSheet, guarded
+from lks_templates.formula import to_excel
+from lks_templates.layout.data import DATA, FIRST_COL, DataPositions, DataSheet
 from lks_templates.layout.model import (
     ChartPlan,
     ChartSeries,
@@ -137,8 +138,7 @@ class Dashboard:
             col = tile_col(index)
             s.put(top, col, kpi.title, style="tile_title")
             value = cell_name(top + 1, col)
-            blanks = list(figures[kpi.name].blank_inputs)
-            s.put(top + 1, col, formula=guarded(figures[kpi.name], _name_ref, blanks, '""'),
+            s.put(top + 1, col, formula="=" + to_excel(figures[kpi.name].shown(), _name_ref),
                   style="tile_value", number_format=kpi.format)
             s.put(top + 2, col, target_text(kpi), style="tile_target")
             s.put(top + 3, col, formula=status_formula(kpi, value), style="tile_status")

@@ -62,15 +62,6 @@ class DataPositions:
         return self.row_ref(self.header_row)
 
 
-def year_label_formula(year_name: str = "reporting_year", start_month: int = 4) -> str:
-    """Formula text for ``Reporting year 2026-27`` (or a prompt while the year is blank)."""
-    if start_month == 1:
-        shown = f'"Year "&{year_name}'
-    else:
-        shown = f'"Reporting year "&{year_name}&"-"&RIGHT({year_name}+1,2)'
-    return f'=IF(ISNUMBER({year_name}),{shown},"Reporting year not entered yet")'
-
-
 class DataSheet:
     """Lays out the Data sheet of a template and records where everything went."""
 
@@ -156,7 +147,7 @@ class DataSheet:
         s, pos = self.sheet, self.pos
         header = self.row
         pos.header_row = header
-        year = self.names["reporting_year"]
+        year = "reporting_year"
         freq = self.template.period.frequency
         s.put(header, LABEL_COL, {"monthly": "Monthly figures", "quarterly": "Quarterly figures",
                                   "annual": "Figures for the year"}[freq], style="header")
@@ -230,8 +221,8 @@ class DataSheet:
             self.names[item.name] = pos.row_ref(row)
 
     def derived_formula(self, figure: Figure, col: int) -> str:
-        """Per-period formula of a derived figure (also used for rules)."""
-        return guarded(figure, self.period_refs(col), self._blank_cells(figure, col), '""')
+        """Per-period formula of a derived figure, blank and error wrappers included."""
+        return "=" + formula.to_excel(figure.shown(), self.period_refs(col))
 
     def period_refs(self, col: int) -> Callable[[str], str]:
         """Reference function for formulas evaluated in the period of column ``col``."""
@@ -245,11 +236,6 @@ class DataSheet:
             return name  # profile fields and KPIs: their defined names
 
         return ref
-
-    def _blank_cells(self, figure: Figure, col: int) -> list[str]:
-        if figure.measures:
-            return [cell_name(self.pos.measures[m], col) for m in figure.measures]
-        return list(figure.profile)
 
     def _derived_total(self, figure: Figure) -> str:
         pos = self.pos
@@ -350,7 +336,10 @@ class DataSheet:
 
 
 def guarded(figure: Figure, ref: Callable[[str], str], blanks: list[str], empty: str) -> str:
-    """``=IF(COUNTA(inputs)=0, empty, IFERROR(formula, ""))``: blank while inputs are blank."""
+    """``=IF(COUNTA(blanks)=0, empty, IFERROR(formula, ""))`` with the blanks given as text.
+
+    Used for year totals, whose blank test looks at whole rows of inputs.
+    """
     body = f'IFERROR({formula.to_excel(figure.expr, ref)},"")'
     if not blanks:
         return "=" + body

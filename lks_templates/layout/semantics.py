@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lks_templates import formula
+from lks_templates.formula import Binary, Call, Expr, Name, Number, String
 from lks_templates.spec.models import Derived, Kpi, ResolvedTemplate, Rule
 
 
@@ -47,6 +48,26 @@ class Figure:
         """The inputs whose blankness blanks this figure (measures, else profile fields)."""
         return self.measures or self.profile
 
+    def shown(self) -> Expr:
+        """What the cell of a derived figure or KPI computes, blank and error wrappers included.
+
+        ``IF(COUNTA(inputs)=0, "", IFERROR(formula, ""))``: the workbook writes this tree
+        as Excel text and ``compute`` evaluates the very same tree.
+        """
+        return _unless_blank(self.blank_inputs, Call("IFERROR", (self.expr, String(""))))
+
+    def flag(self) -> Expr:
+        """What a rule's flag cell computes: 1 passed, 0 failed (or error), "" not checked."""
+        passed = Call("IF", (self.expr, Number(1.0), Number(0.0)))
+        return _unless_blank(self.blank_inputs, Call("IFERROR", (passed, Number(0.0))))
+
+
+def _unless_blank(inputs: tuple[str, ...], body: Expr) -> Expr:
+    if not inputs:
+        return body
+    count = Call("COUNTA", tuple(Name(n) for n in inputs))
+    return Call("IF", (Binary("=", count, Number(0.0)), String(""), body))
+
 
 class Semantics:
     """Parsed formulas of a template (or form) and their dependencies, in evaluation order."""
@@ -62,6 +83,7 @@ class Semantics:
             self._direct[item.name] = (item.formula, expr, tuple(formula.names(expr)))
         self.derived = self._figures("derived", derived)
         self.kpis = self._figures("kpi", kpis)
+        self.kpi_spec_order = [k.name for k in kpis]
         self.rules = [self._figure("rule", r.name, r.check, formula.parse(r.check)) for r in rules]
         self.rule_specs = {r.name: r for r in rules}
 

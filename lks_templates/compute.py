@@ -1,0 +1,169 @@
+"""What the workbook computes, computed in Python: derived figures, KPIs and rule flags.
+
+:func:`compute` evaluates the very expression trees the workbook's cells hold (the spec
+formula inside its blank and error wrappers, from :class:`~lks_templates.layout.Figure`)
+with the shared formula evaluator, so a recalculated workbook and this function agree
+cell for cell. Read-back uses it instead of trusting cached values; the spreadsheet-engine
+tests compare the two.
+
+Values follow the workbook: a figure the workbook shows blank is ``""`` (the empty text
+its formula returns); numbers are floats; a rule is ``True`` (passed, flag 1), ``False``
+(failed, flag 0) or ``None`` (not checked, flag blank).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from lks_templates.formula import BLANK, Blank, Call, ExcelError, Expr, String, Value, evaluate
+from lks_templates.layout import semantics_of
+from lks_templates.layout.periods import period_slots
+from lks_templates.layout.semantics import Figure, Semantics
+from lks_templates.spec.models import FormSpec, ResolvedTemplate
+
+InputValue = Value | int | dt.date | None
+_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass
+class Computed:
+    """Every computed figure of one return."""
+
+    derived: dict[str, list[Value]] = field(default_factory=dict)
+    """Derived figure -> its value per period (the Data sheet's derived row)."""
+    derived_totals: dict[str, Value] = field(default_factory=dict)
+    """Derived figure -> its Year to date value (the formula over the measures' totals)."""
+    kpis: dict[str, Value] = field(default_factory=dict)
+    """KPI -> its value on the Dashboard."""
+    rules: dict[str, list[bool | None]] = field(default_factory=dict)
+    """Rule -> passed (True), failed (False) or not checked (None), per period or once."""
+
+    @property
+    def failures(self) -> int:
+        """Failed checks, as ``lks_failures`` counts them."""
+        return sum(1 for flags in self.rules.values() for flag in flags if flag is False)
+
+
+def cell_value(value: InputValue) -> Value:
+    """An input as a spreadsheet holds it: None and "" are empty, dates are serial days."""
+    if value is None or value == "":
+        return BLANK
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return float((value - _EPOCH).days)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def shown(value: Value) -> Value:
+    """A formula cell whose result is a reference to an empty cell shows 0."""
+    return 0.0 if isinstance(value, Blank) else value
+
+
+def compute(resolved: ResolvedTemplate, profile: Mapping[str, InputValue],
+            measures: Mapping[str, Sequence[InputValue]],
+            reporting_year: int | None = None) -> Computed:
+    """Compute every derived figure, KPI and rule of ``resolved`` from entered values.
+
+    ``profile`` maps profile fields (every field, for a form) to values; ``measures`` maps
+    measures to their values in period order (shorter lists are padded with blanks).
+    Missing names are blank. ``reporting_year`` only labels periods, so no figure depends
+    on it; it is accepted so callers can pass a whole return.
+    """
+    del reporting_year
+    semantics = semantics_of(resolved)
+    count = 1 if isinstance(resolved.template, FormSpec) else len(
+        period_slots(resolved.template.period))
+    prof = {name: cell_value(profile.get(name)) for name in semantics.profile}
+    per_period: dict[str, list[Value]] = {}
+    for name in semantics.measures:
+        given = [cell_value(v) for v in list(measures.get(name, []))[:count]]
+        per_period[name] = given + [BLANK] * (count - len(given))
+    result = Computed()
+    _derived(semantics, prof, per_period, count, result)
+    _kpis(semantics, prof, per_period, result)
+    _rules(semantics, prof, per_period, count, result)
+    return result
+
+
+def _period_env(prof: Mapping[str, Value], rows: Mapping[str, list[Value]], index: int,
+                kpis: Mapping[str, Value]) -> dict[str, Value]:
+    env: dict[str, Value] = dict(prof)
+    env.update(kpis)
+    env.update({name: values[index] for name, values in rows.items()})
+    return env
+
+
+def _derived(semantics: Semantics, prof: Mapping[str, Value],
+             measures: dict[str, list[Value]], count: int, result: Computed) -> None:
+    rows: dict[str, list[Value]] = dict(measures)
+    for figure in semantics.derived:  # in dependency order
+        values = [shown(evaluate(figure.shown(), _period_env(prof, rows, i, {})))
+                  for i in range(count)]
+        rows[figure.name] = values
+        result.derived[figure.name] = values
+    if count > 1:
+        _derived_totals(semantics, prof, measures, result)
+
+
+def _derived_totals(semantics: Semantics, prof: Mapping[str, Value],
+                    measures: dict[str, list[Value]], result: Computed) -> None:
+    """The Year to date column: the formula over the measures' totals."""
+    totals: dict[str, Value] = {}
+    for name, values in measures.items():
+        numbers = [v for v in values if isinstance(v, float)]
+        totals[name] = sum(numbers) if numbers else ""
+    for figure in semantics.derived:
+        if figure.measures:
+            blank = all(isinstance(v, Blank) for m in figure.measures for v in measures[m])
+        else:
+            blank = bool(figure.profile) and all(isinstance(prof[p], Blank)
+                                                 for p in figure.profile)
+        if blank:
+            value: Value = ""
+        else:
+            env: dict[str, Value] = {**prof, **totals}
+            value = shown(evaluate(_iferror(figure), env))
+        totals[figure.name] = value
+        result.derived_totals[figure.name] = value
+
+
+def _iferror(figure: Figure) -> Expr:
+    """``IFERROR(formula, "")`` as an expression tree."""
+    return Call("IFERROR", (figure.expr, String("")))
+
+
+def _kpis(semantics: Semantics, prof: Mapping[str, Value], measures: dict[str, list[Value]],
+          result: Computed) -> None:
+    env: dict[str, Value | list[Value]] = {**prof, **measures, **result.derived}
+    for figure in semantics.kpis:  # in dependency order
+        value = shown(evaluate(figure.shown(), env))
+        env[figure.name] = value
+        result.kpis[figure.name] = value
+    # Spec order, as the dashboard shows them.
+    result.kpis = {name: result.kpis[name] for name in semantics.kpi_spec_order}
+
+
+def _rules(semantics: Semantics, prof: Mapping[str, Value], measures: dict[str, list[Value]],
+           count: int, result: Computed) -> None:
+    rows: dict[str, list[Value]] = {**measures, **result.derived}
+    for figure in semantics.rules:
+        periods = range(count) if semantics.per_period(figure) else range(1)
+        flags: list[bool | None] = []
+        for index in periods:
+            value = evaluate(figure.flag(), _period_env(prof, rows, index, result.kpis))
+            flags.append(_flag(value))
+        result.rules[figure.name] = flags
+
+
+def _flag(value: Value) -> bool | None:
+    if isinstance(value, ExcelError):
+        return False  # cannot happen behind IFERROR; kept for safety
+    if value == "" or isinstance(value, Blank):
+        return None
+    return value == 1.0
+
