@@ -67,3 +67,11 @@ def test_bad_spec_case(case: Path, capsys: pytest.CaptureFixture[str]) -> None:
         found[(Path(file).name, int(row), int(column), problem)] += 1
     assert sorted(found.elements()) == sorted(_expected(case).elements()), out
     assert code == 1
+
+
+def test_every_spec_code_has_a_case() -> None:
+    from lks_templates.spec.codes import SPEC_CODES
+
+    covered = {code for case in _cases() for (_, _, _, code) in _expected(case)}
+    assert sorted(set(SPEC_CODES) - covered) == []
+    assert sorted(covered - set(SPEC_CODES)) == [], "every code a case expects is registered"

@@ -1,0 +1,44 @@
+"""``lks-templates schema [--out FILE]``: write the JSON Schema of the spec language.
+
+Without ``--out`` the schema goes to standard output. The repository keeps a copy at
+``schema/lks-spec.schema.json`` for editors (``# yaml-language-server: $schema=...``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", metavar="FILE", help="write the schema to FILE instead of standard output"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from lks_templates.spec.schema import schema_text
+
+    text = schema_text()
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.out)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Temporary file then rename: an interrupted run never leaves half a schema.
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes the file private; undo that
+        os.replace(temporary, target)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        print(f"lks-templates schema: cannot write {target}: {reason}", file=sys.stderr)
+        return 1
+    return 0
