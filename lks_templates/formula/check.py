@@ -152,7 +152,7 @@ class _Checker:
         if signature is None:
             self.add("unknown-function", _unknown_function_message(expr.name), expr.column)
             for arg in expr.args:
-                self.visit(arg, "scalar")
+                self.visit(arg, "aggregate")  # unknown names still count; shapes cannot
             return "any"
         count = len(expr.args)
         if count < signature.min_args or (

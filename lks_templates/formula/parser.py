@@ -66,11 +66,15 @@ class _Tok:
 
 
 def is_cell_reference(text: str) -> bool:
-    """Whether Excel would read ``text`` as a cell reference (``A1``, ``abc1``, ``R1C1``).
+    """Whether Excel reads ``text`` as a cell reference (``A1``, ``abc1``, ``R1C1``, ``rc``).
 
     Such words cannot be defined names, so they can be neither field names nor names in
     a formula.
     """
+    return _is_a1(text) or _is_r1c1(text.upper())
+
+
+def _is_a1(text: str) -> bool:
     upper = text.upper()
     letters = upper.rstrip(string.digits)
     digits = upper[len(letters) :]
@@ -78,18 +82,22 @@ def is_cell_reference(text: str) -> bool:
         column = 0
         for letter in letters:
             column = column * 26 + ord(letter) - ord("A") + 1
-        if column <= _MAX_COLUMN and 1 <= int(digits) <= _MAX_ROW:
-            return True
-    return _is_r1c1(upper)
+        return column <= _MAX_COLUMN and 1 <= int(digits) <= _MAX_ROW
+    return False
 
 
 def _is_r1c1(upper: str) -> bool:
+    # R1C1 style: R, C, RC, R2, C3, R2C3 (Excel refuses all of them as defined names).
+    if upper in ("R", "C"):
+        return True
+    if upper.startswith("C"):
+        return upper[1:].isdigit()
     if not upper.startswith("R"):
         return False
-    row, _, col = upper[1:].partition("C")
-    if "C" not in upper[1:]:
-        return bool(row) and row.isdigit()
-    return (not row or row.isdigit()) and (not col or col.isdigit()) and bool(row or col)
+    row, has_c, col = upper[1:].partition("C")
+    if not has_c:
+        return row.isdigit()
+    return (not row or row.isdigit()) and (not col or col.isdigit())
 
 
 def parse(text: str) -> Expr:
@@ -202,7 +210,8 @@ def _operand(value: str, subtype: str, column: int) -> _Tok:
             raise FormulaSyntaxError(f"The number {value} is too large for a spreadsheet.", column)
         return _Tok("number", value, column)
     if value[0] in _LOWER and set(value) <= _NAME_CHARS:
-        if is_cell_reference(value):
+        # Bare r, c and rc are R1C1 words too, but only as names: check() reports them.
+        if is_cell_reference(value) and value not in ("r", "c", "rc"):
             raise _cell_reference(value, column)
         return _Tok("name", value, column)
     raise _bad_operand(value, column)
@@ -218,6 +227,8 @@ def _cell_reference(value: str, column: int) -> FormulaSyntaxError:
 
 
 def _bad_operand(value: str, column: int) -> FormulaSyntaxError:
+    if is_cell_reference(value):
+        return _cell_reference(value, column)
     if any(ch in value for ch in "!:$"):
         return FormulaSyntaxError(
             f"{value} is a cell or range reference; spec formulas refer to fields by name only.",
