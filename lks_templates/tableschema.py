@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lks_templates.errors import Problem, Severity, SpecError
+from lks_templates.errors import Problem, Severity, SpecError, sort_problems
 from lks_templates.spec.loader import DataPath, LoadedDocument, load_document, load_text
 from lks_templates.spec.models import (
     SEMVER_PATTERN,
@@ -138,8 +138,7 @@ def convert_tableschema(
         return ImportResult({}, problems)
     converter = _Converter(doc, rename)
     data = converter.dataset(dataset_id or _default_id(doc, Path(path)))
-    problems.extend(converter.problems)
-    return ImportResult(data, problems)
+    return ImportResult(data, sort_problems([*problems, *converter.problems]))
 
 
 def _load(path: Path) -> tuple[LoadedDocument | None, list[Problem]]:
@@ -179,7 +178,11 @@ class _Converter:
         self.problems: list[Problem] = []
 
     def problem(self, path: DataPath, code: str, message: str, *, warning: bool = False) -> None:
-        where = self.doc.value_position(path)
+        # A key left out is pointed at by its key; anything else by its value.
+        if code == "dropped-key":
+            where = self.doc.key_position(path)
+        else:
+            where = self.doc.value_position(path)
         severity: Severity = "warning" if warning else "error"
         self.problems.append(
             Problem(code, message, self.doc.file, where.line, where.column, severity)
