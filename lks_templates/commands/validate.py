@@ -24,13 +24,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from lks_templates.errors import Problem
     from lks_templates.spec import validate_paths
 
     paths = list(args.paths) or [DEFAULT_PATH]
     missing = [path for path in paths if not Path(path).exists()]
     if missing:
         for path in missing:
-            print(f"lks-templates validate: {path}: no such file or folder", file=sys.stderr)
+            problem = Problem("missing-path", "No such file or folder; check the path.", file=path)
+            print(problem.format(), file=sys.stderr)
         return 2
     _, problems = validate_paths(paths)
     for problem in problems:

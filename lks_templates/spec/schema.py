@@ -82,6 +82,8 @@ def _type_name(annotation: Any) -> str:
         return f"list of {_type_name(get_args(annotation)[0])}"
     if origin in (Union, types.UnionType):
         members = [a for a in get_args(annotation) if a is not type(None)]
+        if len(members) == 1:
+            return _type_name(members[0])
         if set(members) <= {int, float}:
             return "number"
         return " or ".join(_type_name(member) for member in members)
