@@ -62,7 +62,7 @@ Value: TypeAlias = float | str | bool | Blank | ExcelError
 
 # 2**-48: LibreOffice's rtl::math::approxEqual tolerance (about 3.6e-15 relative).
 _APPROX: Final = 1.0 / (16777216.0 * 16777216.0)
-_NUMBER_CHARS: Final = frozenset("0123456789+-.eE")
+_NUMBER_CHARS: Final = frozenset("0123456789+-.eE,")
 
 
 def normalise(value: object) -> Value:
@@ -105,18 +105,32 @@ def approx_sub(a: float, b: float) -> float:
 def parse_number(text: str) -> float | None:
     """The number a text stands for, or None.
 
-    Only unambiguous forms convert: an optional sign, digits with an optional decimal
-    point, an optional exponent, surrounding spaces. ``1,000``, ``50%`` and dates do not
-    (Excel converts them; LibreOffice's default setting refuses).
+    Converts what both spreadsheets convert whatever the locale: an optional sign,
+    digits with an optional decimal point and exponent, thousands commas in groups of
+    three (``1,000.5``), a trailing ``%`` and surrounding spaces. Currency, dates and
+    ``(5)`` are locale-dependent and do not convert.
     """
     body = text.strip(" ")
+    scale = 1.0
+    if body.endswith("%"):
+        body, scale = body[:-1].rstrip(" "), 0.01
     if not body or not set(body) <= _NUMBER_CHARS:
         return None
+    if "," in body and not _thousands_ok(body):
+        return None
     try:
-        number = float(body)
+        number = float(body.replace(",", "")) * scale
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+def _thousands_ok(body: str) -> bool:
+    whole, _, fraction = body.lstrip("+-").partition(".")
+    if any(ch in whole for ch in "eE") or "," in fraction:
+        return False
+    groups = whole.split(",")
+    return 1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])
 
 
 def to_number(value: Value) -> float | ExcelError:
