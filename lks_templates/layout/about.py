@@ -10,7 +10,7 @@ from lks_templates.spec.models import FaqSpec, FieldSpec, FormSpec, ResolvedTemp
 ABOUT = "About"
 # Column widths (characters) of the data dictionary: field, definition, unit, guidance,
 # standard, name in the workbook.
-WIDTHS = [30.0, 48.0, 12.0, 48.0, 14.0, 26.0]
+WIDTHS = [28.0, 44.0, 12.0, 48.0, 14.0, 24.0]
 FIRST = 1
 LAST = FIRST + len(WIDTHS) - 1
 LINE_HEIGHT = 13.0
@@ -20,7 +20,7 @@ DEFAULT_SEND_TO = ("Your regional library and knowledge services lead, or whoeve
 
 def lines_needed(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (a safe estimate)."""
-    per_line = max(int(width * 1.05), 8)
+    per_line = max(int(width * 1.2), 8)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
@@ -59,6 +59,7 @@ class About:
             s.column_widths[FIRST + offset] = width
         s.column_widths[0] = 1.5
         s.page.fit_width = 1
+        s.page.landscape = True
         return s
 
     def _steps(self) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from lks_templates import formula
+from lks_templates.layout.about import LINE_HEIGHT, lines_needed
 from lks_templates.layout.data import DATA, FIRST_COL, LABEL_COL, DataPositions
 from lks_templates.layout.model import (
     ConditionalFormat,
@@ -21,6 +22,7 @@ from lks_templates.layout.model import (
 from lks_templates.layout.semantics import Figure, Semantics
 
 CHECKS = "Checks"
+MESSAGE_WIDTH = 54.0
 SEVERITY_COL = 2
 PASS_FORMAT = {"error": '"OK";"OK";"Fix"', "warning": '"OK";"OK";"Check"'}
 
@@ -57,13 +59,15 @@ def checks_sheet(semantics: Semantics, data: DataPositions, period_refs: Callabl
     for figure in semantics.rules:
         spec = semantics.rule_specs[figure.name]
         sheet.put(row, LABEL_COL, spec.message, style="label")
+        sheet.row_heights[row] = max(LINE_HEIGHT * lines_needed(spec.message, MESSAGE_WIDTH) + 4,
+                                     18)
         sheet.put(row, SEVERITY_COL, spec.severity.capitalize(), style="unit")
         flag_cols = periods if semantics.per_period(figure) and data.header_row else periods[:1]
         for col in flag_cols:
             ref = period_refs(col)
             if semantics.per_period(figure):
                 ref = _sheet_qualified(ref, labels_sheet)
-            sheet.put(row, col, formula=flag_formula(figure, ref), style="flag",
+            sheet.put(row, col, "", formula=flag_formula(figure, ref), style="flag",
                       number_format=PASS_FORMAT[spec.severity])
         cells = range_name(row, flag_cols[0], row, flag_cols[-1])
         sheet.put(row, failed_col, formula=f"=COUNT({cells})-SUM({cells})", style="total")
@@ -85,10 +89,13 @@ def checks_sheet(semantics: Semantics, data: DataPositions, period_refs: Callabl
         summary_row, FIRST_COL, summary_row, FIRST_COL, "formula", "flag_fail",
         f"={cell_name(summary_row, FIRST_COL)}>0"))
     names["lks_failures"] = sheet_ref(sheet_name, summary_row, FIRST_COL)
-    sheet.column_widths.update({0: 1.5, LABEL_COL: 54, SEVERITY_COL: 10, failed_col: 9})
+    sheet.column_widths.update({0: 1.5, LABEL_COL: MESSAGE_WIDTH, SEVERITY_COL: 10, failed_col: 9})
+    width = 10 if len(periods) > 4 else (14 if len(periods) > 1 else 20)
     for col in periods:
-        sheet.column_widths[col] = 10
+        sheet.column_widths[col] = width
     sheet.freeze = (header + 1, FIRST_COL)
+    sheet.page.landscape = True
+    sheet.page.fit_width, sheet.page.fit_height = 1, 0
     return sheet
 
 

@@ -138,7 +138,7 @@ class Dashboard:
             col = tile_col(index)
             s.put(top, col, kpi.title, style="tile_title")
             value = cell_name(top + 1, col)
-            s.put(top + 1, col, formula="=" + to_excel(figures[kpi.name].shown(), _name_ref),
+            s.put(top + 1, col, "", formula="=" + to_excel(figures[kpi.name].shown(), _name_ref),
                   style="tile_value", number_format=kpi.format)
             s.put(top + 2, col, target_text(kpi), style="tile_target")
             s.put(top + 3, col, formula=status_formula(kpi, value), style="tile_status")

@@ -123,7 +123,8 @@ class DataSheet:
         grouped = len({f.section for f in fields}) > 1
         for section, members in _by_section(fields):
             if grouped:
-                s.put(self.row, LABEL_COL, section, style="section")
+                for col in (LABEL_COL, UNIT_COL, FIRST_COL):
+                    s.put(self.row, col, section if col == LABEL_COL else None, style="section")
                 self.row += 1
             for f in members:
                 self._profile_row(f)
@@ -132,7 +133,7 @@ class DataSheet:
         s, row = self.sheet, self.row
         s.put(row, LABEL_COL, f.title, style="label")
         s.put(row, UNIT_COL, fieldkit.unit_label(f), style="unit")
-        style = "input" if f.type in ("integer", "number", "date") else "input_text"
+        style = "input" if f.type in ("integer", "number", "date") else "input_left"
         s.put(row, FIRST_COL, None, style=style, number_format=fieldkit.number_format(f))
         s.validations.append(Validation(row, FIRST_COL, row, FIRST_COL,
                                         fieldkit.validation_options(f)))
@@ -155,8 +156,8 @@ class DataSheet:
         start = self.template.period.year_start_month
         for slot, col in zip(pos.slots, pos.period_cols(), strict=True):
             month = start + slot.month_offset
-            s.put(header, col, formula=f'=IF(ISNUMBER({year}),DATE({year},{month},1),'
-                                       f'"{slot.fallback}")',
+            s.put(header, col, slot.fallback,
+                  formula=f'=IF(ISNUMBER({year}),DATE({year},{month},1),"{slot.fallback}")',
                   style="period", number_format=slot.number_format)
         if len(pos.slots) > 1:
             pos.total_col = pos.last_col + 1
@@ -180,7 +181,7 @@ class DataSheet:
         s, pos, row = self.sheet, self.pos, self.row
         s.put(row, LABEL_COL, f.title, style="label")
         s.put(row, UNIT_COL, fieldkit.unit_label(f), style="unit")
-        style = "input" if f.type in ("integer", "number", "date") else "input_text"
+        style = "input" if f.type in ("integer", "number", "date") else "input_left"
         fmt = fieldkit.number_format(f)
         for col in pos.period_cols():
             s.put(row, col, None, style=style, number_format=fmt)
@@ -190,7 +191,7 @@ class DataSheet:
             self._required(row, FIRST_COL, row, pos.last_col)
         if pos.total_col is not None:
             cells = range_name(row, FIRST_COL, row, pos.last_col)
-            s.put(row, pos.total_col, formula=f'=IF(COUNT({cells})=0,"",SUM({cells}))',
+            s.put(row, pos.total_col, "", formula=f'=IF(COUNT({cells})=0,"",SUM({cells}))',
                   style="total", number_format=fmt)
         pos.measures[f.name] = row
         self.names[f.name] = pos.row_ref(row)
@@ -213,10 +214,10 @@ class DataSheet:
             s.put(row, LABEL_COL, item.title, style="label")
             s.put(row, UNIT_COL, item.unit, style="unit")
             for col in pos.period_cols():
-                s.put(row, col, formula=self.derived_formula(figure, col),
+                s.put(row, col, "", formula=self.derived_formula(figure, col),
                       style="calc", number_format=item.format)
             if pos.total_col is not None:
-                s.put(row, pos.total_col, formula=self._derived_total(figure),
+                s.put(row, pos.total_col, "", formula=self._derived_total(figure),
                       style="total", number_format=item.format)
             self.names[item.name] = pos.row_ref(row)
 
@@ -328,9 +329,12 @@ class DataSheet:
 
     def _columns(self) -> None:
         s = self.sheet
+        s.page.landscape = True
+        s.page.fit_width, s.page.fit_height = 1, 0
         s.column_widths.update({0: 1.5, LABEL_COL: 44, UNIT_COL: 12})
+        width = {"monthly": 11, "quarterly": 14, "annual": 20}[self.template.period.frequency]
         for col in self.pos.period_cols():
-            s.column_widths[col] = 11
+            s.column_widths[col] = width
         if self.pos.total_col is not None:
             s.column_widths[self.pos.total_col] = 13
 

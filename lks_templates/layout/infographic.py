@@ -27,28 +27,28 @@ CHART_HEIGHT = 250
 NOT_YET = "\u2013"
 """An en dash stands in for a figure that cannot be worked out yet."""
 
-_ICON_WORDS = [
-    ("search", "search"),
-    ("enquir", "question"),
-    ("question", "question"),
-    ("train", "people"),
-    ("attend", "people"),
-    ("user", "people"),
-    ("staff", "people"),
-    ("registr", "people"),
-    ("ratio", "people"),
+_ICON_WORDS = [  # the first word found wins, so the more telling words come first
+    ("hour", "clock"),
+    ("time", "clock"),
     ("spend", "pound"),
     ("cost", "pound"),
     ("gbp", "pound"),
     ("income", "pound"),
+    ("impact", "star"),
+    ("satisf", "star"),
+    ("train", "people"),
+    ("attend", "people"),
+    ("registr", "people"),
+    ("user", "people"),
     ("loan", "book"),
     ("document", "book"),
     ("book", "book"),
     ("resource", "book"),
-    ("impact", "star"),
-    ("satisf", "star"),
-    ("time", "clock"),
-    ("hour", "clock"),
+    ("enquir", "question"),
+    ("question", "question"),
+    ("search", "search"),
+    ("staff", "people"),
+    ("ratio", "people"),
 ]
 
 

@@ -110,6 +110,8 @@ class ChartPlan:
     width: int
     height: int
     y_title: str = ""
+    category_format: str = "mmm yy"
+    """Number format of the period labels on the category axis."""
     number_format: str = "General"
     show_hidden: bool = False
     """Plot cells in hidden rows (the chart-data rows that turn blanks into gaps)."""

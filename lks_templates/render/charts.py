@@ -52,13 +52,24 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
     else:
         chart.set_legend({"none": True})
     if not round_chart:
-        chart.set_x_axis({"num_font": _FONT, "line": _AXIS_LINE, "major_tick_mark": "none"})
-        y_axis: dict[str, Any] = {"num_font": _FONT, "line": {"none": True},
+        # Period labels are dates; spreadsheets differ in whether a chart takes the cells'
+        # own format, so the axis says it (text labels, before a year is typed, stay text).
+        # A text axis: one label per period, never a date scale.
+        categories = {"num_font": _FONT, "line": _AXIS_LINE, "major_tick_mark": "none",
+                      "num_format": plan.category_format, "text_axis": True}
+        values: dict[str, Any] = {"num_font": _FONT, "line": {"none": True},
                                   "major_gridlines": {"visible": True, "line": _AXIS_LINE}}
+        if kind in ("column", "bar", "area"):
+            values["min"] = 0  # bars measured from zero, so lengths compare honestly
         if plan.y_title:
-            y_axis["name"] = plan.y_title
-            y_axis["name_font"] = {**_FONT, "bold": False}
-        chart.set_y_axis(y_axis)
+            values["name"] = plan.y_title
+            values["name_font"] = {**_FONT, "bold": False}
+        # xlsxwriter's x axis is the horizontal one: the value axis of a bar chart.
+        horizontal, vertical = (values, categories) if kind == "bar" else (categories, values)
+        if kind == "scatter":
+            horizontal = {key: v for key, v in categories.items() if key != "text_axis"}
+        chart.set_x_axis(horizontal)
+        chart.set_y_axis(vertical)
     chart.set_chartarea({"border": {"color": PALE_GREY}})
     if plan.show_hidden:
         chart.show_hidden_data()
