@@ -66,16 +66,19 @@ def shown(value: Value) -> Value:
 
 def compute(resolved: ResolvedTemplate, profile: Mapping[str, InputValue],
             measures: Mapping[str, Sequence[InputValue]],
-            reporting_year: int | None = None) -> Computed:
+            reporting_year: int | None = None, *,
+            semantics: Semantics | None = None) -> Computed:
     """Compute every derived figure, KPI and rule of ``resolved`` from entered values.
 
     ``profile`` maps profile fields (every field, for a form) to values; ``measures`` maps
     measures to their values in period order (shorter lists are padded with blanks).
     Missing names are blank. ``reporting_year`` only labels periods, so no figure depends
-    on it; it is accepted so callers can pass a whole return.
+    on it; it is accepted so callers can pass a whole return. ``semantics`` (from
+    ``semantics_of(resolved)``) saves parsing the formulas again when computing many returns.
     """
     del reporting_year
-    semantics = semantics_of(resolved)
+    if semantics is None:
+        semantics = semantics_of(resolved)
     count = 1 if isinstance(resolved.template, FormSpec) else len(
         period_slots(resolved.template.period))
     prof = {name: cell_value(profile.get(name)) for name in semantics.profile}
