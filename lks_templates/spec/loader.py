@@ -24,7 +24,7 @@ from lks_templates.errors import Problem
 DataPath = tuple[str | int, ...]
 """Where a value sits in a document: mapping keys and list indices from the top."""
 
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 """Most nodes a spec may expand to; a spec is a few thousand at most, aliases can explode."""
 
 MAX_BYTES = 5_000_000

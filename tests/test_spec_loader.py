@@ -1,0 +1,116 @@
+"""The YAML loader: data, positions of keys and values, and what safe_load would hide."""
+
+from __future__ import annotations
+
+from lks_templates.spec.loader import MAX_NODES, Position, load_text
+
+TEXT = """\
+spec: 1
+kind: template
+derived:
+  - name: per_session
+    formula: attendees / sessions
+  - {name: quoted, formula: "a + b"}
+  - name: block
+    formula: |
+      a + b
+on: yes
+"""
+
+
+def _load(text: str):  # type: ignore[no-untyped-def]
+    doc, problems = load_text(text, "spec.yaml")
+    return doc, [(p.line, p.column, p.code) for p in problems]
+
+
+def test_data_and_positions() -> None:
+    doc, problems = _load(TEXT)
+    assert problems == []
+    assert doc is not None
+    assert doc.data["derived"][0] == {"name": "per_session", "formula": "attendees / sessions"}
+    # Keys and values, counted by hand from TEXT (1-based).
+    assert doc.keys[("derived",)] == Position(3, 1)
+    assert doc.values[("derived", 0)] == Position(4, 5)
+    assert doc.keys[("derived", 0, "formula")] == Position(5, 5)
+    assert doc.values[("derived", 0, "formula")] == Position(5, 14)
+    assert doc.values[("derived", 1, "formula")] == Position(6, 29)
+    assert doc.key_position(("derived", 1)) == Position(6, 5)  # a list item has no key
+
+
+def test_yaml_11_words_are_not_turned_into_keys_of_another_type() -> None:
+    doc, _ = _load(TEXT)
+    assert doc is not None
+    assert doc.data["on"] is True  # the value is YAML's boolean...
+    assert "on" in doc.data  # ...but the key stays the word that was written
+
+
+def test_columns_inside_one_line_scalars() -> None:
+    doc, _ = _load(TEXT)
+    assert doc is not None
+    # "attendees / sessions" starts at column 14; "/" is its 11th character (offset 10).
+    assert doc.offset_position(("derived", 0, "formula"), 10) == Position(5, 24)
+    # Quoted: the text starts one column after the quote at 29.
+    assert doc.offset_position(("derived", 1, "formula"), 4) == Position(6, 34)
+    # Block scalars map back to where the value starts.
+    assert doc.offset_position(("derived", 2, "formula"), 4) == Position(8, 14)
+
+
+def test_escapes_fall_back_to_the_value_start() -> None:
+    doc, _ = _load('formula: "a\\tb + c"\n')
+    assert doc is not None
+    assert doc.data["formula"] == "a\tb + c"
+    assert doc.offset_position(("formula",), 5) == Position(1, 10)
+
+
+def test_unknown_paths_fall_back_to_the_nearest_ancestor() -> None:
+    doc, _ = _load(TEXT)
+    assert doc is not None
+    assert doc.value_position(("derived", 0, "title")) == Position(4, 5)
+    assert doc.value_position(("nothing", 3)) == Position(1, 1)
+
+
+def test_duplicate_keys_name_both_lines() -> None:
+    doc, problems = _load("title: one\nfields: []\ntitle: two\n")
+    assert problems == [(3, 1, "duplicate-key")]
+    assert doc is not None and doc.data["title"] == "one"
+    _, found = load_text("title: one\nfields: []\ntitle: two\n", "x.yaml")
+    assert "first at line 1" in found[0].message
+
+
+def test_merge_keys_explicit_keys_win() -> None:
+    doc, problems = _load("base: &b {unit: GBP, section: Finance}\nf:\n  <<: *b\n  unit: WTE\n")
+    assert problems == []
+    assert doc is not None and doc.data["f"] == {"unit": "WTE", "section": "Finance"}
+
+
+def test_syntax_errors_are_located() -> None:
+    assert _load("spec: 1\n  kind: x\n")[1] == [(2, 7, "yaml-syntax")]
+    assert _load("a: 1\n\tb: 2\n")[1] == [(2, 1, "yaml-syntax")]
+    assert _load("a: *nowhere\n")[1] == [(1, 4, "yaml-syntax")]
+    assert _load("a: 1\n---\nb: 2\n")[1] == [(2, 1, "yaml-syntax")]
+    assert _load("a: \x07\n")[1] == [(1, 4, "yaml-syntax")]
+    assert _load("a: !python/object:os.system x\n")[1] == [(1, 4, "yaml-syntax")]
+
+
+def test_not_a_mapping() -> None:
+    assert _load("")[1] == [(1, 1, "not-a-mapping")]
+    assert _load("# only a comment\n")[1] == [(1, 1, "not-a-mapping")]
+    assert _load("\n\n- a\n")[1] == [(3, 1, "not-a-mapping")]
+    assert _load("42\n")[1] == [(1, 1, "not-a-mapping")]
+
+
+def test_recursive_alias_is_refused_without_recursing_forever() -> None:
+    doc, problems = _load("a: &x [1, *x]\n")
+    assert problems == [(1, 4, "yaml-syntax")]
+    assert doc is not None and doc.data == {"a": [1, None]}
+
+
+def test_alias_bomb_is_cut_off() -> None:
+    # Ten levels of ten aliases would expand to 10**10 values.
+    lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 11):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]")
+    doc, problems = _load("\n".join(lines) + "\n")
+    assert doc is not None
+    assert [code for *_, code in problems] == ["yaml-syntax"]
+    assert sum(1 for _ in doc.values) <= MAX_NODES + 1
