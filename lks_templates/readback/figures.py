@@ -12,7 +12,7 @@ from typing import Any
 
 from lks_templates.errors import Problem
 from lks_templates.readback.contract import Contract
-from lks_templates.readback.result import Return
+from lks_templates.readback.result import Figure, Return
 
 
 def compute_figures(contract: Contract, result: Return) -> None:
@@ -22,9 +22,10 @@ def compute_figures(contract: Contract, result: Return) -> None:
     resolved = contract.resolved
     computed = compute(resolved, dict(result.profile), {k: list(v) for k, v in
                                                          result.measures.items()},
-                       result.reporting_year)
-    result.derived = {name: list(values) for name, values in computed.derived.items()}
-    result.kpis = dict(computed.kpis)
+                       result.reporting_year, semantics=contract.semantics)
+    result.derived = {name: [_figure(v) for v in values]
+                      for name, values in computed.derived.items()}
+    result.kpis = {name: _figure(value) for name, value in computed.kpis.items()}
     rules = {rule.name: rule for rule in resolved.template.rules}
     for name, flags in computed.rules.items():
         rule = rules.get(name)
@@ -35,17 +36,21 @@ def compute_figures(contract: Contract, result: Return) -> None:
                 result.problems.append(_rule_problem(contract, result, rule, index, len(flags)))
 
 
+def _figure(value: Any) -> Figure:
+    """A computed cell value as a plain Python value; None when the workbook shows blank."""
+    if isinstance(value, bool | float | int):
+        return value
+    if isinstance(value, str) and value != "":
+        return value
+    return None  # blank, or an error value (which the workbook's formulas never show)
+
+
 def _rule_problem(contract: Contract, result: Return, rule: Any, index: int,
                   count: int) -> Problem:
-    per_period = (count == len(contract.period_keys) and count > 1) or (
-        count == 1 and len(contract.period_keys) == 1 and _names_measures(contract, rule))
-    period = contract.period_keys[index] if per_period else ""
-    cell = contract.rule_cells.get((rule.name, index), "") if contract.rule_cells else ""
-    during = f" ({period})" if period else ""
-    return Problem(code="rule-failed", message=f"Check {rule.name}{during} failed: "
+    periodic = rule.name in contract.periodic_rules and count == len(contract.period_keys)
+    period = contract.period_keys[index] if periodic else ""
+    sheet, cell = contract.rule_cells.get((rule.name, index), ("", ""))
+    during = f" in {period}" if period else ""
+    return Problem(code="rule-failed", message=f"The check {rule.name}{during} failed: "
                    f"{rule.message}", file=result.file, severity=rule.severity,
-                   sheet="Checks" if cell else "", cell=cell, field=rule.name, period=period)
-
-
-def _names_measures(contract: Contract, rule: Any) -> bool:
-    return any(name in rule.check for name in contract.resolved.measure_names)
+                   sheet=sheet, cell=cell, field=rule.name, period=period)

@@ -20,22 +20,24 @@ from typing import TYPE_CHECKING, Any
 
 from lks_templates.errors import Problem
 from lks_templates.readback.contract import YEAR_NAME, Contract, contract_for
+from lks_templates.readback.formulas import normalise_formula
 from lks_templates.readback.result import Location, PeriodInfo, Return
 from lks_templates.readback.safety import Package, Refused, open_package, refuse
 from lks_templates.readback.values import Checked, Value, check_value, format_value, is_blank
 from lks_templates.readback.workbook import (
     Reference,
     Structure,
+    check_extent,
     parse_reference,
     read_sheet,
     read_structure,
+    stored_formulas,
 )
 
 if TYPE_CHECKING:
     from lks_templates.spec import SpecSet
     from lks_templates.spec.models import ResolvedTemplate
 
-SpecSource = "SpecSet | str | Path | Sequence[str | Path] | None"
 TEMPLATE_ID = "lks_template_id"
 TEMPLATE_VERSION = "lks_template_version"
 SPEC_SHA = "lks_spec_sha256"
@@ -109,16 +111,32 @@ def _identify(structure: Structure, specs: SpecSet, file: str) -> ResolvedTempla
         raise refuse("not-an-lks-workbook", file, "This workbook was not made from an LKS "
                      "statistics template (it has no lks_template_id property). Ask the "
                      "sender to fill in the template they were sent.")
-    if specs.resolve(template_id) is None:
+    resolved = _resolve(specs, template_id, version)
+    if resolved is not None:
+        return resolved
+    if _resolve(specs, template_id, None) is None:
         raise refuse("unknown-template", file, f"The workbook says it is template "
                      f'"{template_id}", which none of the specs knows. Check the spelling, '
                      "or give the folder of its spec with --specs.")
-    resolved = specs.resolve(template_id, version)
-    if resolved is None:
-        raise refuse("unknown-version", file, f'The workbook is version "{version}" of '
-                     f'"{template_id}", which the specs do not have. Give the folder of '
-                     "that spec version with --specs.")
-    return resolved
+    raise refuse("unknown-version", file, f'The workbook is version "{version}" of '
+                 f'"{template_id}", which the specs do not have. Give the folder of '
+                 "that spec version with --specs.")
+
+
+_RESOLVED: dict[tuple[int, str, str | None], tuple[SpecSet, ResolvedTemplate | None]] = {}
+
+
+def _resolve(specs: SpecSet, template_id: str, version: str | None) -> ResolvedTemplate | None:
+    # Resolving builds a new object each time; reuse one per spec set, id and version so
+    # that the contract cache recognises it.
+    key = (id(specs), template_id, version)
+    known = _RESOLVED.get(key)
+    if known is None or known[0] is not specs:
+        if len(_RESOLVED) > 256:
+            _RESOLVED.clear()
+        known = (specs, specs.resolve(template_id, version))
+        _RESOLVED[key] = known
+    return known[1]
 
 
 class _Reader:
@@ -133,6 +151,7 @@ class _Reader:
         self.refs: dict[str, Reference] = {}
         """Input name -> where its values are read (the workbook's own defined name)."""
         self.shifted = False
+        self.sheet_bytes: dict[str, bytes] = {}
 
     def problem(self, code: str, message: str, *, severity: str = "error", sheet: str = "",
                 cell: str = "", field: str = "", period: str = "") -> None:
@@ -187,14 +206,24 @@ class _Reader:
         if is_input:
             self.refs[name] = actual
 
+    def _sheet_data(self, sheet: str) -> bytes | None:
+        part = self.structure.sheets.get(sheet)
+        if part is None:
+            return None
+        if part not in self.sheet_bytes:
+            self.sheet_bytes[part] = self.package.read(part)
+        return self.sheet_bytes[part]
+
     def _check_formulas(self) -> None:
         for sheet, expected in self.contract.formulas.items():
-            part = self.structure.sheets.get(sheet)
-            if part is None:
+            data = self._sheet_data(sheet)
+            if data is None:
                 continue
-            stored = read_sheet(self.package, part).formulas
-            from lks_templates.readback.formulas import normalise_formula
-
+            # Fast path: the formulas are stored exactly as the generator wrote them.
+            if stored_formulas(data) == self.contract.stored_formulas.get(sheet):
+                continue
+            part = self.structure.sheets[sheet]
+            stored = read_sheet(self.package, part, data).formulas
             for cell, formula in expected.items():
                 found = stored.get(cell)
                 if found is not None and normalise_formula(found) == formula:
@@ -229,19 +258,18 @@ class _Reader:
 
         wanted: dict[str, int] = {}
         for ref in self.refs.values():
-            last_row = int("".join(ch for ch in ref.cells[-1] if ch.isdigit()))
-            wanted[ref.sheet] = max(wanted.get(ref.sheet, 0), last_row)
+            wanted[ref.sheet] = max(wanted.get(ref.sheet, 0), ref.positions[-1][0] + 1)
         rows: dict[str, list[list[object]]] = {}
         if not wanted:
             return rows
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.package.data))
             for sheet, last_row in sorted(wanted.items()):
-                part = self.structure.sheets.get(sheet)
-                if part is None:
+                data = self._sheet_data(sheet)
+                if data is None:
                     continue
                 # The used area is checked before calamine lays the sheet out in memory.
-                read_sheet(self.package, part)
+                check_extent(self.package, self.structure.sheets[sheet], data)
                 rows[sheet] = book.get_sheet_by_name(sheet).to_python(
                     skip_empty_area=False, nrows=last_row)
         except python_calamine.CalamineError as exc:
@@ -250,7 +278,9 @@ class _Reader:
         return rows
 
     def _read_year(self, rows: dict[str, list[list[object]]], ref: Reference) -> None:
-        raw = _cell(rows, ref.sheet, ref.cells[0])
+        row, col = ref.positions[0]
+        table = rows.get(ref.sheet, [])
+        raw = table[row][col] if row < len(table) and col < len(table[row]) else None
         self.result.locations[(YEAR_NAME, "")] = Location(ref.sheet, ref.cells[0])
         if is_blank(raw):
             return
@@ -279,11 +309,15 @@ class _Reader:
         if ref is None or len(ref.cells) != len(keys):
             return []
         field = self.contract.fields[name]
+        table = rows.get(ref.sheet, [])
         values: list[Value | None] = []
-        for cell, key in zip(ref.cells, keys, strict=True):
-            self.result.locations[(name, key)] = Location(ref.sheet, cell)
-            checked = check_value(field, _cell(rows, ref.sheet, cell))
-            self._report(checked, name, key, ref.sheet, cell)
+        locations = self.result.locations
+        for cell, (row, col), key in zip(ref.cells, ref.positions, keys, strict=True):
+            locations[(name, key)] = Location(ref.sheet, cell)
+            line = table[row] if row < len(table) else ()
+            checked = check_value(field, line[col] if col < len(line) else None)
+            if checked.findings:
+                self._report(checked, name, key, ref.sheet, cell)
             values.append(checked.value)
         return values
 
@@ -332,19 +366,6 @@ class _Reader:
         from lks_templates.readback.figures import compute_figures
 
         compute_figures(self.contract, self.result)
-
-
-def _cell(rows: dict[str, list[list[object]]], sheet: str, cell: str) -> object:
-    from lks_templates.readback.workbook import split_cell
-
-    position = split_cell(cell)
-    table = rows.get(sheet)
-    if position is None or table is None:
-        return None
-    row, column = position
-    if row > len(table) or column > len(table[row - 1]):
-        return None
-    return table[row - 1][column - 1]
 
 
 __all__ = ["format_value", "load_spec_set", "read_return"]

@@ -52,8 +52,13 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+_BLANK = Checked(None, None)
+
+
 def check_value(field: FieldSpec, raw: object) -> Checked:
     """Convert ``raw`` to ``field``'s type and check its constraints."""
+    if raw is None or raw == "":
+        return _BLANK
     if is_blank(raw):
         return Checked(None, raw)
     value, finding = _convert(field, raw)
@@ -173,7 +178,7 @@ def _constraint_findings(field: FieldSpec, value: Value) -> list[Finding]:
         if rules.maximum is not None and value > rules.maximum:
             found.append(f"{format_number(value)} is more than the maximum "
                          f"{format_number(rules.maximum)}")
-    text = format_value(value)
+    text = format_value(value) if rules.enum else ""
     if rules.enum and text not in rules.enum:
         shown = ", ".join(rules.enum[:8]) + (", ..." if len(rules.enum) > 8 else "")
         found.append(f"{_show(text)} is not one of the choices ({shown})")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from xml.etree import ElementTree
 
 from lks_templates.readback.safety import MAX_SHEET_CELLS, RELS_NS, Package, refuse
@@ -20,7 +21,7 @@ DOC_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 CUSTOM_PROPERTIES_PART = "docProps/custom.xml"
 
-_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _FULL_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
 
 
@@ -107,7 +108,7 @@ def split_cell(ref: str) -> tuple[int, int] | None:
     match = _CELL.match(ref)
     if not match:
         return None
-    return int(match.group(2)), column_number(match.group(1))
+    return int(match.group(2)), column_number(match.group(1).upper())
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ class Reference:
     """``A1`` names of the cells, row by row."""
     rows: int
     columns: int
+    positions: tuple[tuple[int, int], ...] = ()
+    """0-based (row, column) of each cell, in the order of ``cells``."""
 
     @property
     def text(self) -> str:
@@ -126,6 +129,7 @@ class Reference:
         return f"{self.sheet}!{area}"
 
 
+@lru_cache(maxsize=4096)
 def parse_reference(text: str) -> Reference | None:
     """``Data!$C$9:$N$9`` -> :class:`Reference`; None for ``#REF!``, several areas, etc."""
     match = _FULL_REF.match(text.strip().lstrip("="))
@@ -143,14 +147,42 @@ def parse_reference(text: str) -> Reference | None:
     left, right = min(col1, col2), max(col1, col2)
     if (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS:
         return None
-    cells = tuple(
-        f"{column_letters(col)}{row}" for row in range(top, bottom + 1)
-        for col in range(left, right + 1)
-    )
-    return Reference(sheet=sheet, cells=cells, rows=bottom - top + 1, columns=right - left + 1)
+    spots = tuple((row, col) for row in range(top, bottom + 1) for col in range(left, right + 1))
+    cells = tuple(f"{column_letters(col)}{row}" for row, col in spots)
+    return Reference(sheet=sheet, cells=cells, rows=bottom - top + 1, columns=right - left + 1,
+                     positions=tuple((row - 1, col - 1) for row, col in spots))
 
 
 # -- sheets -----------------------------------------------------------------------------
+
+_PLAIN_FORMULA = re.compile(rb"<f>([^<]*)</f>")
+_OTHER_FORMULA = re.compile(rb"<f[\s/]")
+# After white space is made plain spaces: an ``r`` attribute (cell or row address) beyond
+# column Z or row 999, or written in a form a byte search could misread (spaces around
+# "=", single quotes). Such a sheet gets its cells counted exactly.
+_SPACES = bytes.maketrans(b"\t\r\n", b"   ")
+_FAR_OR_ODD = re.compile(rb" r(?: ?= ?['\"](?:[A-Za-z]{2}|[A-Za-z]{0,3}[0-9]{4})| =|= |=')")
+
+
+def stored_formulas(data: bytes) -> list[bytes] | None:
+    """Every formula of a sheet's XML in document order, when all are plain ``<f>text</f>``.
+
+    None when some formula has attributes (shared, array) or another form: the caller
+    then parses the sheet properly with :func:`read_sheet`.
+    """
+    if _OTHER_FORMULA.search(data):
+        return None
+    return _PLAIN_FORMULA.findall(data)
+
+
+def check_extent(package: Package, part: str, data: bytes) -> None:
+    """Refuse a sheet whose used area is huge, before a value reader lays it out in memory.
+
+    A byte search clears ordinary sheets (columns up to Z, rows up to 999) at once; any
+    other sheet is parsed and its cells counted exactly.
+    """
+    if b"&#" in data or _FAR_OR_ODD.search(data.translate(_SPACES)):
+        read_sheet(package, part, data)
 
 
 @dataclass
@@ -163,9 +195,11 @@ class SheetXml:
     max_column: int
 
 
-def read_sheet(package: Package, part: str) -> SheetXml:
-    """Formulas and extent of one sheet part."""
-    root = package.xml(part)
+def read_sheet(package: Package, part: str, data: bytes | None = None) -> SheetXml:
+    """Formulas and extent of one sheet part (``data``: its bytes, if already read)."""
+    from lks_templates.readback.safety import parse_xml
+
+    root = parse_xml(package.read(part) if data is None else data, package.file, part)
     formulas: dict[str, str] = {}
     shared: dict[str, tuple[str, str]] = {}
     followers: list[tuple[str, str]] = []
