@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from lks_templates import __version__
+from lks_templates.errors import BuildError, Problem
 from lks_templates.layout.about import ABOUT, About
 from lks_templates.layout.checks import CHECKS, checks_sheet
 from lks_templates.layout.dashboard import DASHBOARD, Dashboard
@@ -42,6 +43,7 @@ __all__ = [
     "DATA",
     "FORM",
     "INFOGRAPHIC",
+    "RESERVED_NAMES",
     "Cell",
     "ChartPlan",
     "ChartSeries",
@@ -64,6 +66,21 @@ __all__ = [
 ]
 
 
+RESERVED_NAMES = ("reporting_year", "lks_periods", "lks_failures", "lks_chart_data")
+"""Defined names the generator adds; no field, derived figure, KPI or rule may take them."""
+
+
+def _check_reserved(resolved: ResolvedTemplate, semantics: Semantics) -> None:
+    used = [*semantics.profile, *semantics.measures, *semantics.derived_names,
+            *semantics.kpi_names, *semantics.rule_specs]
+    clashes = sorted(set(used) & set(RESERVED_NAMES))
+    if clashes:
+        raise BuildError([Problem(
+            "reserved-name",
+            f"'{name}' is a name the workbook uses for itself; rename it in the spec.",
+            resolved.source) for name in clashes])
+
+
 def semantics_of(resolved: ResolvedTemplate) -> Semantics:
     """Parsed formulas and dependencies of a template or form."""
     spec = resolved.template
@@ -75,6 +92,7 @@ def semantics_of(resolved: ResolvedTemplate) -> Semantics:
 def plan_workbook(resolved: ResolvedTemplate, faq: FaqSpec | None = None) -> WorkbookPlan:
     """Plan the workbook of a validated template or form (``faq`` overrides its own FAQ)."""
     semantics = semantics_of(resolved)
+    _check_reserved(resolved, semantics)
     names: dict[str, str] = {}
     inputs: dict[str, list[tuple[str, str]]] = {}
     about = About(resolved, faq if faq is not None else resolved.faq).build()
