@@ -45,7 +45,8 @@ def arity_ok(name: str, count: int) -> bool:
 
 
 def _is_number(value: Value) -> bool:
-    return isinstance(value, float) and not isinstance(value, bool)
+    # bool is not a float subclass, so this excludes TRUE and FALSE.
+    return type(value) is float
 
 
 def _numbers(ev: Evaluator, args: Args) -> list[float] | ExcelError:

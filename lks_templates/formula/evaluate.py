@@ -52,8 +52,15 @@ class Evaluator:
 
     def __init__(self, env: Env) -> None:
         self.env = env
+        self.looked: dict[str, Looked] = {}
 
     def lookup(self, name: str) -> Looked:
+        found = self.looked.get(name)
+        if found is None:
+            found = self.looked[name] = self._fetch(name)
+        return found
+
+    def _fetch(self, name: str) -> Looked:
         if name not in self.env:
             return NAME
         raw = self.env[name]
@@ -63,22 +70,23 @@ class Evaluator:
 
     def scalar(self, expr: Expr) -> Value:
         """The single value of ``expr``; a range where one value is needed is ``#VALUE!``."""
-        if isinstance(expr, Number | String | Boolean):
-            return expr.value
-        if isinstance(expr, Name):
-            found = self.lookup(expr.name)
-            return VALUE if isinstance(found, list) else found
-        if isinstance(expr, Unary):
-            return unary(expr.op, self.scalar(expr.operand))
-        if isinstance(expr, Binary):
-            return binary(expr.op, self.scalar(expr.left), self.scalar(expr.right))
-        if isinstance(expr, Call):
-            implementation = BUILTINS.get(expr.name)
-            if implementation is None:
-                return NAME
-            if not arity_ok(expr.name, len(expr.args)):
-                return VALUE
-            return implementation(self, expr.args)
+        match expr:
+            case Number(value=value) | String(value=value) | Boolean(value=value):
+                return value
+            case Name(name=name):
+                found = self.lookup(name)
+                return VALUE if isinstance(found, list) else found
+            case Binary(op=op, left=left, right=right):
+                return binary(op, self.scalar(left), self.scalar(right))
+            case Unary(op=op, operand=operand):
+                return unary(op, self.scalar(operand))
+            case Call(name=name, args=args):
+                implementation = BUILTINS.get(name)
+                if implementation is None:
+                    return NAME
+                if not arity_ok(name, len(args)):
+                    return VALUE
+                return implementation(self, args)
         raise TypeError(f"not an expression node: {expr!r}")
 
     def reference(self, expr: Expr) -> list[Value] | None:

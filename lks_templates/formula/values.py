@@ -60,6 +60,8 @@ NA: Final = ExcelError("#N/A")
 Value: TypeAlias = float | str | bool | Blank | ExcelError
 """One spreadsheet value."""
 
+_PLAIN: Final = frozenset({float, str, bool, Blank, ExcelError})
+
 # 2**-48: LibreOffice's rtl::math::approxEqual tolerance (about 3.6e-15 relative).
 _APPROX: Final = 1.0 / (16777216.0 * 16777216.0)
 _NUMBER_CHARS: Final = frozenset("0123456789+-.eE,")
@@ -67,6 +69,8 @@ _NUMBER_CHARS: Final = frozenset("0123456789+-.eE,")
 
 def normalise(value: object) -> Value:
     """Accept ints (and None for an empty cell) from callers; the evaluator uses floats."""
+    if type(value) in _PLAIN:
+        return value  # type: ignore[return-value]
     if value is None:
         return BLANK
     if isinstance(value, bool | float | str | Blank | ExcelError):
