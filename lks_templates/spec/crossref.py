@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from lks_templates.errors import Problem
 from lks_templates.spec.loader import LoadedDocument, Position
-from lks_templates.spec.models import AnySpec, DatasetSpec, FaqSpec, FormSpec, TemplateSpec
+from lks_templates.spec.models import (
+    AnySpec,
+    DatasetSpec,
+    Derived,
+    FaqSpec,
+    FormSpec,
+    Kpi,
+    Rule,
+    TemplateSpec,
+)
 from lks_templates.spec.names import did_you_mean
 from lks_templates.spec.validate import problem_at
 
@@ -154,7 +163,11 @@ def _clashes(
 ) -> list[Problem]:
     """Derived figures, KPIs and rules must not take a dataset field's name."""
     problems: list[Problem] = []
-    groups = [("derived", spec.derived), ("kpis", spec.kpis), ("rules", spec.rules)]
+    groups: list[tuple[str, Sequence[Derived | Kpi | Rule]]] = [
+        ("derived", spec.derived),
+        ("kpis", spec.kpis),
+        ("rules", spec.rules),
+    ]
     for group, items in groups:
         for index, named in enumerate(items):
             if named.name in fields:

@@ -16,7 +16,7 @@ formula when the YAML scalar is written on one line; otherwise at the value's st
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from lks_templates.errors import Problem
 from lks_templates.formula import (
@@ -28,13 +28,14 @@ from lks_templates.formula import (
     dependency_order,
     parse,
 )
+from lks_templates.formula.check import NameType
 from lks_templates.spec.loader import DataPath, LoadedDocument
 from lks_templates.spec.models import DatasetSpec, FieldSpec, FormSpec, TemplateSpec
 from lks_templates.spec.validate import problem_at
 
 REPORTING_YEAR = "reporting_year"
 
-_VALUE_TYPES = {
+_VALUE_TYPES: dict[str, NameType] = {
     "string": "string",
     "integer": "number",
     "number": "number",
@@ -43,17 +44,21 @@ _VALUE_TYPES = {
 }
 
 
-def _field_info(field: FieldSpec | None, shape: str) -> NameInfo:
+Shape = Literal["scalar", "range"]
+
+
+def _field_info(field: FieldSpec | None, shape: Shape) -> NameInfo:
     # A field the template lists but the dataset lacks is reported as unknown-field once;
     # treating it as a number here avoids a second, confusing problem in every formula.
-    value_type = _VALUE_TYPES[field.type] if field is not None else "number"
-    return NameInfo(type=value_type, shape=shape)  # type: ignore[arg-type]
+    value_type: NameType = _VALUE_TYPES[field.type] if field is not None else "number"
+    return NameInfo(type=value_type, shape=shape)
 
 
 def template_scopes(spec: TemplateSpec, dataset: DatasetSpec) -> dict[str, dict[str, NameInfo]]:
     """The names each part of a template may use: ``derived``, ``kpis`` and ``rules``."""
     fields = {f.name: f for f in dataset.fields}
-    scalar, series = "scalar", "range"
+    scalar: Shape = "scalar"
+    series: Shape = "range"
     profile = {name: _field_info(fields.get(name), scalar) for name in spec.profile}
     year = {REPORTING_YEAR: NameInfo(type="number", shape=scalar)}
     per_period = {

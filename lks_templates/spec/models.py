@@ -49,9 +49,9 @@ class Constraints(_Model):
     """The allowed values; becomes a drop-down list in the workbook."""
     pattern: str | None = None
     """A regular expression the whole text must match (checked on read-back)."""
-    minLength: int | None = Field(default=None, ge=0)  # noqa: N815  (Frictionless key)
+    minLength: int | None = Field(default=None, ge=0)  # camelCase: the Frictionless key
     """Fewest characters allowed in a text value."""
-    maxLength: int | None = Field(default=None, ge=0)  # noqa: N815  (Frictionless key)
+    maxLength: int | None = Field(default=None, ge=0)  # camelCase: the Frictionless key
     """Most characters allowed in a text value."""
 
 
