@@ -456,3 +456,11 @@ def test_faq_answers_the_toolbox_questions(specs: SpecSet) -> None:
     topics = list(dict.fromkeys(e.topic for e in faq.entries))
     assert topics == ["Why we collect", "How to count", "Sending your return", "Benchmarking",
                       "Confidentiality"]  # fmt: skip
+
+
+def test_titles_fit_their_tiles_and_charts(specs: SpecSet) -> None:
+    # Measured on the rendered dashboards: a KPI tile's heading holds about 38 characters
+    # of Arial before it spills; chart titles wrap after about 60.
+    long_kpis = [k.title for s in specs.templates for k in s.kpis if len(k.title) > 38]
+    long_charts = [c.title for s in specs.templates for c in s.charts if len(c.title) > 60]
+    assert (long_kpis, long_charts) == ([], [])
