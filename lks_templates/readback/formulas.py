@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 _PREFIXES = re.compile(r"_XLFN\.|_XLWS\.|_XLPM\.")
+_CONSTANTS = re.compile(r"\b(TRUE|FALSE)\(\)")
 _PLAIN_SHEET = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
 
@@ -37,7 +38,8 @@ def normalise_formula(text: str) -> str:
         else:
             out.append(char.upper())
             index += 1
-    return _PREFIXES.sub("", "".join(out))
+    # LibreOffice writes the constants TRUE and FALSE as the functions TRUE() and FALSE().
+    return _CONSTANTS.sub(r"\1", _PREFIXES.sub("", "".join(out)))
 
 
 def _closing(text: str, start: int, quote: str) -> int:

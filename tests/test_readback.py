@@ -1,0 +1,174 @@
+"""Reading one filled workbook back: values by defined name, typed, checked and located."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from test_readback_support import (
+    ANNUAL,
+    FORM,
+    MEASURES,
+    MONTH_KEYS,
+    PROFILE,
+    build,
+    cell_of,
+    form_values,
+    good_return,  # noqa: F401  (fixture)
+    monthly_values,
+    specs,
+)
+
+from lks_templates.readback import read_return
+
+
+def codes(result: object) -> list[tuple[str, str, str, str]]:
+    """(code, cell, field, period) of every problem, in order."""
+    return [(p.code, f"{p.sheet}!{p.cell}" if p.sheet else "", p.field, p.period)
+            for p in result.problems]  # type: ignore[attr-defined]
+
+
+def test_good_return_reads_every_value_without_problems(good_return: Path) -> None:
+    result = read_return(good_return, specs=specs())
+    assert result.readable
+    assert (result.template_id, result.template_version) == ("monthly-activity", "1.0.0")
+    assert result.problems == []
+    assert result.reporting_year == 2026
+    assert result.org_ods_code == "RXX"
+    assert {k: v for k, v in result.profile.items()} == {
+        k: v for k, v in PROFILE.items() if k != "reporting_year"}
+    assert result.measures == MEASURES
+    assert [p.key for p in result.periods] == MONTH_KEYS
+    assert result.periods[0].start == dt.date(2026, 4, 1)
+    assert result.periods[11].start == dt.date(2027, 3, 1)
+
+
+def test_kpis_and_derived_are_recomputed_not_read_from_cached_zeros(good_return: Path) -> None:
+    result = read_return(good_return, specs=specs())
+    # 120 searches a year, 5,000 staff, 4.0 qualified WTE, 246 search hours.
+    assert result.kpis["evidence_searches_ytd"] == 120
+    assert result.kpis["searches_per_1000_staff"] == pytest.approx(24.0)
+    assert result.kpis["searches_per_qualified_wte"] == pytest.approx(30.0)
+    assert result.kpis["mean_hours_per_search"] == pytest.approx(2.05)
+    assert result.derived["enquiries_total"] == [102 + 2 * i for i in range(12)]
+    assert result.derived["attendees_per_session"] == [5.0] * 12
+
+
+def test_values_frame_has_one_row_per_period(good_return: Path) -> None:
+    frame = read_return(good_return, specs=specs()).values
+    assert list(frame.index) == MONTH_KEYS
+    assert frame.loc["m03", "period_start"] == dt.date(2026, 6, 1)
+    assert frame.loc["m12", "enquiries_information"] == 12
+    assert frame.loc["m01", "hours_per_search"] == pytest.approx(2.05)
+
+
+def test_partly_filled_year_keeps_blanks_blank(tmp_path: Path) -> None:
+    half = {name: values[:6] for name, values in MEASURES.items()}
+    result = read_return(build(tmp_path / "half.xlsx", values=monthly_values(**half)),
+                         specs=specs())
+    assert result.problems == []
+    assert result.measures["evidence_searches"] == [10] * 6 + [None] * 6
+    assert result.kpis["evidence_searches_ytd"] == 60
+    assert result.derived["enquiries_total"][6:] == [None] * 6
+
+
+def test_mistyped_values_are_located_and_good_ones_kept(tmp_path: Path) -> None:
+    searches = ["12", "many", 3.5, 4, "1,200"] + [1] * 7
+    result = read_return(build(tmp_path / "typed.xlsx", values=monthly_values(
+        evidence_searches=searches, staff_headcount_served=-5, org_ods_code="rxx!",
+        trust_type="Big hospital")), specs=specs())
+    row = cell_of("evidence_searches")[1][1:]  # the row number, e.g. "17"
+    col = [cell_of("evidence_searches", i)[1].rstrip("0123456789") for i in range(12)]
+    found = codes(result)
+    assert ("number-as-text", f"Data!{col[0]}{row}", "evidence_searches", "m01") in found
+    assert ("type-error", f"Data!{col[1]}{row}", "evidence_searches", "m02") in found
+    assert ("type-error", f"Data!{col[2]}{row}", "evidence_searches", "m03") in found
+    assert ("number-as-text", f"Data!{col[4]}{row}", "evidence_searches", "m05") in found
+    sheet, ods = cell_of("org_ods_code")
+    assert ("constraint-error", f"{sheet}!{ods}", "org_ods_code", "") in found
+    assert ("constraint-error", f"Data!{cell_of('trust_type')[1]}", "trust_type", "") in found
+    assert ("constraint-error", f"Data!{cell_of('staff_headcount_served')[1]}",
+            "staff_headcount_served", "") in found
+    assert result.measures["evidence_searches"] == [12, None, None, 4, 1200] + [1] * 7
+    assert result.raw_errors[("evidence_searches", "m02")] == "many"
+    assert result.raw_errors[("evidence_searches", "m03")] == 3.5
+    # Out-of-range values are kept (and flagged), never silently dropped.
+    assert result.profile["staff_headcount_served"] == -5
+    severities = {p.code: p.severity for p in result.problems}
+    assert severities["number-as-text"] == "warning"
+    assert severities["type-error"] == "error"
+
+
+def test_missing_required_values(tmp_path: Path) -> None:
+    half = {name: values[:3] for name, values in MEASURES.items()}
+    result = read_return(build(tmp_path / "blank.xlsx", values=monthly_values(
+        org_name=None, reporting_year=None, **half)), specs=specs())
+    found = codes(result)
+    assert ("required-missing", f"Data!{cell_of('org_name')[1]}", "org_name", "") in found
+    assert ("required-missing", f"Data!{cell_of('reporting_year')[1]}", "reporting_year",
+            "") in found
+    # No measure is required here, so blank later months are not problems.
+    assert [c for c in found if c[0] == "required-missing"] == [
+        ("required-missing", f"Data!{cell_of('reporting_year')[1]}", "reporting_year", ""),
+        ("required-missing", f"Data!{cell_of('org_name')[1]}", "org_name", "")]
+    assert result.periods[0].start is None
+
+
+def test_rules_are_evaluated_in_python_per_period(tmp_path: Path) -> None:
+    attendees = [10] * 12
+    attendees[4] = 1  # fewer attendees than the 2 sessions in August
+    hours = [15.0] * 12
+    hours[7] = None  # attendees but no user-hours in November
+    result = read_return(build(tmp_path / "rules.xlsx", values=monthly_values(
+        training_attendees=attendees, training_user_hours=hours)), specs=specs())
+    failed = [(p.field, p.period, p.severity, p.sheet) for p in result.problems
+              if p.code == "rule-failed"]
+    assert failed == [("attendees_not_below_sessions", "m05", "error", "Checks"),
+                      ("user_hours_with_attendees", "m08", "warning", "Checks")]
+
+
+def test_annual_template_has_one_period(tmp_path: Path) -> None:
+    resolved = specs().resolve(ANNUAL)
+    assert resolved is not None
+    values = {f.name: f.example for f in resolved.profile_fields + resolved.measure_fields}
+    values["reporting_year"] = 2025
+    result = read_return(build(tmp_path / "annual.xlsx", ANNUAL, values), specs=specs())
+    assert result.problems == []
+    assert [(p.key, p.start) for p in result.periods] == [("year", dt.date(2025, 4, 1))]
+    assert result.measures["loans"] == [420]
+    assert result.profile["spend_total"] == 520000
+
+
+def test_form_reads_every_field_once(tmp_path: Path) -> None:
+    result = read_return(build(tmp_path / "case.xlsx", FORM, form_values()), specs=specs())
+    assert result.problems == []
+    assert result.kind == "form"
+    assert result.periods == []
+    assert result.profile["case_date"] == dt.date(2025, 6, 12)
+    assert result.profile["impact_cost_saving"] is False
+    assert result.profile["case_time_saved_hours"] == 15
+
+
+def test_form_boolean_and_date_typed_as_text(tmp_path: Path) -> None:
+    result = read_return(build(tmp_path / "case.xlsx", FORM, form_values(
+        case_date="12/06/2025", impact_patient_care="maybe", consent_to_share="TRUE")),
+        specs=specs())
+    found = {(p.code, p.field) for p in result.problems}
+    assert found == {("date-as-text", "case_date"), ("type-error", "impact_patient_care"),
+                     ("boolean-as-text", "consent_to_share")}
+    assert result.profile["case_date"] == dt.date(2025, 6, 12)
+    assert result.profile["consent_to_share"] is True
+
+
+@pytest.mark.engine
+def test_workbook_resaved_by_libreoffice_reads_the_same(good_return: Path,
+                                                        tmp_path: Path) -> None:
+    from engine import recalculate
+
+    (resaved,) = recalculate([good_return], tmp_path)
+    result = read_return(resaved, specs=specs())
+    assert result.readable
+    assert codes(result) == []
+    assert result.measures == MEASURES
+    assert result.kpis["searches_per_1000_staff"] == pytest.approx(24.0)
