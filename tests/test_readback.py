@@ -15,12 +15,17 @@ from test_readback_support import (
     build,
     cell_of,
     form_values,
-    good_return,  # noqa: F401  (fixture)
+    good_return_path,
     monthly_values,
     specs,
 )
 
 from lks_templates.readback import read_return
+
+
+@pytest.fixture
+def good_return(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return good_return_path(tmp_path_factory)
 
 
 def codes(result: object) -> list[tuple[str, str, str, str]]:

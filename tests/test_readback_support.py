@@ -154,10 +154,20 @@ def replace(pattern: str, replacement: str, count: int = 1) -> Edit:
     return edit
 
 
-@pytest.fixture(scope="session")
+def good_return_path(factory: pytest.TempPathFactory) -> Path:
+    """The standard filled monthly-activity return, built once per session."""
+    global _GOOD
+    if _GOOD is None:
+        _GOOD = build(factory.mktemp("good") / "good.xlsx", values=monthly_values())
+    return _GOOD
+
+
+_GOOD: Path | None = None
+
+
+@pytest.fixture
 def good_return(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The standard filled monthly-activity return."""
-    return build(tmp_path_factory.mktemp("good") / "good.xlsx", values=monthly_values())
+    return good_return_path(tmp_path_factory)
 
 
 def test_plan_puts_each_measure_on_one_row_of_twelve_cells() -> None:
