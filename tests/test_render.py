@@ -1,0 +1,81 @@
+"""Rendering details: colour contrast of every style, icons, fonts."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import pytest
+
+from lks_templates.layout import plan_workbook
+from lks_templates.render.icons import GLYPHS, SIZE, icon_png
+from lks_templates.render.styles import (
+    CONDITIONAL_STYLES,
+    STYLES,
+    cell_format,
+    text_background_pairs,
+)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of ``#RRGGBB``."""
+    channels = []
+    for i in (1, 3, 5):
+        c = int(colour[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = channels
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_function_on_known_pairs() -> None:
+    assert contrast("#FFFFFF", "#000000") == pytest.approx(21.0)
+    assert contrast("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
+    # The domain notes: white on NHS Blue passes, white on Light Blue or Warm Yellow fails.
+    assert contrast("#FFFFFF", "#005EB8") > 4.5
+    assert contrast("#FFFFFF", "#41B6E6") < 4.5
+    assert contrast("#FFFFFF", "#FFB81C") < 4.5
+
+
+@pytest.mark.parametrize(("style", "text", "background"), text_background_pairs())
+def test_every_style_meets_wcag_aa(style: str, text: str, background: str) -> None:
+    assert contrast(text, background) >= 4.5, style
+
+
+def test_every_style_the_layout_uses_exists(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from lks_templates.spec import load_specs
+
+    shipped = Path(__file__).parent.parent / "template_specs"
+    for resolved in load_specs([shipped]).resolved():
+        plan = plan_workbook(resolved)
+        for sheet in plan.sheets:
+            assert {c.style for c in sheet.cells.values()} <= set(STYLES)
+            assert {c.style for c in sheet.conditional_formats} <= set(CONDITIONAL_STYLES)
+
+
+def test_arial_everywhere() -> None:
+    assert {cell_format(name, None)["font_name"] for name in STYLES} == {"Arial"}
+
+
+@pytest.mark.parametrize("name", sorted(GLYPHS))
+def test_icons_are_valid_deterministic_pngs(name: str) -> None:
+    png = icon_png(name)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    length, kind = struct.unpack(">I4s", png[8:16])
+    width, height = struct.unpack(">II", png[16:24])
+    assert (kind, width, height) == (b"IHDR", SIZE, SIZE)
+    idat_at = png.index(b"IDAT")
+    (idat_length,) = struct.unpack(">I", png[idat_at - 4 : idat_at])
+    pixels = zlib.decompress(png[idat_at + 4 : idat_at + 4 + idat_length])
+    assert len(pixels) == SIZE * (1 + 4 * SIZE)
+    row = SIZE // 2 * (1 + 4 * SIZE) + 1
+    # The middle of the icon is opaque; a corner is transparent.
+    assert pixels[row + 4 * (SIZE // 2) + 3] == 255
+    assert pixels[1 + 3] == 0
+    assert length == 13
