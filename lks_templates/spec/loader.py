@@ -138,7 +138,7 @@ def _not_text(file: str) -> Problem:
 def load_text(text: str, file: str) -> tuple[LoadedDocument | None, list[Problem]]:
     """Parse YAML ``text`` (read from ``file``, named in messages)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
     except yaml.MarkedYAMLError as error:
         return None, [_syntax_problem(error, file)]
     except yaml.reader.ReaderError as error:
@@ -159,6 +159,21 @@ def load_text(text: str, file: str) -> tuple[LoadedDocument | None, list[Problem
     data = walker.walk(root, ())
     doc = LoadedDocument(file, data, walker.values, walker.keys, walker.inline_shift)
     return doc, walker.problems
+
+
+def _compose(text: str) -> Node | None:
+    """The node tree, by libyaml when present (about ten times faster than pure Python).
+
+    On any error the pure-Python parser runs again, so that messages and positions are the
+    same wherever the library runs, with or without libyaml.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)  # type: ignore[no-any-return]
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)  # type: ignore[no-any-return]
 
 
 def _not_a_mapping(root: Node | None, file: str) -> Problem:
