@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+import yaml
+
 from lks_templates.spec.loader import MAX_NODES, Position, load_text
 
 TEXT = """\
@@ -114,3 +117,13 @@ def test_alias_bomb_is_cut_off() -> None:
     assert doc is not None
     assert [code for *_, code in problems] == ["yaml-syntax"]
     assert sum(1 for _ in doc.values) <= MAX_NODES + 1
+
+
+def test_same_positions_with_and_without_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    with_c, _ = _load(TEXT)
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    pure, _ = _load(TEXT)
+    assert with_c is not None and pure is not None
+    assert (with_c.data, with_c.values, with_c.keys, with_c.inline_shift) == (
+        pure.data, pure.values, pure.keys, pure.inline_shift,
+    )  # fmt: skip
