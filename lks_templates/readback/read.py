@@ -168,18 +168,36 @@ class _Reader:
                          "this template version than the spec here; values were read by "
                          "name, but check the spec folder is the one the template came from.",
                          severity="warning")
+        renamed = self._renamed_sheets()
         for sheet in self.contract.sheets:
-            if sheet not in self.structure.sheets:
-                self.shifted = True
-                self.problem("missing-sheet", f'The sheet "{sheet}" is missing (deleted or '
-                             "renamed). Rename it back, or ask the sender to use a fresh copy "
-                             "of the template.", sheet=sheet)
+            if sheet in self.structure.sheets:
+                continue
+            self.shifted = True
+            if sheet in renamed:
+                self.problem("missing-sheet", f'The sheet "{sheet}" was renamed to '
+                             f'"{renamed[sheet]}"; values were read from it by name. Rename '
+                             f'it back to "{sheet}".', sheet=renamed[sheet])
+            else:
+                self.problem("missing-sheet", f'The sheet "{sheet}" was deleted. Ask the '
+                             "sender to use a fresh copy of the template.", sheet=sheet)
         for name, expected in self.contract.names.items():
-            self._check_name(name, expected)
+            self._check_name(name, expected, renamed)
         if not self.shifted:
             self._check_formulas()
 
-    def _check_name(self, name: str, expected: Reference) -> None:
+    def _renamed_sheets(self) -> dict[str, str]:
+        """Contract sheet -> its new name, when the defined names followed a renamed sheet."""
+        renamed: dict[str, str] = {}
+        for name, expected in self.contract.names.items():
+            if expected.sheet in self.structure.sheets:
+                continue
+            actual = parse_reference(self.structure.names.get(name, ""))
+            if actual is not None and actual.cells == expected.cells \
+                    and actual.sheet not in self.contract.sheets:
+                renamed.setdefault(expected.sheet, actual.sheet)
+        return renamed
+
+    def _check_name(self, name: str, expected: Reference, renamed: dict[str, str]) -> None:
         is_input = name in self.contract.fields or name == YEAR_NAME
         text = self.structure.names.get(name)
         actual = parse_reference(text) if text else None
@@ -190,7 +208,9 @@ class _Reader:
                          ". Use a fresh copy of the template and copy the figures across.",
                          sheet=expected.sheet, cell=expected.cells[0], field=name)
             return
-        if actual != expected:
+        moved = actual.cells != expected.cells or (
+            actual.sheet != expected.sheet and renamed.get(expected.sheet) != actual.sheet)
+        if moved:
             self.shifted = True
             same_shape = (actual.rows, actual.columns) == (expected.rows, expected.columns)
             effect = ("values were read from where it points now"
