@@ -152,32 +152,20 @@ def _translate(
                    f"Allowed keys: {', '.join(allowed)}.")  # fmt: skip
         return "unknown-key", doc.key_position(loc), message
     if kind == "missing":
-        container = dotted(loc[:-1])
-        where = "the spec" if not loc[:-1] else f"`{container}`"
-        return (
-            "missing-key",
-            doc.value_position(loc[:-1]),
-            (f"{where[:1].upper()}{where[1:]} needs a `{loc[-1]}` key; add it."),
-        )
+        where = f"`{dotted(loc[:-1])}`" if loc[:-1] else "The spec"
+        message = f"{where} needs a `{loc[-1]}` key; add it."
+        return "missing-key", doc.value_position(loc[:-1]), message
     value = item.get("input")
     if loc[:1] == ("version",):
-        return (
-            "bad-version",
-            doc.value_position(loc),
-            (
-                f"`version` is {_show(value)}, not a semantic version; write three numbers "
-                "such as `1.0.0` (major.minor.patch)."
-            ),
-        )
+        message = (f"`version` is {_show(value)}, not a semantic version; write three numbers "
+                   "such as `1.0.0` (major.minor.patch).")  # fmt: skip
+        return "bad-version", doc.value_position(loc), message
     annotation = _annotation_at(model, loc)
     if kind in _BAD_VALUE_TYPES:
         return "bad-value", doc.value_position(loc), _bad_value(name, value, annotation, item)
     expected = _describe(annotation) if annotation is not None else "something else"
-    return (
-        "wrong-type",
-        doc.value_position(loc),
-        (f"`{name}` should be {expected}, not {_describe_value(value)}.{_type_hint(value)}"),
-    )
+    message = f"`{name}` should be {expected}, not {_describe_value(value)}.{_type_hint(value)}"
+    return "wrong-type", doc.value_position(loc), message
 
 
 def _bad_value(name: str, value: Any, annotation: Any, item: Any) -> str:
