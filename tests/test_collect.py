@@ -1,0 +1,226 @@
+"""Collecting a folder of returns, good and bad, into values.csv, problems.csv and a data
+package; the command line, its exit codes and its start-up cost."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_readback_support import (
+    FORM,
+    MEASURES,
+    PROFILE,
+    build,
+    cell_of,
+    form_values,
+    good_return_path,
+    monthly_values,
+    specs,
+)
+
+import lks_templates
+from lks_templates.cli import main
+from lks_templates.collect import (
+    PROBLEM_COLUMNS,
+    VALUE_COLUMNS,
+    escape_text,
+    find_returns,
+    unescape_text,
+    write_collection,
+)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+@pytest.fixture(scope="module")
+def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of returns as a regional lead receives them."""
+    folder = tmp_path_factory.mktemp("returns")
+    good = good_return_path(tmp_path_factory)
+    shutil.copy(good, folder / "a-valley.xlsx")
+    (folder / "sub").mkdir()
+    build(folder / "sub" / "b-hill.xlsx", values=monthly_values(
+        org_ods_code="RYY", org_name="=HYPERLINK(\"http://example.invalid\")",
+        evidence_searches=["many"] + [4] * 11, staff_headcount_served=-3))
+    shutil.copy(good, folder / "c-valley-again.xlsx")  # the same return sent twice
+    (folder / "d-broken.xlsx").write_bytes(good.read_bytes()[:3000])
+    (folder / "e-old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512
+                                       + "Workbook".encode("utf-16-le"))
+    build(folder / "f-case.xlsx", FORM, form_values())
+    (folder / "notes.txt").write_text("not a return")
+    (folder / "~$a-valley.xlsx").write_bytes(b"lock")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def collected(returns: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    assert main(["collect", str(returns), "--out", str(out)]) == 1  # two files unreadable
+    return out
+
+
+def test_finds_workbooks_recursively_in_path_order(returns: Path) -> None:
+    files, missing = find_returns([returns, returns / "a-valley.xlsx"])
+    assert [f.relative_to(returns).as_posix() for f in files] == [
+        "a-valley.xlsx", "c-valley-again.xlsx", "d-broken.xlsx", "e-old.xls", "f-case.xlsx",
+        "sub/b-hill.xlsx"]
+    assert missing == []
+
+
+def test_every_good_value_is_in_values_csv(collected: Path, returns: Path) -> None:
+    rows = read_csv(collected / "values.csv")
+    assert list(rows[0]) == list(VALUE_COLUMNS)
+    first = (returns / "a-valley.xlsx").as_posix()
+    mine = [r for r in rows if r["file"] == first]
+    entered = {(r["field"], r["period"]): r["value"] for r in mine
+               if r["kind"] in ("profile", "measure")}
+    expected = {(name, ""): str(value) for name, value in PROFILE.items()}
+    expected[("lks_wte_qualified", "")] = "4"
+    for name, series in MEASURES.items():
+        for index, value in enumerate(series):
+            expected[(name, f"m{index + 1:02d}")] = f"{value:g}" if isinstance(
+                value, float) else str(value)
+    assert entered == expected
+    april = next(r for r in mine if (r["field"], r["period"]) == ("evidence_searches", "m01"))
+    assert april["period_start"] == "2026-04-01"
+    assert april["org_ods_code"] == "RXX"
+    assert april["template_id"] == "monthly-activity"
+    assert april["type"] == "integer"
+    kpi = next(r for r in mine if r["field"] == "searches_per_1000_staff")
+    assert (kpi["kind"], kpi["period"], float(kpi["value"])) == ("kpi", "", 24.0)
+
+
+def test_problems_are_located(collected: Path, returns: Path) -> None:
+    rows = read_csv(collected / "problems.csv")
+    assert list(rows[0]) == list(PROBLEM_COLUMNS)
+    hill = (returns / "sub" / "b-hill.xlsx").as_posix()
+    by_code = {(r["file"], r["code"]): r for r in rows}
+    typed = by_code[(hill, "type-error")]
+    assert (typed["sheet"], typed["cell"], typed["field"], typed["period"]) == (
+        "Data", cell_of("evidence_searches")[1], "evidence_searches", "m01")
+    assert typed["period_start"] == "2026-04-01"
+    assert typed["value"] == "many"
+    assert by_code[(hill, "constraint-error")]["value"] == "'-3"
+    broken = by_code[((returns / "d-broken.xlsx").as_posix(), "corrupt-file")]
+    assert broken["severity"] == "error"
+    assert by_code[((returns / "e-old.xls").as_posix(), "old-excel-format")]
+
+
+def test_bad_values_are_kept_and_flagged(collected: Path, returns: Path) -> None:
+    hill = (returns / "sub" / "b-hill.xlsx").as_posix()
+    rows = {(r["field"], r["period"]): r for r in read_csv(collected / "values.csv")
+            if r["file"] == hill}
+    assert rows[("evidence_searches", "m01")]["value"] == "many"
+    assert rows[("evidence_searches", "m01")]["problem"] == "type-error"
+    assert rows[("evidence_searches", "m01")]["type"] == "string"
+    assert rows[("evidence_searches", "m02")]["value"] == "4"
+    # A negative number stays a number: only text is guarded against injection.
+    assert rows[("staff_headcount_served", "")]["value"] == "-3"
+    assert rows[("staff_headcount_served", "")]["problem"] == "constraint-error"
+
+
+def test_csv_injection_is_guarded_and_reversible(collected: Path, returns: Path) -> None:
+    hill = (returns / "sub" / "b-hill.xlsx").as_posix()
+    name = next(r for r in read_csv(collected / "values.csv")
+                if r["file"] == hill and r["field"] == "org_name")
+    raw = '=HYPERLINK("http://example.invalid")'
+    assert name["value"] == "'" + raw
+    assert unescape_text(name["value"]) == raw
+    for text in ["=1+1", "+1", "-x", "@SUM(A1)", "\tx", "\rx", "'quoted"]:
+        assert escape_text(text) == "'" + text
+        assert unescape_text(escape_text(text)) == text
+    assert escape_text("plain") == "plain"
+
+
+def test_duplicate_return_is_flagged_not_summed(collected: Path, returns: Path) -> None:
+    first, again = (returns / "a-valley.xlsx").as_posix(), \
+        (returns / "c-valley-again.xlsx").as_posix()
+    values = read_csv(collected / "values.csv")
+    theirs = [r for r in values if r["file"] == again]
+    assert theirs and all(r["duplicate_of"] == first for r in theirs)
+    assert all(r["duplicate_of"] == "" for r in values if r["file"] == first)
+    assert len(theirs) == len([r for r in values if r["file"] == first])
+    problems = [r for r in read_csv(collected / "problems.csv") if r["code"] == "duplicate-return"]
+    assert [(r["file"], r["severity"]) for r in problems] == [(again, "error")]
+
+
+def test_form_is_collected_with_empty_periods(collected: Path, returns: Path) -> None:
+    case = (returns / "f-case.xlsx").as_posix()
+    rows = [r for r in read_csv(collected / "values.csv") if r["file"] == case]
+    assert {r["period"] for r in rows} == {""}
+    date = next(r for r in rows if r["field"] == "case_date")
+    assert (date["value"], date["type"]) == ("2025-06-12", "date")
+
+
+def test_collecting_twice_gives_identical_files(collected: Path, returns: Path,
+                                                tmp_path: Path) -> None:
+    assert main(["collect", str(returns), "--out", str(tmp_path), "--jobs", "2"]) == 1
+    for name in ("values.csv", "problems.csv", "datapackage.json"):
+        assert (tmp_path / name).read_bytes() == (collected / name).read_bytes(), name
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_frictionless_validates_the_data_package(collected: Path) -> None:
+    frictionless = shutil.which("frictionless")
+    if frictionless is None:
+        pytest.skip("frictionless is not installed (pip install frictionless)")
+    done = subprocess.run([frictionless, "validate", str(collected / "datapackage.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_python_api_gives_the_same_tables(returns: Path) -> None:
+    collection = lks_templates.collect([returns], specs=specs())
+    assert list(collection.values.columns) == list(VALUE_COLUMNS)
+    assert collection.summary.files == 6
+    assert collection.summary.read == 4
+    assert [r[1] for r in collection.summary.rejected] == ["corrupt-file", "old-excel-format"]
+    hill = collection.values[collection.values["field"] == "org_name"]
+    # DataFrames hold the raw text; only the CSV files are escaped.
+    assert '=HYPERLINK("http://example.invalid")' in set(hill["value"])
+
+
+def test_summary_and_exit_codes(returns: Path, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["collect", str(returns / "a-valley.xlsx"), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Collected 1 files: 1 read, 0 rejected." in out
+    assert main(["collect", str(returns / "nowhere"), "--out", str(tmp_path)]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main(["collect", "--out", str(tmp_path)])
+    assert stop.value.code == 2
+
+
+def test_write_collection_leaves_no_temporary_files(returns: Path, tmp_path: Path) -> None:
+    summary = write_collection([returns / "a-valley.xlsx"], tmp_path, specs=specs())
+    assert summary.read == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "datapackage.json", "problems.csv", "values.csv"]
+
+
+def test_read_command(returns: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["read", str(returns / "sub" / "b-hill.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "monthly-activity 1.0.0, reporting year 2026" in out
+    assert "type-error" in out
+    assert main(["read", str(returns / "e-old.xls")]) == 1
+    assert "old-excel-format" in capsys.readouterr().out
+    assert main(["read", str(returns / "missing.xlsx")]) == 2
+
+
+def test_collect_help_starts_without_pandas_or_openpyxl() -> None:
+    code = ("import sys\nfrom lks_templates.cli import main\n"
+            "try:\n    main(['collect', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'openpyxl', 'python_calamine') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
