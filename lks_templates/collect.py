@@ -151,7 +151,9 @@ def _add_input(add: Callable[..., None], kind: str, name: str, key: str, value: 
                result: Return) -> None:
     from lks_templates.readback.values import format_value
 
-    if value is not None:
+    if type(value) is int:
+        add(kind, name, key, str(value), "integer")
+    elif value is not None:
         add(kind, name, key, format_value(value), _value_type(value))
     elif (name, key) in result.raw_errors:
         raw = result.raw_errors[(name, key)]

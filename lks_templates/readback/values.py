@@ -59,6 +59,14 @@ def check_value(field: FieldSpec, raw: object) -> Checked:
     """Convert ``raw`` to ``field``'s type and check its constraints."""
     if raw is None or raw == "":
         return _BLANK
+    if type(raw) is float:  # the usual case, kept short: a number within its limits
+        rules = field.constraints
+        number: float | int | None = (int(raw) if field.type == "integer" and raw.is_integer()
+                                      else raw if field.type == "number" else None)
+        if number is not None and not rules.enum and (
+                rules.minimum is None or number >= rules.minimum) and (
+                rules.maximum is None or number <= rules.maximum):
+            return Checked(number, raw)
     if is_blank(raw):
         return Checked(None, raw)
     value, finding = _convert(field, raw)
