@@ -155,9 +155,10 @@ def convert(
 def only_sheets_visible(source: Path, target: Path, sheets: Sequence[str]) -> Path:
     """Copy a workbook with every sheet but ``sheets`` hidden, the first of them active.
 
-    LibreOffice prints only visible sheets, so converting the copy to PDF prints just these
-    sheets, each with its own page setup and with its charts (which an openpyxl round trip
-    would drop). Only ``xl/workbook.xml`` changes; every other part is copied as is.
+    Converting the copy to PDF prints just these sheets, each with its own page setup and
+    with its charts (which an openpyxl round trip would drop). LibreOffice skips hidden
+    sheets unless they have a print area, so the hidden sheets' print areas are removed.
+    Only ``xl/workbook.xml`` changes; every other part is copied as is.
     """
     names = [escape(s, {'"': "&quot;"}) for s in sheets]
     with zipfile.ZipFile(source) as zin:
@@ -177,6 +178,15 @@ def only_sheets_visible(source: Path, target: Path, sheets: Sequence[str]) -> Pa
         if missing:
             raise LibreOfficeError(f"{source}: no sheet named {', '.join(missing)}.")
         order = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', xml)
+        # LibreOffice prints a hidden sheet's print area anyway: drop those of hidden sheets.
+        hidden = "|".join(str(i) for i, name in enumerate(order) if name not in names)
+        if hidden:
+            xml = re.sub(
+                rf'<definedName name="_xlnm\.Print_[A-Za-z]+" localSheetId="(?:{hidden})"'
+                r"[^>]*>[^<]*</definedName>",
+                "",
+                xml,
+            )
         active = f'<workbookView activeTab="{order.index(names[0])}"'
         xml = re.sub(
             r"<workbookView\b[^>]*>",

@@ -27,7 +27,7 @@ from typing import Any
 import openpyxl
 import xlsxwriter
 
-from lks_templates.preview import LibreOfficeError, convert, find_soffice
+from lks_templates.preview import LibreOfficeError, convert, find_soffice, only_sheets_visible
 
 __all__ = [
     "CANARY_STEM",
@@ -36,6 +36,7 @@ __all__ = [
     "assert_recalculated",
     "error_cells",
     "fill_by_names",
+    "only_sheets_visible",
     "pdf_page_count",
     "pdf_page_sizes",
     "read_by_names",
