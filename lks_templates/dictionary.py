@@ -141,10 +141,57 @@ def data_dictionary(specs: SpecSet) -> str:
         "",
     )
     page.add(*(f"- [{d.title}]({page.link(d.id)}) (`{d.id}` {d.version})" for d in datasets))
+    templates: list[TemplateSpec | FormSpec] = [
+        *latest_only(specs.templates),
+        *latest_only(specs.forms),
+    ]
+    if templates:
+        page.add(f"- [Figures and checks by template]({page.link('templates')})")
     for dataset in datasets:
         page.add("")
         _dataset_section(page, dataset, field_usage(specs, dataset))
+    if templates:
+        page.add("")
+        _templates_section(page, templates)
     return page.render()
+
+
+def _templates_section(page: _Page, templates: Sequence[TemplateSpec | FormSpec]) -> None:
+    """Each template's derived figures, KPIs and checks, so formulas can be reviewed."""
+    page.heading(2, "Figures and checks by template", key="templates")
+    page.add(
+        "",
+        "In a KPI, a monthly field stands for all its period values (so it appears inside "
+        "SUM, AVERAGE, MAX, ...); in a derived figure or a check, for the value of one period.",
+    )
+    for spec in templates:
+        page.add("")
+        page.heading(3, f"{spec.title} (`{spec.id}` {spec.version})")
+        if isinstance(spec, TemplateSpec):
+            _figures(page, spec)
+        if spec.rules:
+            page.add("", "| Check | Severity | Must be true |", "| --- | --- | --- |")
+            page.add(*(_row(f"`{r.name}`", r.severity, f"`{r.check}`") for r in spec.rules))
+
+
+def _figures(page: _Page, spec: TemplateSpec) -> None:
+    if spec.derived:
+        page.add("", "| Derived figure | Title | Formula |", "| --- | --- | --- |")
+        page.add(*(_row(f"`{d.name}`", d.title, f"`{d.formula}`") for d in spec.derived))
+    if spec.kpis:
+        page.add("", "| KPI | Title | Formula | Better | Target |")
+        page.add("| --- | --- | --- | --- | --- |")
+        for kpi in spec.kpis:
+            target = "" if kpi.target is None else _number(kpi.target)
+            cells = (kpi.title, f"`{kpi.formula}`", _BETTER[kpi.direction], target)
+            page.add(_row(f"`{kpi.name}`", *cells))
+
+
+_BETTER = {"higher": "higher", "lower": "lower", "neutral": "neither"}
+
+
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
 def _dataset_section(page: _Page, dataset: DatasetSpec, usage: dict[str, list[Usage]]) -> None:

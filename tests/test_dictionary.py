@@ -166,3 +166,19 @@ def test_docs_command_writes_and_checks(tmp_path: Path, capsys: pytest.CaptureFi
         .endswith("faq.md: out of date; run `lks-templates docs` and commit the result.")
     )
     assert main(["docs", "--specs", str(tmp_path / "nowhere")]) == 2
+
+
+def test_figures_and_checks_by_template(specs: SpecSet) -> None:
+    page = data_dictionary(specs)
+    part = page.split("\n## Figures and checks by template\n", 1)[1]
+    staffing = part.split("### Staffing and finance dashboard (`staffing-and-finance` 1.0.0)", 1)[1]
+    staffing = staffing.split("\n### ", 1)[0]
+    row = (
+        "| `staff_per_qualified_librarian` | NHS WTE per qualified librarian WTE | "
+        "`staff_wte_served / lks_wte_qualified` | lower | 1,250 |"
+    )
+    assert row in staffing
+    assert "| `qualified_not_above_total` | error | " in staffing
+    form = part.split("### Impact case study form (`impact-case-study` 1.0.0)", 1)[1]
+    assert "| `at_least_one_impact` | warning | " in form and "| KPI |" not in form
+    assert "- [Figures and checks by template](#figures-and-checks-by-template)" in page
