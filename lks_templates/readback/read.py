@@ -290,8 +290,9 @@ class _Reader:
                     continue
                 # The used area is checked before calamine lays the sheet out in memory.
                 check_extent(self.package, self.structure.sheets[sheet], data)
-                rows[sheet] = book.get_sheet_by_name(sheet).to_python(
+                table = book.get_sheet_by_name(sheet).to_python(
                     skip_empty_area=False, nrows=last_row)
+                rows[sheet] = [list(line) for line in table]
         except python_calamine.CalamineError as exc:
             raise refuse("corrupt-file", self.result.file, f"The workbook's cells could not "
                          f"be read ({exc}). Ask the sender to save it again.") from None

@@ -89,7 +89,7 @@ class Return:
         }
         for name, series in self.measures.items():
             data[name] = list(series)
-        for name, series in self.derived.items():
-            data.setdefault(name, list(series))
+        for name, figures in self.derived.items():
+            data.setdefault(name, list(figures))
         frame = pd.DataFrame(data, index=pd.Index([p.key for p in self.periods], name="period"))
         return frame

@@ -121,7 +121,8 @@ def parse_xml(data: bytes, file: str, part: str) -> ElementTree.Element:
     try:
         if _plainly_without_dtd(data):
             return ElementTree.fromstring(data)
-        return SafeElementTree.fromstring(data, forbid_dtd=True)
+        root: ElementTree.Element = SafeElementTree.fromstring(data, forbid_dtd=True)
+        return root
     except DefusedXmlException:
         raise refuse("unsafe-xml", file, f"The part {part} declares a DTD or entities, which "
                      "spreadsheet programs never write; refused as possibly hostile.") from None

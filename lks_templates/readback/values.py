@@ -145,10 +145,10 @@ def _to_date(raw: object) -> tuple[Value | None, Finding | None]:
                                 f"date {day:%d/%m/%Y}; format the cell as a date to check it.")
         return _type_error(f"{_show(raw)} is not a date; enter a date such as 31/03/2027.")
     if isinstance(raw, str):
-        day = _parse_date_text(raw.strip())
-        if day is not None:
-            return day, Finding("date-as-text", "warning", f"the text {_show(raw)} was read as "
-                                f"the date {day:%d/%m/%Y}; re-type it so Excel sees a date.")
+        typed = _parse_date_text(raw.strip())
+        if typed is not None:
+            return typed, Finding("date-as-text", "warning", f"the text {_show(raw)} was read as "
+                                f"the date {typed:%d/%m/%Y}; re-type it so Excel sees a date.")
     return _type_error(f"{_show(raw)} is not a date; enter a date such as 31/03/2027.")
 
 
