@@ -28,8 +28,13 @@ InputValue = CellValue | dt.date
 Values = Mapping[str, InputValue | Sequence[InputValue]]
 
 
-def build_workbook(spec: ResolvedTemplate, path: str | Path, *, values: Values | None = None,
-                   faq: FaqSpec | None = None) -> Path:
+def build_workbook(
+    spec: ResolvedTemplate,
+    path: str | Path,
+    *,
+    values: Values | None = None,
+    faq: FaqSpec | None = None,
+) -> Path:
     """Write the workbook of ``spec`` to ``path`` atomically; return the path.
 
     ``values`` (optional) fills input cells: ``{field: value}`` for profile fields,
@@ -56,8 +61,9 @@ def fill_plan(plan: WorkbookPlan, values: Values) -> None:
             if isinstance(item, dt.date):
                 # Spreadsheets store dates as serial days since 1899-12-30.
                 item = (item - dt.date(1899, 12, 30)).days
-            sheet.cells[(row, col)] = Cell(value=item, style=old.style,
-                                           number_format=old.number_format)
+            sheet.cells[(row, col)] = Cell(
+                value=item, style=old.style, number_format=old.number_format
+            )
 
 
 def _parse_a1(a1: str) -> tuple[int, int]:
@@ -65,7 +71,7 @@ def _parse_a1(a1: str) -> tuple[int, int]:
     col = 0
     for ch in letters:
         col = col * 26 + ord(ch.upper()) - 64
-    return int(a1[len(letters):]) - 1, col - 1
+    return int(a1[len(letters) :]) - 1, col - 1
 
 
 def write_atomically(plan: WorkbookPlan, path: Path) -> Path:
@@ -110,8 +116,9 @@ def latest_templates(paths: Sequence[str | Path]) -> list[ResolvedTemplate]:
     return [latest[key] for key in sorted(latest)]
 
 
-def build_all(paths: Sequence[str | Path] = DEFAULT_SPECS, out: str | Path = DEFAULT_OUT
-              ) -> list[Path]:
+def build_all(
+    paths: Sequence[str | Path] = DEFAULT_SPECS, out: str | Path = DEFAULT_OUT
+) -> list[Path]:
     """Build every template under ``paths`` into ``out`` with a ``README.md`` index.
 
     Returns the files written (workbooks, then the README), sorted.
@@ -139,18 +146,23 @@ def dist_readme(templates: Sequence[ResolvedTemplate]) -> str:
     for resolved in templates:
         spec = resolved.template
         kind = "Form" if isinstance(spec, FormSpec) else "Template"
-        lines += [f"## {spec.title}", "",
-                  f"- File: [{spec.id}.xlsx]({spec.id}.xlsx)",
-                  f"- {kind} `{spec.id}`, version {spec.version}; fields from "
-                  f"`{resolved.dataset.id}` version {resolved.dataset.version}"]
+        lines += [
+            f"## {spec.title}",
+            "",
+            f"- File: [{spec.id}.xlsx]({spec.id}.xlsx)",
+            f"- {kind} `{spec.id}`, version {spec.version}; fields from "
+            f"`{resolved.dataset.id}` version {resolved.dataset.version}",
+        ]
         if spec.description:
             lines.append(f"- What it is for: {' '.join(spec.description.split())}")
         lines.append("")
         if not isinstance(spec, FormSpec):
             lines += [f"![Dashboard of {spec.title}]({PREVIEWS}/{spec.id}-dashboard.png)", ""]
             if spec.infographic:
-                lines += [f"![Infographic of {spec.title}]({PREVIEWS}/{spec.id}-infographic.png)",
-                          ""]
+                lines += [
+                    f"![Infographic of {spec.title}]({PREVIEWS}/{spec.id}-infographic.png)",
+                    "",
+                ]
         lines += ["| Field | Unit | Entered |", "| --- | --- | --- |"]
         for f in resolved.profile_fields:
             lines.append(f"| {f.title} (`{f.name}`) | {f.unit} | once |")
@@ -166,8 +178,9 @@ def _period_word(spec: object) -> str:
     return {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
 
 
-def check_dist(paths: Sequence[str | Path] = DEFAULT_SPECS, dist: str | Path = DEFAULT_OUT
-               ) -> list[Problem]:
+def check_dist(
+    paths: Sequence[str | Path] = DEFAULT_SPECS, dist: str | Path = DEFAULT_OUT
+) -> list[Problem]:
     """Rebuild into a temporary folder and compare with ``dist``: one problem per file.
 
     Workbooks and ``README.md`` must be byte-identical; files under ``dist/previews/``
@@ -184,16 +197,32 @@ def check_dist(paths: Sequence[str | Path] = DEFAULT_SPECS, dist: str | Path = D
         for name in sorted(expected.keys() | actual.keys()):
             where = str(dist / name)
             if name not in actual:
-                problems.append(Problem("dist-missing", "This file is missing; run "
-                                        "`lks-templates build` and commit the result.", where))
+                problems.append(
+                    Problem(
+                        "dist-missing",
+                        "This file is missing; run `lks-templates build` and commit the result.",
+                        where,
+                    )
+                )
             elif name not in expected:
                 if name.endswith((".xlsx", ".md")):
-                    problems.append(Problem("dist-extra", "No spec produces this file; delete "
-                                            "it or restore its spec.", where))
+                    problems.append(
+                        Problem(
+                            "dist-extra",
+                            "No spec produces this file; delete it or restore its spec.",
+                            where,
+                        )
+                    )
             elif actual[name].read_bytes() != expected[name].read_bytes():
-                problems.append(Problem("dist-different", "This file is not what the specs "
-                                        "produce (a spec changed or the file was edited); run "
-                                        "`lks-templates build` and commit the result.", where))
+                problems.append(
+                    Problem(
+                        "dist-different",
+                        "This file is not what the specs "
+                        "produce (a spec changed or the file was edited); run "
+                        "`lks-templates build` and commit the result.",
+                        where,
+                    )
+                )
         problems += _missing_previews(expected, dist)
     return problems
 
@@ -210,7 +239,11 @@ def _missing_previews(expected: Mapping[str, Path], dist: Path) -> list[Problem]
             if line.startswith("![") and f"({PREVIEWS}/" in line:
                 wanted.append(line.split(f"({PREVIEWS}/", 1)[1].rstrip(")"))
     return [
-        Problem("dist-missing", "This preview is missing; run `lks-templates preview`.",
-                str(folder / name))
-        for name in wanted if not (folder / name).is_file()
+        Problem(
+            "dist-missing",
+            "This preview is missing; run `lks-templates preview`.",
+            str(folder / name),
+        )
+        for name in wanted
+        if not (folder / name).is_file()
     ]

@@ -64,10 +64,14 @@ def shown(value: Value) -> Value:
     return 0.0 if isinstance(value, Blank) else value
 
 
-def compute(resolved: ResolvedTemplate, profile: Mapping[str, InputValue],
-            measures: Mapping[str, Sequence[InputValue]],
-            reporting_year: int | None = None, *,
-            semantics: Semantics | None = None) -> Computed:
+def compute(
+    resolved: ResolvedTemplate,
+    profile: Mapping[str, InputValue],
+    measures: Mapping[str, Sequence[InputValue]],
+    reporting_year: int | None = None,
+    *,
+    semantics: Semantics | None = None,
+) -> Computed:
     """Compute every derived figure, KPI and rule of ``resolved`` from entered values.
 
     ``profile`` maps profile fields (every field, for a form) to values; ``measures`` maps
@@ -79,8 +83,11 @@ def compute(resolved: ResolvedTemplate, profile: Mapping[str, InputValue],
     del reporting_year
     if semantics is None:
         semantics = semantics_of(resolved)
-    count = 1 if isinstance(resolved.template, FormSpec) else len(
-        period_slots(resolved.template.period))
+    count = (
+        1
+        if isinstance(resolved.template, FormSpec)
+        else len(period_slots(resolved.template.period))
+    )
     prof = {name: cell_value(profile.get(name)) for name in semantics.profile}
     per_period: dict[str, list[Value]] = {}
     for name in semantics.measures:
@@ -93,28 +100,42 @@ def compute(resolved: ResolvedTemplate, profile: Mapping[str, InputValue],
     return result
 
 
-def _period_env(prof: Mapping[str, Value], rows: Mapping[str, list[Value]], index: int,
-                kpis: Mapping[str, Value]) -> dict[str, Value]:
+def _period_env(
+    prof: Mapping[str, Value],
+    rows: Mapping[str, list[Value]],
+    index: int,
+    kpis: Mapping[str, Value],
+) -> dict[str, Value]:
     env: dict[str, Value] = dict(prof)
     env.update(kpis)
     env.update({name: values[index] for name, values in rows.items()})
     return env
 
 
-def _derived(semantics: Semantics, prof: Mapping[str, Value],
-             measures: dict[str, list[Value]], count: int, result: Computed) -> None:
+def _derived(
+    semantics: Semantics,
+    prof: Mapping[str, Value],
+    measures: dict[str, list[Value]],
+    count: int,
+    result: Computed,
+) -> None:
     rows: dict[str, list[Value]] = dict(measures)
     for figure in semantics.derived:  # in dependency order
-        values = [shown(evaluate(figure.shown(), _period_env(prof, rows, i, {})))
-                  for i in range(count)]
+        values = [
+            shown(evaluate(figure.shown(), _period_env(prof, rows, i, {}))) for i in range(count)
+        ]
         rows[figure.name] = values
         result.derived[figure.name] = values
     if count > 1:
         _derived_totals(semantics, prof, measures, result)
 
 
-def _derived_totals(semantics: Semantics, prof: Mapping[str, Value],
-                    measures: dict[str, list[Value]], result: Computed) -> None:
+def _derived_totals(
+    semantics: Semantics,
+    prof: Mapping[str, Value],
+    measures: dict[str, list[Value]],
+    result: Computed,
+) -> None:
     """The Year to date column: the formula over the measures' totals."""
     totals: dict[str, Value] = {}
     for name, values in measures.items():
@@ -124,8 +145,7 @@ def _derived_totals(semantics: Semantics, prof: Mapping[str, Value],
         if figure.measures:
             blank = all(isinstance(v, Blank) for m in figure.measures for v in measures[m])
         else:
-            blank = bool(figure.profile) and all(isinstance(prof[p], Blank)
-                                                 for p in figure.profile)
+            blank = bool(figure.profile) and all(isinstance(prof[p], Blank) for p in figure.profile)
         if blank:
             value: Value = ""
         else:
@@ -140,8 +160,12 @@ def _iferror(figure: Figure) -> Expr:
     return Call("IFERROR", (figure.expr, String("")))
 
 
-def _kpis(semantics: Semantics, prof: Mapping[str, Value], measures: dict[str, list[Value]],
-          result: Computed) -> None:
+def _kpis(
+    semantics: Semantics,
+    prof: Mapping[str, Value],
+    measures: dict[str, list[Value]],
+    result: Computed,
+) -> None:
     env: dict[str, Value | list[Value]] = {**prof, **measures, **result.derived}
     for figure in semantics.kpis:  # in dependency order
         value = shown(evaluate(figure.shown(), env))
@@ -151,8 +175,13 @@ def _kpis(semantics: Semantics, prof: Mapping[str, Value], measures: dict[str, l
     result.kpis = {name: result.kpis[name] for name in semantics.kpi_spec_order}
 
 
-def _rules(semantics: Semantics, prof: Mapping[str, Value], measures: dict[str, list[Value]],
-           count: int, result: Computed) -> None:
+def _rules(
+    semantics: Semantics,
+    prof: Mapping[str, Value],
+    measures: dict[str, list[Value]],
+    count: int,
+    result: Computed,
+) -> None:
     rows: dict[str, list[Value]] = {**measures, **result.derived}
     for figure in semantics.rules:
         periods = range(count) if semantics.per_period(figure) else range(1)
@@ -169,4 +198,3 @@ def _flag(value: Value) -> bool | None:
     if value == "" or isinstance(value, Blank):
         return None
     return value == 1.0
-

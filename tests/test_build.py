@@ -36,8 +36,9 @@ def plan(example: ResolvedTemplate) -> WorkbookPlan:
     return plan_workbook(example)
 
 
-def test_sheets_names_and_properties(built: Path, plan: WorkbookPlan,
-                                     example: ResolvedTemplate) -> None:
+def test_sheets_names_and_properties(
+    built: Path, plan: WorkbookPlan, example: ResolvedTemplate
+) -> None:
     book = openpyxl.load_workbook(built)
     assert book.sheetnames == ["About", "Data", "Checks", "Dashboard", "Infographic"]
     found = {name: book.defined_names[name].attr_text for name in book.defined_names}
@@ -68,7 +69,7 @@ def test_validation_protection_and_unlocked_inputs(built: Path, plan: WorkbookPl
             assert len(rules) == 1, (name, a1)
             assert rules[0].promptTitle and rules[0].prompt
     data = book["Data"]
-    for (sheet_name, a1) in plan.formulas:
+    for sheet_name, a1 in plan.formulas:
         assert book[sheet_name][a1].protection.locked is True
     assert data.freeze_panes is not None
     assert not data.merged_cells.ranges
@@ -93,8 +94,11 @@ def test_dashboard_prints_on_one_a4_landscape_page(built: Path) -> None:
 
 def _chart_parts(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as archive:
-        return {n: archive.read(n).decode() for n in archive.namelist()
-                if re.fullmatch(r"xl/(charts/chart\d+|drawings/drawing\d+)\.xml", n)}
+        return {
+            n: archive.read(n).decode()
+            for n in archive.namelist()
+            if re.fullmatch(r"xl/(charts/chart\d+|drawings/drawing\d+)\.xml", n)
+        }
 
 
 def test_charts_bound_to_data_with_titles_and_alt_text(built: Path, plan: WorkbookPlan) -> None:
@@ -109,8 +113,9 @@ def test_charts_bound_to_data_with_titles_and_alt_text(built: Path, plan: Workbo
     hidden = plan.defined_names["lks_chart_data"]
     others = [v for v in values if v != searches]
     assert len(others) == 2 and all(v.startswith("Data!$D$") for v in others)
-    assert all(int(re.findall(r"\d+", v)[0]) >= int(re.findall(r"\$(\d+)", hidden)[0])
-               for v in others)
+    assert all(
+        int(re.findall(r"\d+", v)[0]) >= int(re.findall(r"\$(\d+)", hidden)[0]) for v in others
+    )
     for text in charts:
         assert "<c:title>" in text
         assert "<c:plotVisOnly" not in text  # absent: hidden chart-data rows are plotted
@@ -121,8 +126,9 @@ def test_charts_bound_to_data_with_titles_and_alt_text(built: Path, plan: Workbo
     assert "Column chart: Evidence searches by month, from the Data sheet." in descriptions
 
 
-def test_rebuild_is_byte_identical_with_fixed_zip_times(example: ResolvedTemplate,
-                                                        tmp_path: Path) -> None:
+def test_rebuild_is_byte_identical_with_fixed_zip_times(
+    example: ResolvedTemplate, tmp_path: Path
+) -> None:
     first = build_workbook(example, tmp_path / "a" / "x.xlsx").read_bytes()
     second = build_workbook(example, tmp_path / "b" / "x.xlsx").read_bytes()
     assert first == second
@@ -132,10 +138,14 @@ def test_rebuild_is_byte_identical_with_fixed_zip_times(example: ResolvedTemplat
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["x.xlsx"]  # no temp files
 
 
-def test_values_fill_input_cells(example: ResolvedTemplate, tmp_path: Path,
-                                 plan: WorkbookPlan) -> None:
-    values = {"reporting_year": 2026, "org_name": "Example Trust",
-              "evidence_searches": [5, None, 7]}
+def test_values_fill_input_cells(
+    example: ResolvedTemplate, tmp_path: Path, plan: WorkbookPlan
+) -> None:
+    values = {
+        "reporting_year": 2026,
+        "org_name": "Example Trust",
+        "evidence_searches": [5, None, 7],
+    }
     path = build_workbook(example, tmp_path / "filled.xlsx", values=values)
     book = openpyxl.load_workbook(path)
     sheet_name, a1 = plan.inputs["reporting_year"][0]

@@ -29,17 +29,23 @@ def _codes(problems: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
 def test_fresh_build_passes_check(project: tuple[Path, Path]) -> None:
     specs, dist = project
     assert sorted(p.name for p in dist.iterdir()) == [
-        "README.md", "impact-case-study.xlsx", "monthly-activity.xlsx"]
+        "README.md",
+        "impact-case-study.xlsx",
+        "monthly-activity.xlsx",
+    ]
     assert check_dist([specs], dist) == []
 
 
 def test_check_names_a_changed_spec(project: tuple[Path, Path]) -> None:
     specs, dist = project
     spec = specs / "monthly-activity.yaml"
-    spec.write_text(spec.read_text().replace("title: Monthly activity dashboard",
-                                             "title: Monthly activity"))
+    spec.write_text(
+        spec.read_text().replace("title: Monthly activity dashboard", "title: Monthly activity")
+    )
     assert _codes(check_dist([specs], dist)) == [
-        ("dist-different", "README.md"), ("dist-different", "monthly-activity.xlsx")]
+        ("dist-different", "README.md"),
+        ("dist-different", "monthly-activity.xlsx"),
+    ]
 
 
 def test_check_names_edited_missing_and_extra_files(project: tuple[Path, Path]) -> None:
@@ -63,7 +69,8 @@ def test_previews_are_checked_for_presence_only(project: tuple[Path, Path]) -> N
     previews.mkdir()
     (previews / "monthly-activity-dashboard.png").write_bytes(b"any picture")
     assert _codes(check_dist([specs], dist)) == [
-        ("dist-missing", "monthly-activity-infographic.png")]
+        ("dist-missing", "monthly-activity-infographic.png")
+    ]
     (previews / "monthly-activity-infographic.png").write_bytes(b"another")
     assert check_dist([specs], dist) == []
 
@@ -80,7 +87,8 @@ def test_cli_build_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_cli_build_of_an_invalid_spec_prints_located_problems(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     specs = tmp_path / "specs"
     shutil.copytree(SPECS, specs)
     spec = specs / "monthly-activity.yaml"

@@ -40,8 +40,7 @@ def test_partly_filled_year(example: ResolvedTemplate) -> None:
     result = compute(example, profile, measures, 2026)
     # Apr 10/2; May sessions 0 -> 0 by the IF; Jun all blank; Jul 2/3; Aug sessions blank
     # counts as 0 in the IF -> 0.
-    assert result.derived["attendees_per_session"][:5] == [5.0, 0.0, "", pytest.approx(2 / 3),
-                                                           0.0]
+    assert result.derived["attendees_per_session"][:5] == [5.0, 0.0, "", pytest.approx(2 / 3), 0.0]
     assert result.derived["attendees_per_session"][5:] == [""] * 7
     # Year to date: 16 attendees over 5 sessions.
     assert result.derived_totals["attendees_per_session"] == pytest.approx(3.2)
@@ -62,15 +61,18 @@ def test_errors_show_as_blank(example: ResolvedTemplate) -> None:
 
 
 def test_zeros_are_figures_not_blanks(example: ResolvedTemplate) -> None:
-    result = compute(example, {"staff_headcount_served": 100},
-                     {"evidence_searches": [0] * 12, "training_attendees": [0] * 12}, 2026)
+    result = compute(
+        example,
+        {"staff_headcount_served": 100},
+        {"evidence_searches": [0] * 12, "training_attendees": [0] * 12},
+        2026,
+    )
     assert result.kpis == {"searches_per_1000_staff": 0.0, "total_attendees": 0.0}
     # Attendees 0 and sessions blank: 0 >= 0 passes in every month.
     assert result.rules["attendees_not_below_sessions"] == [True] * 12
 
 
-def test_text_in_a_number_cell_fails_the_check_not_the_workbook(
-        example: ResolvedTemplate) -> None:
+def test_text_in_a_number_cell_fails_the_check_not_the_workbook(example: ResolvedTemplate) -> None:
     result = compute(example, {}, {"training_sessions": ["three"], "training_attendees": [4]})
     # "three" >= ... compares text with a number: text is greater in spreadsheets, so
     # 4 >= "three" is FALSE and the check fails rather than erroring.
@@ -83,8 +85,7 @@ def test_form_rules_are_checked_once() -> None:
     assert form is not None
     assert compute(form, {}, {}).rules == {"time_saved_plausible": [None]}
     assert compute(form, {"time_saved_hours": 12}, {}).rules == {"time_saved_plausible": [True]}
-    assert compute(form, {"time_saved_hours": 1200}, {}).rules == {
-        "time_saved_plausible": [False]}
+    assert compute(form, {"time_saved_hours": 1200}, {}).rules == {"time_saved_plausible": [False]}
 
 
 def test_cell_values() -> None:

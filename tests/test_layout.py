@@ -54,12 +54,21 @@ def test_sheets_in_contract_order(plan: WorkbookPlan, form: ResolvedTemplate) ->
 
 def test_every_spec_name_is_a_defined_name_of_the_right_shape(plan: WorkbookPlan) -> None:
     names = plan.defined_names
-    for field in ["org_name", "org_ods_code", "trust_type", "staff_headcount_served",
-                  "reporting_year"]:
+    for field in [
+        "org_name",
+        "org_ods_code",
+        "trust_type",
+        "staff_headcount_served",
+        "reporting_year",
+    ]:
         sheet, cells = _cells(names[field])
         assert (sheet, len(cells)) == ("Data", 1)
-    for measure in ["evidence_searches", "training_sessions", "training_attendees",
-                    "attendees_per_session"]:
+    for measure in [
+        "evidence_searches",
+        "training_sessions",
+        "training_attendees",
+        "attendees_per_session",
+    ]:
         sheet, cells = _cells(names[measure])
         assert (sheet, cells[0][0], cells[-1][0], len(cells)) == ("Data", "D", "O", 12)
     for kpi in ["searches_per_1000_staff", "total_attendees"]:
@@ -74,9 +83,16 @@ def test_inputs_match_defined_names(plan: WorkbookPlan) -> None:
     for name, cells in plan.inputs.items():
         sheet, expected = _cells(plan.defined_names[name])
         assert cells == [(sheet, cell) for cell in expected]
-    assert set(plan.inputs) == {"reporting_year", "org_name", "org_ods_code", "trust_type",
-                                "staff_headcount_served", "evidence_searches",
-                                "training_sessions", "training_attendees"}
+    assert set(plan.inputs) == {
+        "reporting_year",
+        "org_name",
+        "org_ods_code",
+        "trust_type",
+        "staff_headcount_served",
+        "evidence_searches",
+        "training_sessions",
+        "training_attendees",
+    }
 
 
 def test_properties(plan: WorkbookPlan, example: ResolvedTemplate) -> None:
@@ -120,9 +136,13 @@ def test_every_input_cell_has_validation_and_no_formula(plan: WorkbookPlan) -> N
         for sheet_name, a1 in cells:
             sheet = plan.sheet(sheet_name)
             covered = [
-                v for v in sheet.validations
-                if any(a1 == _a1(r, c) for r in range(v.first_row, v.last_row + 1)
-                       for c in range(v.first_col, v.last_col + 1))
+                v
+                for v in sheet.validations
+                if any(
+                    a1 == _a1(r, c)
+                    for r in range(v.first_row, v.last_row + 1)
+                    for c in range(v.first_col, v.last_col + 1)
+                )
             ]
             assert len(covered) == 1, (name, a1)
             options = covered[0].options
@@ -172,11 +192,16 @@ def test_period_starts_follow_the_nhs_year() -> None:
     assert monthly[9] == dt.date(2027, 1, 1)
     assert monthly[-1] == dt.date(2027, 3, 1)
     quarterly = period_starts(Period(frequency="quarterly", year_start_month=4), 2026)
-    assert quarterly == [dt.date(2026, 4, 1), dt.date(2026, 7, 1), dt.date(2026, 10, 1),
-                         dt.date(2027, 1, 1)]
+    assert quarterly == [
+        dt.date(2026, 4, 1),
+        dt.date(2026, 7, 1),
+        dt.date(2026, 10, 1),
+        dt.date(2027, 1, 1),
+    ]
     assert [s.key for s in period_slots(Period(frequency="annual"))] == ["year"]
     assert [s.fallback for s in period_slots(Period(frequency="monthly", year_start_month=1))][
-        :2] == ["Jan", "Feb"]
+        :2
+    ] == ["Jan", "Feb"]
 
 
 def test_shorten_cuts_at_a_word() -> None:
@@ -186,17 +211,18 @@ def test_shorten_cuts_at_a_word() -> None:
 
 
 def _field(**extra: object) -> FieldSpec:
-    return FieldSpec.model_validate({"name": "f", "title": "Searches", "description": "D.",
-                                     **extra})
+    return FieldSpec.model_validate(
+        {"name": "f", "title": "Searches", "description": "D.", **extra}
+    )
 
 
 def test_validation_options_from_type_and_constraints() -> None:
     whole = validation_options(_field(type="integer", constraints={"minimum": 0}))
     assert (whole["validate"], whole["criteria"], whole["value"]) == ("integer", ">=", 0)
-    assert whole["error_message"] == ("Searches: enter a whole number of 0 or more. "
-                                      "Leave blank if unknown.")
-    between = validation_options(_field(type="number",
-                                        constraints={"minimum": 0, "maximum": 100}))
+    assert whole["error_message"] == (
+        "Searches: enter a whole number of 0 or more. Leave blank if unknown."
+    )
+    between = validation_options(_field(type="number", constraints={"minimum": 0, "maximum": 100}))
     assert (between["validate"], between["minimum"], between["maximum"]) == ("decimal", 0, 100)
     choice = validation_options(_field(type="string", constraints={"enum": ["a", "b"]}))
     assert (choice["validate"], choice["source"]) == ("list", ["a", "b"])

@@ -17,10 +17,15 @@ DEFAULT_OUT = "dist"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help=f"spec files or folders; default: {DEFAULT_PATH}/")
-    parser.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
-                        help=f"folder to write the workbooks into; default: {DEFAULT_OUT}/")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help=f"spec files or folders; default: {DEFAULT_PATH}/"
+    )
+    parser.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"folder to write the workbooks into; default: {DEFAULT_OUT}/",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
 
 

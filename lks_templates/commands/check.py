@@ -14,10 +14,15 @@ from lks_templates.commands.build import DEFAULT_OUT, DEFAULT_PATH, missing_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help=f"spec files or folders; default: {DEFAULT_PATH}/")
-    parser.add_argument("--dist", default=DEFAULT_OUT, metavar="DIR",
-                        help=f"folder of built workbooks to check; default: {DEFAULT_OUT}/")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help=f"spec files or folders; default: {DEFAULT_PATH}/"
+    )
+    parser.add_argument(
+        "--dist",
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"folder of built workbooks to check; default: {DEFAULT_OUT}/",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem.format())
     if problems:
-        print(f"{args.dist} is out of date: {len(problems)} file(s). Run `lks-templates build`.",
-              file=sys.stderr)
+        print(
+            f"{args.dist} is out of date: {len(problems)} file(s). Run `lks-templates build`.",
+            file=sys.stderr,
+        )
         return 1
     print(f"{args.dist} is up to date.")
     return 0

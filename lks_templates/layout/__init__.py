@@ -71,14 +71,25 @@ RESERVED_NAMES = ("reporting_year", "lks_periods", "lks_failures", "lks_chart_da
 
 
 def _check_reserved(resolved: ResolvedTemplate, semantics: Semantics) -> None:
-    used = [*semantics.profile, *semantics.measures, *semantics.derived_names,
-            *semantics.kpi_names, *semantics.rule_specs]
+    used = [
+        *semantics.profile,
+        *semantics.measures,
+        *semantics.derived_names,
+        *semantics.kpi_names,
+        *semantics.rule_specs,
+    ]
     clashes = sorted(set(used) & set(RESERVED_NAMES))
     if clashes:
-        raise BuildError([Problem(
-            "reserved-name",
-            f"'{name}' is a name the workbook uses for itself; rename it in the spec.",
-            resolved.source) for name in clashes])
+        raise BuildError(
+            [
+                Problem(
+                    "reserved-name",
+                    f"'{name}' is a name the workbook uses for itself; rename it in the spec.",
+                    resolved.source,
+                )
+                for name in clashes
+            ]
+        )
 
 
 def semantics_of(resolved: ResolvedTemplate) -> Semantics:
@@ -125,6 +136,7 @@ def plan_workbook(resolved: ResolvedTemplate, faq: FaqSpec | None = None) -> Wor
         },
         subject="NHS library and knowledge services statistics",
         comments=spec.description,
+        hidden_ranges=[names["lks_chart_data"]] if "lks_chart_data" in names else [],
     )
 
 

@@ -14,8 +14,9 @@ WIDTHS = [28.0, 44.0, 12.0, 48.0, 14.0, 24.0]
 FIRST = 1
 LAST = FIRST + len(WIDTHS) - 1
 LINE_HEIGHT = 13.0
-DEFAULT_SEND_TO = ("Your regional library and knowledge services lead, or whoever asked you "
-                   "for the return.")
+DEFAULT_SEND_TO = (
+    "Your regional library and knowledge services lead, or whoever asked you for the return."
+)
 
 
 def lines_needed(text: str, width: float) -> int:
@@ -39,8 +40,13 @@ class About:
         s.put(0, FIRST, spec.title, style="title")
         s.row_heights[0] = 28
         dataset = self.resolved.dataset
-        s.put(1, FIRST, f"Template {spec.id} version {spec.version} · fields from "
-                        f"{dataset.id} version {dataset.version}", style="subtitle")
+        s.put(
+            1,
+            FIRST,
+            f"Template {spec.id} version {spec.version} · fields from "
+            f"{dataset.id} version {dataset.version}",
+            style="subtitle",
+        )
         self.row = 3
         if spec.description:
             self._heading("What this workbook is for")
@@ -111,13 +117,17 @@ class About:
 
     def _dictionary(self) -> None:
         self._heading("Data dictionary: the fields in this workbook")
-        self._table_row(["Field", "Definition", "Unit", "How to count", "Standard",
-                         "Name in the workbook"], "dict_header")
+        self._table_row(
+            ["Field", "Definition", "Unit", "How to count", "Standard", "Name in the workbook"],
+            "dict_header",
+        )
         fields: list[FieldSpec] = [*self.resolved.profile_fields, *self.resolved.measure_fields]
         for f in fields:
             required = " (required)" if f.constraints.required else ""
-            self._table_row([f.title + required, f.description, f.unit, f.guidance,
-                             f.standard, f.name], "dict_cell")
+            self._table_row(
+                [f.title + required, f.description, f.unit, f.guidance, f.standard, f.name],
+                "dict_cell",
+            )
 
     def _calculations(self) -> None:
         spec = self.spec
@@ -125,19 +135,24 @@ class About:
         if not (spec.derived or spec.kpis or spec.rules):
             return
         self._heading("How the figures and checks are calculated")
-        self._table_row(["Figure", "Formula", "Unit", "Notes", "Kind", "Name in the workbook"],
-                        "dict_header")
+        self._table_row(
+            ["Figure", "Formula", "Unit", "Notes", "Kind", "Name in the workbook"], "dict_header"
+        )
         for d in spec.derived:
-            self._table_row([d.title, d.formula, d.unit, d.description, "Per period", d.name],
-                            "dict_cell")
+            self._table_row(
+                [d.title, d.formula, d.unit, d.description, "Per period", d.name], "dict_cell"
+            )
         for k in spec.kpis:
-            target = f"Target {k.target} ({k.direction} is better). " if k.target is not None \
-                else ""
-            self._table_row([k.title, k.formula, k.unit, target + k.description, "KPI",
-                             k.name], "dict_cell")
+            target = (
+                f"Target {k.target} ({k.direction} is better). " if k.target is not None else ""
+            )
+            self._table_row(
+                [k.title, k.formula, k.unit, target + k.description, "KPI", k.name], "dict_cell"
+            )
         for r in spec.rules:
-            self._table_row([r.message, r.check, "", "", f"Check ({r.severity})", r.name],
-                            "dict_cell")
+            self._table_row(
+                [r.message, r.check, "", "", f"Check ({r.severity})", r.name], "dict_cell"
+            )
 
     def _faq(self, faq: FaqSpec) -> None:
         self._heading(faq.title)

@@ -92,16 +92,20 @@ def service_line_formula(resolved: ResolvedTemplate) -> str:
     service = f'IF({name}="","Your service",{name})' if name else '"Your service"'
     start = resolved.template.period.year_start_month
     year = "reporting_year"
-    shown = (f'"Year "&{year}' if start == 1 else
-             f'"Reporting year "&{year}&"-"&RIGHT({year}+1,2)')
+    shown = f'"Year "&{year}' if start == 1 else f'"Reporting year "&{year}&"-"&RIGHT({year}+1,2)'
     return f'={service}&" · "&IF(ISNUMBER({year}),{shown},"reporting year not entered yet")'
 
 
 class Dashboard:
     """Lays out the Dashboard sheet."""
 
-    def __init__(self, resolved: ResolvedTemplate, semantics: Semantics, data: DataSheet,
-                 names: dict[str, str]) -> None:
+    def __init__(
+        self,
+        resolved: ResolvedTemplate,
+        semantics: Semantics,
+        data: DataSheet,
+        names: dict[str, str],
+    ) -> None:
         self.resolved = resolved
         self.template = resolved.template
         self.semantics = semantics
@@ -114,10 +118,16 @@ class Dashboard:
         s.put(0, 1, self.template.title, style="dash_title")
         s.row_heights[0] = 30
         s.put(1, 1, formula=service_line_formula(self.resolved), style="dash_subtitle")
-        s.put(2, 1, formula='=IF(lks_failures=0,"No failed checks",lks_failures&'
-                            '" failed check(s): see the Checks sheet")', style="dash_checks")
-        s.conditional_formats.append(ConditionalFormat(2, 1, 2, 1, "formula", "flag_fail",
-                                                       "=lks_failures>0"))
+        s.put(
+            2,
+            1,
+            formula='=IF(lks_failures=0,"No failed checks",lks_failures&'
+            '" failed check(s): see the Checks sheet")',
+            style="dash_checks",
+        )
+        s.conditional_formats.append(
+            ConditionalFormat(2, 1, 2, 1, "formula", "flag_fail", "=lks_failures>0")
+        )
         row = 4
         row = self._tiles(row)
         last_row = self._charts(row)
@@ -126,8 +136,13 @@ class Dashboard:
             widths[tile_col(i)] = TILE_WIDTH
             widths[tile_col(i) + 1] = GAP_WIDTH
         s.column_widths.update(widths)
-        s.page = PageSetup(landscape=True, paper=9, fit_width=1, fit_height=1,
-                           print_area=(0, 0, last_row, 2 * TILES_PER_ROW))
+        s.page = PageSetup(
+            landscape=True,
+            paper=9,
+            fit_width=1,
+            fit_height=1,
+            print_area=(0, 0, last_row, 2 * TILES_PER_ROW),
+        )
         return s
 
     def _tiles(self, row: int) -> int:
@@ -138,18 +153,35 @@ class Dashboard:
             col = tile_col(index)
             s.put(top, col, kpi.title, style="tile_title")
             value = cell_name(top + 1, col)
-            s.put(top + 1, col, "", formula="=" + to_excel(figures[kpi.name].shown(), _name_ref),
-                  style="tile_value", number_format=kpi.format)
+            s.put(
+                top + 1,
+                col,
+                "",
+                formula="=" + to_excel(figures[kpi.name].shown(), _name_ref),
+                style="tile_value",
+                number_format=kpi.format,
+            )
             s.put(top + 2, col, target_text(kpi), style="tile_target")
             s.put(top + 3, col, formula=status_formula(kpi, value), style="tile_status")
             if kpi.target is not None and kpi.direction != "neutral":
-                good = (f"AND(ISNUMBER({value}),{value}"
-                        f"{'>=' if kpi.direction == 'higher' else '<='}{kpi.target})")
-                s.conditional_formats.append(ConditionalFormat(
-                    top + 3, col, top + 3, col, "formula", "kpi_good", f"={good}"))
-                s.conditional_formats.append(ConditionalFormat(
-                    top + 3, col, top + 3, col, "formula", "kpi_bad",
-                    f"=AND(ISNUMBER({value}),NOT({good}))"))
+                good = (
+                    f"AND(ISNUMBER({value}),{value}"
+                    f"{'>=' if kpi.direction == 'higher' else '<='}{kpi.target})"
+                )
+                s.conditional_formats.append(
+                    ConditionalFormat(top + 3, col, top + 3, col, "formula", "kpi_good", f"={good}")
+                )
+                s.conditional_formats.append(
+                    ConditionalFormat(
+                        top + 3,
+                        col,
+                        top + 3,
+                        col,
+                        "formula",
+                        "kpi_bad",
+                        f"=AND(ISNUMBER({value}),NOT({good}))",
+                    )
+                )
             self.names[kpi.name] = sheet_ref(DASHBOARD, top + 1, col)
             s.row_heights[top] = 30
             s.row_heights[top + 1] = 36
@@ -165,8 +197,9 @@ class Dashboard:
         for index, chart in enumerate(self.template.charts):
             top = row + (index // CHARTS_PER_ROW) * rows_per_chart
             col = 1 + 4 * (index % CHARTS_PER_ROW)
-            self.sheet.charts.append(chart_plan(chart, index, self.data, top, col, width,
-                                                CHART_HEIGHT))
+            self.sheet.charts.append(
+                chart_plan(chart, index, self.data, top, col, width, CHART_HEIGHT)
+            )
             last = top + rows_per_chart - 1
         return max(last, row)
 
@@ -176,19 +209,22 @@ def _name_ref(name: str) -> str:
     return name
 
 
-def chart_plan(chart: Chart, index: int, data: DataSheet, row: int, col: int, width: int,
-               height: int) -> ChartPlan:
+def chart_plan(
+    chart: Chart, index: int, data: DataSheet, row: int, col: int, width: int, height: int
+) -> ChartPlan:
     """A chart bound to the Data sheet: input rows, or hidden rows with gaps as #N/A."""
     pos: DataPositions = data.pos
     series: list[ChartSeries] = []
     if index in pos.pie_rows:
         labels = pos.pie_rows[index]
         last = FIRST_COL + len(chart.series) - 1
-        series.append(ChartSeries(
-            name=chart.title,
-            values=sheet_ref(DATA, labels + 1, FIRST_COL, labels + 1, last),
-            categories=sheet_ref(DATA, labels, FIRST_COL, labels, last),
-        ))
+        series.append(
+            ChartSeries(
+                name=chart.title,
+                values=sheet_ref(DATA, labels + 1, FIRST_COL, labels + 1, last),
+                categories=sheet_ref(DATA, labels, FIRST_COL, labels, last),
+            )
+        )
     else:
         for name in chart.series:
             row_of = pos.chart_rows.get((name, chart.cumulative))
@@ -204,8 +240,9 @@ def chart_plan(chart: Chart, index: int, data: DataSheet, row: int, col: int, wi
         f"{' (year to date)' if chart.cumulative else ''} by "
         f"{per[data.template.period.frequency]}, from the Data sheet."
     )
-    units = {data.resolved.dataset.field(n).unit for n in chart.series
-             if n in data.template.measures}
+    units = {
+        data.resolved.dataset.field(n).unit for n in chart.series if n in data.template.measures
+    }
     return ChartPlan(
         kind=chart.type,
         title=chart.title,

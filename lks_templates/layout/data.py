@@ -65,8 +65,13 @@ class DataPositions:
 class DataSheet:
     """Lays out the Data sheet of a template and records where everything went."""
 
-    def __init__(self, resolved: ResolvedTemplate, semantics: Semantics,
-                 names: dict[str, str], inputs: dict[str, list[tuple[str, str]]]) -> None:
+    def __init__(
+        self,
+        resolved: ResolvedTemplate,
+        semantics: Semantics,
+        names: dict[str, str],
+        inputs: dict[str, list[tuple[str, str]]],
+    ) -> None:
         self.resolved = resolved
         self.template = resolved.template
         self.semantics = semantics
@@ -94,11 +99,20 @@ class DataSheet:
         s = self.sheet
         s.put(0, LABEL_COL, self.template.title, style="title")
         s.row_heights[0] = 28
-        s.put(1, LABEL_COL, f"Data entry · template {self.template.id} version "
-                            f"{self.template.version}", style="subtitle")
-        s.put(2, LABEL_COL, "Type your figures in the white cells; yellow cells are required. "
-                            "Grey cells are calculated for you. Hover over a cell for its "
-                            "definition.", style="note")
+        s.put(
+            1,
+            LABEL_COL,
+            f"Data entry · template {self.template.id} version {self.template.version}",
+            style="subtitle",
+        )
+        s.put(
+            2,
+            LABEL_COL,
+            "Type your figures in the white cells; yellow cells are required. "
+            "Grey cells are calculated for you. Hover over a cell for its "
+            "definition.",
+            style="note",
+        )
         self.row = 4
 
     def _profile_block(self) -> None:
@@ -108,12 +122,12 @@ class DataSheet:
         s.put(self.row, FIRST_COL, "Your entry", style="header")
         self.row += 1
         year_row = self.row
-        s.put(year_row, LABEL_COL, "Reporting year (the calendar year it starts in)",
-              style="label")
+        s.put(year_row, LABEL_COL, "Reporting year (the calendar year it starts in)", style="label")
         s.put(year_row, UNIT_COL, "year", style="unit")
         s.put(year_row, FIRST_COL, None, style="input_year")
-        s.validations.append(Validation(year_row, FIRST_COL, year_row, FIRST_COL,
-                                        fieldkit.year_validation()))
+        s.validations.append(
+            Validation(year_row, FIRST_COL, year_row, FIRST_COL, fieldkit.year_validation())
+        )
         self._required(year_row, FIRST_COL, year_row, FIRST_COL)
         self.pos.year_cell = (year_row, FIRST_COL)
         self.names["reporting_year"] = sheet_ref(DATA, year_row, FIRST_COL)
@@ -135,8 +149,9 @@ class DataSheet:
         s.put(row, UNIT_COL, fieldkit.unit_label(f), style="unit")
         style = "input" if f.type in ("integer", "number", "date") else "input_left"
         s.put(row, FIRST_COL, None, style=style, number_format=fieldkit.number_format(f))
-        s.validations.append(Validation(row, FIRST_COL, row, FIRST_COL,
-                                        fieldkit.validation_options(f)))
+        s.validations.append(
+            Validation(row, FIRST_COL, row, FIRST_COL, fieldkit.validation_options(f))
+        )
         if f.constraints.required:
             self._required(row, FIRST_COL, row, FIRST_COL)
         self.pos.profile[f.name] = (row, FIRST_COL)
@@ -150,15 +165,28 @@ class DataSheet:
         pos.header_row = header
         year = "reporting_year"
         freq = self.template.period.frequency
-        s.put(header, LABEL_COL, {"monthly": "Monthly figures", "quarterly": "Quarterly figures",
-                                  "annual": "Figures for the year"}[freq], style="header")
+        s.put(
+            header,
+            LABEL_COL,
+            {
+                "monthly": "Monthly figures",
+                "quarterly": "Quarterly figures",
+                "annual": "Figures for the year",
+            }[freq],
+            style="header",
+        )
         s.put(header, UNIT_COL, "Unit", style="header")
         start = self.template.period.year_start_month
         for slot, col in zip(pos.slots, pos.period_cols(), strict=True):
             month = start + slot.month_offset
-            s.put(header, col, slot.fallback,
-                  formula=f'=IF(ISNUMBER({year}),DATE({year},{month},1),"{slot.fallback}")',
-                  style="period", number_format=slot.number_format)
+            s.put(
+                header,
+                col,
+                slot.fallback,
+                formula=f'=IF(ISNUMBER({year}),DATE({year},{month},1),"{slot.fallback}")',
+                style="period",
+                number_format=slot.number_format,
+            )
         if len(pos.slots) > 1:
             pos.total_col = pos.last_col + 1
             s.put(header, pos.total_col, "Year to date", style="header_total")
@@ -185,14 +213,21 @@ class DataSheet:
         fmt = fieldkit.number_format(f)
         for col in pos.period_cols():
             s.put(row, col, None, style=style, number_format=fmt)
-        s.validations.append(Validation(row, FIRST_COL, row, pos.last_col,
-                                        fieldkit.validation_options(f)))
+        s.validations.append(
+            Validation(row, FIRST_COL, row, pos.last_col, fieldkit.validation_options(f))
+        )
         if f.constraints.required:
             self._required(row, FIRST_COL, row, pos.last_col)
         if pos.total_col is not None:
             cells = range_name(row, FIRST_COL, row, pos.last_col)
-            s.put(row, pos.total_col, "", formula=f'=IF(COUNT({cells})=0,"",SUM({cells}))',
-                  style="total", number_format=fmt)
+            s.put(
+                row,
+                pos.total_col,
+                "",
+                formula=f'=IF(COUNT({cells})=0,"",SUM({cells}))',
+                style="total",
+                number_format=fmt,
+            )
         pos.measures[f.name] = row
         self.names[f.name] = pos.row_ref(row)
         self.inputs[f.name] = [(DATA, cell_name(row, col)) for col in pos.period_cols()]
@@ -214,11 +249,23 @@ class DataSheet:
             s.put(row, LABEL_COL, item.title, style="label")
             s.put(row, UNIT_COL, item.unit, style="unit")
             for col in pos.period_cols():
-                s.put(row, col, "", formula=self.derived_formula(figure, col),
-                      style="calc", number_format=item.format)
+                s.put(
+                    row,
+                    col,
+                    "",
+                    formula=self.derived_formula(figure, col),
+                    style="calc",
+                    number_format=item.format,
+                )
             if pos.total_col is not None:
-                s.put(row, pos.total_col, "", formula=self._derived_total(figure),
-                      style="total", number_format=item.format)
+                s.put(
+                    row,
+                    pos.total_col,
+                    "",
+                    formula=self._derived_total(figure),
+                    style="total",
+                    number_format=item.format,
+                )
             self.names[item.name] = pos.row_ref(row)
 
     def derived_formula(self, figure: Figure, col: int) -> str:
@@ -250,8 +297,10 @@ class DataSheet:
                 return cell_name(pos.derived[name], total)
             return name
 
-        blanks = [range_name(pos.measures[m], FIRST_COL, pos.measures[m], pos.last_col)
-                  for m in figure.measures] or list(figure.profile)
+        blanks = [
+            range_name(pos.measures[m], FIRST_COL, pos.measures[m], pos.last_col)
+            for m in figure.measures
+        ] or list(figure.profile)
         return guarded(figure, ref, blanks, '""')
 
     def _chart_data(self) -> None:
@@ -271,8 +320,12 @@ class DataSheet:
         s, pos = self.sheet, self.pos
         self.row += 1
         first = self.row
-        s.put(self.row, LABEL_COL, "Chart data (hidden: blanks become #N/A so charts show gaps)",
-              style="chart_data")
+        s.put(
+            self.row,
+            LABEL_COL,
+            "Chart data (hidden: blanks become #N/A so charts show gaps)",
+            style="chart_data",
+        )
         s.hidden_rows.add(self.row)
         self.row += 1
         for name, cumulative in wanted:
@@ -280,15 +333,18 @@ class DataSheet:
         for index in pies:
             self._pie_rows(index, self.template.charts[index])
         pos.chart_data_rows = (first, self.row - 1)
-        self.names["lks_chart_data"] = sheet_ref(DATA, first, FIRST_COL, self.row - 1,
-                                                 pos.last_col)
+        self.names["lks_chart_data"] = sheet_ref(DATA, first, FIRST_COL, self.row - 1, pos.last_col)
 
     def _chart_row(self, name: str, cumulative: bool) -> None:
         s, pos, row = self.sheet, self.pos, self.row
         source = pos.measures.get(name, pos.derived.get(name))
         assert source is not None
-        s.put(row, LABEL_COL, self.title_of(name) + (" (year to date)" if cumulative else ""),
-              style="chart_data")
+        s.put(
+            row,
+            LABEL_COL,
+            self.title_of(name) + (" (year to date)" if cumulative else ""),
+            style="chart_data",
+        )
         for col in pos.period_cols():
             here = cell_name(source, col)
             value = f"SUM(${column_letter(FIRST_COL)}{source + 1}:{here})" if cumulative else here

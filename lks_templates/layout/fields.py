@@ -98,8 +98,12 @@ def validation_options(field: FieldSpec) -> dict[str, Any]:
     elif field.type in ("integer", "number"):
         options, allowed = _numeric_rule(field)
     elif field.type == "date":
-        options = {"validate": "date", "criteria": "between",
-                   "minimum": EARLIEST_DATE, "maximum": LATEST_DATE}
+        options = {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": EARLIEST_DATE,
+            "maximum": LATEST_DATE,
+        }
         allowed = "a date, such as 31/03/2027"
     else:
         options, allowed = _text_rule(field)
@@ -109,8 +113,8 @@ def validation_options(field: FieldSpec) -> dict[str, Any]:
     if options["validate"] != "any":
         options["error_title"] = shorten(f"Check: {field.title}", TITLE_LIMIT)
         options["error_message"] = shorten(
-            f"{field.title}: enter {allowed}." + (" Leave blank if unknown." if not
-                                                  field.constraints.required else ""),
+            f"{field.title}: enter {allowed}."
+            + (" Leave blank if unknown." if not field.constraints.required else ""),
             MESSAGE_LIMIT,
         )
         options["error_type"] = "stop"

@@ -20,16 +20,22 @@ LONG_TEXT = 255
 """Text fields allowed more characters than this get a tall, wrapped answer cell."""
 
 
-def form_sheet(resolved: ResolvedTemplate, names: dict[str, str],
-               inputs: dict[str, list[tuple[str, str]]]) -> SheetPlan:
+def form_sheet(
+    resolved: ResolvedTemplate, names: dict[str, str], inputs: dict[str, list[tuple[str, str]]]
+) -> SheetPlan:
     """Lay out the Form sheet; add each field's defined name and input cell."""
     spec = resolved.template
     sheet = SheetPlan(FORM, tab_color="#005EB8")
     sheet.put(0, LABEL_COL, spec.title, style="title")
     sheet.row_heights[0] = 28
     sheet.put(1, LABEL_COL, f"Form {spec.id} version {spec.version}", style="subtitle")
-    sheet.put(2, LABEL_COL, "Fill in the white cells, one per question; yellow cells are "
-                            "required. Select a cell to see what it should hold.", style="note")
+    sheet.put(
+        2,
+        LABEL_COL,
+        "Fill in the white cells, one per question; yellow cells are "
+        "required. Select a cell to see what it should hold.",
+        style="note",
+    )
     header = 4
     for col, text in ((LABEL_COL, "Question"), (INPUT_COL, "Your answer"), (HINT_COL, "Notes")):
         sheet.put(header, col, text, style="header")
@@ -48,17 +54,24 @@ def form_sheet(resolved: ResolvedTemplate, names: dict[str, str],
 def _field_row(sheet: SheetPlan, row: int, f: FieldSpec) -> None:
     sheet.put(row, LABEL_COL, f.title, style="label")
     numeric = f.type in ("integer", "number", "date")
-    sheet.put(row, INPUT_COL, None, style="input_left" if numeric else "input_text",
-              number_format=fieldkit.number_format(f))
-    sheet.validations.append(Validation(row, INPUT_COL, row, INPUT_COL,
-                                        fieldkit.validation_options(f)))
+    sheet.put(
+        row,
+        INPUT_COL,
+        None,
+        style="input_left" if numeric else "input_text",
+        number_format=fieldkit.number_format(f),
+    )
+    sheet.validations.append(
+        Validation(row, INPUT_COL, row, INPUT_COL, fieldkit.validation_options(f))
+    )
     hint = fieldkit.unit_label(f)
     if f.constraints.maxLength:
         hint = f"up to {f.constraints.maxLength:,} characters"
     if f.constraints.required:
         hint = f"{hint}; required" if hint else "required"
         sheet.conditional_formats.append(
-            ConditionalFormat(row, INPUT_COL, row, INPUT_COL, "blanks", "required"))
+            ConditionalFormat(row, INPUT_COL, row, INPUT_COL, "blanks", "required")
+        )
     sheet.put(row, HINT_COL, hint, style="unit")
     long_text = f.type == "string" and (f.constraints.maxLength or 0) > LONG_TEXT
     sheet.row_heights[row] = 150 if long_text else (30 if len(f.title) > 36 else 18)

@@ -82,8 +82,13 @@ def infographic_sheet(resolved: ResolvedTemplate, data: DataSheet) -> SheetPlan:
     for offset, kpi in enumerate(kpis):
         col = FIRST + offset
         sheet.images.append(ImagePlan(row, col, icon_for(kpi), f"Icon for {kpi.title}"))
-        sheet.put(row + 1, col, formula=f'=IF({kpi.name}="","{NOT_YET}",{kpi.name})',
-                  style="info_number", number_format=kpi.format)
+        sheet.put(
+            row + 1,
+            col,
+            formula=f'=IF({kpi.name}="","{NOT_YET}",{kpi.name})',
+            style="info_number",
+            number_format=kpi.format,
+        )
         sheet.put(row + 2, col, kpi.title, style="info_label")
         sheet.put(row + 3, col, target_text(kpi), style="info_target")
     sheet.row_heights.update({row: ICON_ROW_HEIGHT, row + 1: 40, row + 2: 30, row + 3: 16})
@@ -93,10 +98,16 @@ def infographic_sheet(resolved: ResolvedTemplate, data: DataSheet) -> SheetPlan:
     for index, chart in enumerate(charts):
         sheet.charts.append(chart_plan(chart, index, data, row, FIRST, width, CHART_HEIGHT))
         row += CHART_HEIGHT // 20 + 2
-    sheet.put(row, FIRST, f"Figures from this workbook's Data sheet · template {template.id} "
-                          f"version {template.version}", style="info_footer")
-    sheet.page = PageSetup(landscape=False, paper=9, fit_width=1, fit_height=1,
-                           print_area=(0, 0, row, last_col + 1))
+    sheet.put(
+        row,
+        FIRST,
+        f"Figures from this workbook's Data sheet · template {template.id} "
+        f"version {template.version}",
+        style="info_footer",
+    )
+    sheet.page = PageSetup(
+        landscape=False, paper=9, fit_width=1, fit_height=1, print_area=(0, 0, row, last_col + 1)
+    )
     return sheet
 
 

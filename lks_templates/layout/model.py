@@ -39,14 +39,24 @@ def range_name(first_row: int, first_col: int, last_row: int, last_col: int) -> 
     return f"{first}:{cell_name(last_row, last_col)}"
 
 
-def sheet_ref(sheet: str, first_row: int, first_col: int,
-              last_row: int | None = None, last_col: int | None = None) -> str:
+def sheet_ref(
+    sheet: str,
+    first_row: int,
+    first_col: int,
+    last_row: int | None = None,
+    last_col: int | None = None,
+) -> str:
     """Absolute reference with sheet, e.g. ``Data!$D$15:$O$15`` (quoted when needed)."""
     quoted = sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
     text = f"{quoted}!{cell_name(first_row, first_col, absolute=True)}"
-    if last_row is not None and last_col is not None and (last_row, last_col) != (
-        first_row,
-        first_col,
+    if (
+        last_row is not None
+        and last_col is not None
+        and (last_row, last_col)
+        != (
+            first_row,
+            first_col,
+        )
     ):
         text += f":{cell_name(last_row, last_col, absolute=True)}"
     return text
@@ -167,8 +177,16 @@ class SheetPlan:
     show_gridlines: bool = False
     zoom: int = 100
 
-    def put(self, row: int, col: int, value: CellValue = None, *, formula: str | None = None,
-            style: str = "text", number_format: str | None = None) -> Cell:
+    def put(
+        self,
+        row: int,
+        col: int,
+        value: CellValue = None,
+        *,
+        formula: str | None = None,
+        style: str = "text",
+        number_format: str | None = None,
+    ) -> Cell:
         """Place a cell (a later call for the same cell replaces it)."""
         cell = Cell(value=value, formula=formula, style=style, number_format=number_format)
         self.cells[(row, col)] = cell

@@ -72,9 +72,14 @@ def _unless_blank(inputs: tuple[str, ...], body: Expr) -> Expr:
 class Semantics:
     """Parsed formulas of a template (or form) and their dependencies, in evaluation order."""
 
-    def __init__(self, profile: Sequence[str], measures: Sequence[str],
-                 derived: Sequence[Derived] = (), kpis: Sequence[Kpi] = (),
-                 rules: Sequence[Rule] = ()) -> None:
+    def __init__(
+        self,
+        profile: Sequence[str],
+        measures: Sequence[str],
+        derived: Sequence[Derived] = (),
+        kpis: Sequence[Kpi] = (),
+        rules: Sequence[Rule] = (),
+    ) -> None:
         self.profile = list(profile)
         self.measures = list(measures)
         self._direct: dict[str, tuple[str, formula.Expr, tuple[str, ...]]] = {}

@@ -32,21 +32,30 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
             "values": "=" + series.values,
         }
         if round_chart:
-            spec["points"] = [{"fill": {"color": c}, "border": {"color": "#FFFFFF"}}
-                              for c in SERIES_COLOURS]
+            spec["points"] = [
+                {"fill": {"color": c}, "border": {"color": "#FFFFFF"}} for c in SERIES_COLOURS
+            ]
             spec["data_labels"] = {"percentage": True, "font": _FONT}
         elif kind in ("line", "radar", "scatter"):
             spec["line"] = {"color": colour, "width": 2.25}
-            spec["marker"] = {"type": "circle", "size": 5, "fill": {"color": colour},
-                              "border": {"color": colour}}
+            spec["marker"] = {
+                "type": "circle",
+                "size": 5,
+                "fill": {"color": colour},
+                "border": {"color": colour},
+            }
         else:
             spec["fill"] = {"color": colour}
             spec["border"] = {"none": True}
             if kind == "area":
                 spec["fill"]["transparency"] = 30
         chart.add_series(spec)
-    chart.set_title({"name": plan.title, "name_font": {"name": FONT, "size": 11, "bold": True,
-                                                       "color": "#231F20"}})
+    chart.set_title(
+        {
+            "name": plan.title,
+            "name_font": {"name": FONT, "size": 11, "bold": True, "color": "#231F20"},
+        }
+    )
     if plan.legend:
         chart.set_legend({"position": "bottom", "font": _FONT})
     else:
@@ -55,10 +64,18 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
         # Period labels are dates; spreadsheets differ in whether a chart takes the cells'
         # own format, so the axis says it (text labels, before a year is typed, stay text).
         # A text axis: one label per period, never a date scale.
-        categories = {"num_font": _FONT, "line": _AXIS_LINE, "major_tick_mark": "none",
-                      "num_format": plan.category_format, "text_axis": True}
-        values: dict[str, Any] = {"num_font": _FONT, "line": {"none": True},
-                                  "major_gridlines": {"visible": True, "line": _AXIS_LINE}}
+        categories = {
+            "num_font": _FONT,
+            "line": _AXIS_LINE,
+            "major_tick_mark": "none",
+            "num_format": plan.category_format,
+            "text_axis": True,
+        }
+        values: dict[str, Any] = {
+            "num_font": _FONT,
+            "line": {"none": True},
+            "major_gridlines": {"visible": True, "line": _AXIS_LINE},
+        }
         if kind in ("column", "bar", "area"):
             values["min"] = 0  # bars measured from zero, so lengths compare honestly
         if plan.y_title:
@@ -75,6 +92,7 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
         chart.show_hidden_data()
     chart.show_blanks_as("gap")
     chart.set_size({"width": plan.width, "height": plan.height})
-    sheet.insert_chart(plan.row, plan.col, chart, {"description": plan.alt_text,
-                                                    "object_position": 1})
+    sheet.insert_chart(
+        plan.row, plan.col, chart, {"description": plan.alt_text, "object_position": 1}
+    )
     return chart

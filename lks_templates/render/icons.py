@@ -65,18 +65,32 @@ def _star() -> list[tuple[float, float]]:
 
 GLYPHS: dict[str, list[Shape]] = {
     "search": [_ring(0.44, 0.44, 0.15, 0.07), _segment(0.55, 0.55, 0.7, 0.7, 0.08)],
-    "people": [_circle(0.5, 0.36, 0.1),
-               lambda x, y: y <= 0.72 and (x - 0.5) ** 2 + (y - 0.74) ** 2 <= 0.2**2],
-    "pound": [_rect(0.3, 0.62, 0.7, 0.69), _rect(0.34, 0.52, 0.74, 0.59),
-              _rect(0.28, 0.42, 0.68, 0.49), _rect(0.32, 0.32, 0.72, 0.39)],
+    "people": [
+        _circle(0.5, 0.36, 0.1),
+        lambda x, y: y <= 0.72 and (x - 0.5) ** 2 + (y - 0.74) ** 2 <= 0.2**2,
+    ],
+    "pound": [
+        _rect(0.3, 0.62, 0.7, 0.69),
+        _rect(0.34, 0.52, 0.74, 0.59),
+        _rect(0.28, 0.42, 0.68, 0.49),
+        _rect(0.32, 0.32, 0.72, 0.39),
+    ],
     "book": [_rect(0.26, 0.32, 0.48, 0.68), _rect(0.52, 0.32, 0.74, 0.68)],
-    "question": [_rect(0.28, 0.3, 0.72, 0.58), _polygon([(0.36, 0.57), (0.48, 0.57),
-                                                          (0.34, 0.72)])],
+    "question": [
+        _rect(0.28, 0.3, 0.72, 0.58),
+        _polygon([(0.36, 0.57), (0.48, 0.57), (0.34, 0.72)]),
+    ],
     "star": [_polygon(_star())],
-    "clock": [_ring(0.5, 0.5, 0.21, 0.06), _segment(0.5, 0.5, 0.5, 0.36, 0.06),
-              _segment(0.5, 0.5, 0.61, 0.56, 0.06)],
-    "chart": [_rect(0.3, 0.52, 0.39, 0.7), _rect(0.45, 0.38, 0.54, 0.7),
-              _rect(0.6, 0.3, 0.69, 0.7)],
+    "clock": [
+        _ring(0.5, 0.5, 0.21, 0.06),
+        _segment(0.5, 0.5, 0.5, 0.36, 0.06),
+        _segment(0.5, 0.5, 0.61, 0.56, 0.06),
+    ],
+    "chart": [
+        _rect(0.3, 0.52, 0.39, 0.7),
+        _rect(0.45, 0.38, 0.54, 0.7),
+        _rect(0.6, 0.3, 0.69, 0.7),
+    ],
 }
 """Icon name -> the shapes of its white pictogram."""
 
@@ -97,8 +111,12 @@ def _pixel(x: int, y: int, glyph: list[Shape]) -> bytes:
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(
-        ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 @cache
@@ -109,5 +127,9 @@ def icon_png(name: str) -> bytes:
         b"\x00" + b"".join(_pixel(x, y, glyph) for x in range(SIZE)) for y in range(SIZE)
     )
     header = struct.pack(">IIBBBBB", SIZE, SIZE, 8, 6, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(rows, 9)) + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(rows, 9))
+        + _chunk(b"IEND", b"")
+    )

@@ -35,8 +35,13 @@ SERIES_COLOURS = [NHS_BLUE, WARM_YELLOW, DARK_GREEN, LIGHT_BLUE, DARK_GREY, ORAN
 """Chart series colours, in order (neighbours differ in lightness as well as hue)."""
 
 _BORDER = {"border": 1, "border_color": MID_GREY}
-_INPUT = {"locked": False, "bg_color": WHITE, "border": 1, "border_color": NHS_BLUE,
-          "font_color": BLACK}
+_INPUT = {
+    "locked": False,
+    "bg_color": WHITE,
+    "border": 1,
+    "border_color": NHS_BLUE,
+    "font_color": BLACK,
+}
 _BAND = {"bg_color": NHS_BLUE, "font_color": WHITE}
 _TILE = {"bg_color": PALE_GREY, "align": "center", "valign": "vcenter"}
 
@@ -57,32 +62,57 @@ STYLES: dict[str, dict[str, Any]] = {
     "input_text": {**_INPUT, "align": "left", "valign": "top", "text_wrap": True},
     "input_year": {**_INPUT, "align": "center", "bold": True},
     "calc": {"font_color": BLACK, "bg_color": PALE_GREY, **_BORDER},
-    "total": {"bold": True, "font_color": BLACK, "bg_color": PALE_GREY, **_BORDER,
-              "align": "right"},
+    "total": {
+        "bold": True,
+        "font_color": BLACK,
+        "bg_color": PALE_GREY,
+        **_BORDER,
+        "align": "right",
+    },
     "flag": {"bold": True, "align": "center", "font_color": BLACK, **_BORDER},
-    "count": {"bold": True, "font_size": 14, "align": "center", "font_color": BLACK,
-              **_BORDER},
+    "count": {"bold": True, "font_size": 14, "align": "center", "font_color": BLACK, **_BORDER},
     "chart_data": {"font_color": DARK_GREY, "font_size": 8},
     "dash_title": {"bold": True, "font_size": 18, "font_color": DARK_BLUE},
     "dash_subtitle": {"bold": True, "font_size": 12, "font_color": DARK_GREY},
     "dash_checks": {"font_color": DARK_GREY},
-    "tile_title": {"bold": True, **_BAND, "text_wrap": True, "align": "center",
-                   "valign": "vcenter"},
+    "tile_title": {
+        "bold": True,
+        **_BAND,
+        "text_wrap": True,
+        "align": "center",
+        "valign": "vcenter",
+    },
     "tile_value": {"bold": True, "font_size": 20, "font_color": DARK_BLUE, **_TILE},
     "tile_target": {"font_size": 9, "font_color": DARK_GREY, **_TILE, "text_wrap": True},
     "tile_status": {"bold": True, "font_size": 9, "font_color": BLACK, **_TILE},
     "about_heading": {"bold": True, "font_size": 12, "font_color": DARK_BLUE},
     "about_text": {"font_color": BLACK, "text_wrap": True, "valign": "top"},
     "faq_question": {"bold": True, "font_color": BLACK, "text_wrap": True, "valign": "top"},
-    "dict_header": {"bold": True, "bg_color": DARK_BLUE, "font_color": WHITE,
-                    "text_wrap": True, "valign": "top", **_BORDER},
+    "dict_header": {
+        "bold": True,
+        "bg_color": DARK_BLUE,
+        "font_color": WHITE,
+        "text_wrap": True,
+        "valign": "top",
+        **_BORDER,
+    },
     "dict_cell": {"font_color": BLACK, "text_wrap": True, "valign": "top", **_BORDER},
     "band_title": {"bold": True, "font_size": 20, **_BAND, "valign": "vcenter"},
     "band_text": {"font_size": 11, **_BAND, "valign": "vcenter"},
-    "info_number": {"bold": True, "font_size": 26, "font_color": DARK_BLUE,
-                    "align": "center", "valign": "vcenter"},
-    "info_label": {"bold": True, "font_color": BLACK, "align": "center", "valign": "top",
-                   "text_wrap": True},
+    "info_number": {
+        "bold": True,
+        "font_size": 26,
+        "font_color": DARK_BLUE,
+        "align": "center",
+        "valign": "vcenter",
+    },
+    "info_label": {
+        "bold": True,
+        "font_color": BLACK,
+        "align": "center",
+        "valign": "top",
+        "text_wrap": True,
+    },
     "info_target": {"font_size": 9, "font_color": DARK_GREY, "align": "center"},
     "info_footer": {"font_size": 8, "font_color": DARK_GREY},
 }

@@ -54,20 +54,25 @@ class _Formats:
 def render_workbook(plan: WorkbookPlan, path: str | Path) -> Path:
     """Write ``plan`` to ``path`` (the caller makes the write atomic)."""
     path = Path(path)
-    workbook = Workbook(str(path), {
-        "strings_to_numbers": False,
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-    })
-    workbook.set_properties({
-        "title": plan.title,
-        "subject": plan.subject,
-        "author": "lks-templates",
-        "company": "NHS library and knowledge services",
-        "comments": plan.comments,
-        "keywords": f"{plan.template_id} {plan.template_version}",
-        "created": CREATED,
-    })
+    workbook = Workbook(
+        str(path),
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    workbook.set_properties(
+        {
+            "title": plan.title,
+            "subject": plan.subject,
+            "author": "lks-templates",
+            "company": "NHS library and knowledge services",
+            "comments": plan.comments,
+            "keywords": f"{plan.template_id} {plan.template_version}",
+            "created": CREATED,
+        }
+    )
     for name, value in plan.properties.items():
         workbook.set_custom_property(name, value, "text")
     formats = _Formats(workbook)
@@ -80,8 +85,7 @@ def render_workbook(plan: WorkbookPlan, path: str | Path) -> Path:
     return path
 
 
-def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan,
-                  formats: _Formats) -> None:
+def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan, formats: _Formats) -> None:
     for col, width in sorted(plan.column_widths.items()):
         sheet.set_column(col, col, width)
     for row in sorted(set(plan.row_heights) | plan.hidden_rows):
@@ -90,15 +94,22 @@ def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan,
     merged = _merged_cells(plan)
     for first_row, first_col, last_row, last_col in plan.merges:
         cell = plan.cells.get((first_row, first_col), Cell())
-        sheet.merge_range(first_row, first_col, last_row, last_col, "",
-                          formats.get(cell.style, cell.number_format))
+        sheet.merge_range(
+            first_row,
+            first_col,
+            last_row,
+            last_col,
+            "",
+            formats.get(cell.style, cell.number_format),
+        )
         _write_cell(sheet, first_row, first_col, cell, formats)
     for (row, col), cell in sorted(plan.cells.items()):
         if (row, col) not in merged:
             _write_cell(sheet, row, col, cell, formats)
     for v in plan.validations:
-        sheet.data_validation(v.first_row, v.first_col, v.last_row, v.last_col,
-                              _validation(v.options))
+        sheet.data_validation(
+            v.first_row, v.first_col, v.last_row, v.last_col, _validation(v.options)
+        )
     for c in plan.conditional_formats:
         options: dict[str, Any] = {"type": c.kind, "format": formats.conditional_format(c.style)}
         if c.kind == "formula":
@@ -107,13 +118,18 @@ def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan,
     for chart in plan.charts:
         add_chart(workbook, sheet, chart)
     for image in plan.images:
-        sheet.insert_image(image.row, image.col, f"{image.icon}.png", {
-            "image_data": io.BytesIO(icon_png(image.icon)),
-            "description": image.alt_text,
-            "x_offset": image.x_offset,
-            "y_offset": image.y_offset,
-            "object_position": 1,
-        })
+        sheet.insert_image(
+            image.row,
+            image.col,
+            f"{image.icon}.png",
+            {
+                "image_data": io.BytesIO(icon_png(image.icon)),
+                "description": image.alt_text,
+                "x_offset": image.x_offset,
+                "y_offset": image.y_offset,
+                "object_position": 1,
+            },
+        )
     _page(sheet, plan)
     if plan.freeze is not None:
         sheet.freeze_panes(*plan.freeze)
