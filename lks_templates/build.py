@@ -53,7 +53,9 @@ def fill_plan(plan: WorkbookPlan, values: Values) -> None:
         cells = plan.inputs.get(name)
         if not cells:
             continue
-        items = list(value) if isinstance(value, list | tuple) else [value]
+        items: list[InputValue] = (
+            list(value) if isinstance(value, list | tuple) else [value]  # type: ignore[list-item]
+        )
         for (sheet_name, a1), item in zip(cells, items, strict=False):
             sheet = plan.sheet(sheet_name)
             row, col = _parse_a1(a1)

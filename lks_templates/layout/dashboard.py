@@ -7,7 +7,7 @@ for target texts.
 from __future__ import annotations
 
 from lks_templates.formula import to_excel
-from lks_templates.layout.data import DATA, FIRST_COL, DataPositions, DataSheet
+from lks_templates.layout.data import DATA, FIRST_COL, DataPositions, DataSheet, template_of
 from lks_templates.layout.model import (
     ChartPlan,
     ChartSeries,
@@ -90,7 +90,7 @@ def service_line_formula(resolved: ResolvedTemplate) -> str:
     """``=Service · Reporting year 2026-27`` driven by the Data sheet."""
     name = service_name_field(resolved)
     service = f'IF({name}="","Your service",{name})' if name else '"Your service"'
-    start = resolved.template.period.year_start_month
+    start = template_of(resolved).period.year_start_month
     year = "reporting_year"
     shown = f'"Year "&{year}' if start == 1 else f'"Reporting year "&{year}&"-"&RIGHT({year}+1,2)'
     return f'={service}&" · "&IF(ISNUMBER({year}),{shown},"reporting year not entered yet")'
@@ -107,7 +107,7 @@ class Dashboard:
         names: dict[str, str],
     ) -> None:
         self.resolved = resolved
-        self.template = resolved.template
+        self.template = template_of(resolved)
         self.semantics = semantics
         self.data = data
         self.names = names

@@ -18,7 +18,7 @@ from lks_templates.layout.model import (
 )
 from lks_templates.layout.periods import PeriodSlot, period_slots
 from lks_templates.layout.semantics import Figure, Semantics
-from lks_templates.spec.models import Chart, FieldSpec, ResolvedTemplate
+from lks_templates.spec.models import Chart, FieldSpec, ResolvedTemplate, TemplateSpec
 
 DATA = "Data"
 LABEL_COL = 1
@@ -73,7 +73,7 @@ class DataSheet:
         inputs: dict[str, list[tuple[str, str]]],
     ) -> None:
         self.resolved = resolved
-        self.template = resolved.template
+        self.template = template_of(resolved)
         self.semantics = semantics
         self.names = names
         self.inputs = inputs
@@ -404,6 +404,13 @@ def guarded(figure: Figure, ref: Callable[[str], str], blanks: list[str], empty:
     if not blanks:
         return "=" + body
     return f"=IF(COUNTA({','.join(blanks)})=0,{empty},{body})"
+
+
+def template_of(resolved: ResolvedTemplate) -> TemplateSpec:
+    """The template of ``resolved``; forms have no Data sheet, dashboard or charts."""
+    if not isinstance(resolved.template, TemplateSpec):
+        raise TypeError(f"{resolved.template.id} is a form, not a template")
+    return resolved.template
 
 
 def _by_section(fields: list[FieldSpec]) -> list[tuple[str, list[FieldSpec]]]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from lks_templates import formula
 from lks_templates.formula import Binary, Call, Expr, Name, Number, String
-from lks_templates.spec.models import Derived, Kpi, ResolvedTemplate, Rule
+from lks_templates.spec.models import Derived, Kpi, Rule
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,8 @@ class Semantics:
         self.profile = list(profile)
         self.measures = list(measures)
         self._direct: dict[str, tuple[str, formula.Expr, tuple[str, ...]]] = {}
-        for item in [*derived, *kpis]:
+        items: list[Derived | Kpi] = [*derived, *kpis]
+        for item in items:
             expr = formula.parse(item.formula)
             self._direct[item.name] = (item.formula, expr, tuple(formula.names(expr)))
         self.derived = self._figures("derived", derived)
@@ -91,12 +92,6 @@ class Semantics:
         self.kpi_spec_order = [k.name for k in kpis]
         self.rules = [self._figure("rule", r.name, r.check, formula.parse(r.check)) for r in rules]
         self.rule_specs = {r.name: r for r in rules}
-
-    @classmethod
-    def of(cls, resolved: ResolvedTemplate) -> Semantics:
-        """Semantics of a resolved template."""
-        t = resolved.template
-        return cls(t.profile, t.measures, t.derived, t.kpis, t.rules)
 
     # -- dependencies -------------------------------------------------------------------
     def _closure(self, names: Iterable[str], seen: set[str] | None = None) -> set[str]:

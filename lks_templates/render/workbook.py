@@ -11,9 +11,9 @@ import io
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.format import Format
-from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.format import Format  # type: ignore[import-untyped]
+from xlsxwriter.workbook import Workbook  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from lks_templates.layout.model import Cell, SheetPlan, WorkbookPlan
 from lks_templates.render.charts import add_chart
@@ -89,8 +89,8 @@ def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan, formats
     for col, width in sorted(plan.column_widths.items()):
         sheet.set_column(col, col, width)
     for row in sorted(set(plan.row_heights) | plan.hidden_rows):
-        options = {"hidden": True} if row in plan.hidden_rows else None
-        sheet.set_row(row, plan.row_heights.get(row), None, options)
+        hidden = {"hidden": True} if row in plan.hidden_rows else None
+        sheet.set_row(row, plan.row_heights.get(row), None, hidden)
     merged = _merged_cells(plan)
     for first_row, first_col, last_row, last_col in plan.merges:
         cell = plan.cells.get((first_row, first_col), Cell())
