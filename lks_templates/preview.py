@@ -20,7 +20,9 @@ import subprocess
 import tempfile
 import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -42,8 +44,8 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 # Output filter per target extension; "xlsx" keeps formulas and writes computed values.
 _FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "pdf": "pdf:calc_pdf_Export", "ods": "ods"}
 
-_lock = threading.Lock()
-_profiles: dict[bool, Path] = {}
+_pool_lock = threading.Lock()
+_free_profiles: dict[bool, list[Path]] = {True: [], False: []}
 
 
 class LibreOfficeError(RuntimeError):
@@ -58,9 +60,17 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _profile(recalc: bool) -> Path:
-    """A user profile for this process, removed at exit; created on first use."""
-    if recalc not in _profiles:
+@contextmanager
+def _profile(recalc: bool) -> Iterator[Path]:
+    """A user profile no other soffice is using; profiles are reused, and removed at exit.
+
+    soffice refuses to share a profile between running processes, so concurrent
+    conversions each take their own.
+    """
+    with _pool_lock:
+        free = _free_profiles[recalc]
+        root = free.pop() if free else None
+    if root is None:
         root = Path(tempfile.mkdtemp(prefix="lks-soffice-profile-"))
         atexit.register(shutil.rmtree, root, True)
         if recalc:
@@ -68,8 +78,11 @@ def _profile(recalc: bool) -> Path:
             (root / "user" / "registrymodifications.xcu").write_text(
                 _RECALC_PROFILE, encoding="utf-8"
             )
-        _profiles[recalc] = root
-    return _profiles[recalc]
+    try:
+        yield root
+    finally:
+        with _pool_lock:
+            _free_profiles[recalc].append(root)
 
 
 def _check_inputs(paths: Sequence[Path], outdir: Path) -> None:
@@ -96,8 +109,12 @@ def convert(
     *,
     recalc: bool = True,
     timeout: float | None = None,
+    jobs: int | None = None,
 ) -> list[Path]:
-    """Convert ``paths`` into ``outdir`` with one soffice process; return the new files.
+    """Convert ``paths`` into ``outdir``; return the new files.
+
+    Start-up dominates, so files are converted in batches: ``jobs`` soffice processes
+    (default: up to 4, one per 8 files, no more than the CPUs) share them out.
 
     ``to`` is ``xlsx`` (formulas kept, computed values cached), ``pdf`` or ``ods``. With
     ``recalc`` (the default) every formula is recalculated on load. The result lists
@@ -121,35 +138,24 @@ def convert(
     for old in expected:
         old.unlink(missing_ok=True)
     limit = timeout if timeout is not None else 120.0 + 5.0 * len(paths)
-    with _lock:
-        command = [
-            soffice,
-            f"-env:UserInstallation={_profile(recalc).as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--nolockcheck",
-            "--convert-to",
-            _FILTERS[to],
-            "--outdir",
-            str(outdir),
-            *[str(p) for p in paths],
-        ]
-        try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=limit, check=False
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise LibreOfficeError(
-                f"soffice did not finish converting {len(paths)} file(s) in {limit:.0f} s."
-            ) from exc
+    chunks = split_batches(paths, jobs)
+    with ThreadPoolExecutor(len(chunks)) as pool:
+        runs = list(
+            pool.map(lambda chunk: _soffice(soffice, chunk, outdir, to, recalc, limit), chunks)
+        )
+    done = "\n".join(runs)
     missing = [str(p) for p in expected if not p.is_file()]
     if missing:
-        raise LibreOfficeError(
-            f"soffice (exit {done.returncode}) did not write: {', '.join(missing)}\n"
-            f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
-        )
+        raise LibreOfficeError(f"soffice did not write: {', '.join(missing)}\n{done}")
     return expected
+
+
+def split_batches(paths: Sequence[Path], jobs: int | None = None) -> list[list[Path]]:
+    """Share ``paths`` out among ``jobs`` soffice runs (default: one per 8 files, at most 4
+    and no more than the CPUs); every batch is non-empty."""
+    count = jobs if jobs is not None else min(os.cpu_count() or 1, 4, 1 + len(paths) // 8)
+    count = max(1, min(count, len(paths)))
+    return [list(paths[i::count]) for i in range(count)]
 
 
 def only_sheets_visible(source: Path, target: Path, sheets: Sequence[str]) -> Path:
@@ -198,3 +204,32 @@ def only_sheets_visible(source: Path, target: Path, sheets: Sequence[str]) -> Pa
                 data = xml.encode("utf-8") if item.filename == "xl/workbook.xml" else None
                 zout.writestr(item, data if data is not None else zin.read(item.filename))
     return target
+
+
+def _soffice(
+    soffice: str, paths: Sequence[Path], outdir: Path, to: str, recalc: bool, limit: float
+) -> str:
+    """Run one soffice over ``paths``; return its exit code and output, for messages."""
+    with _profile(recalc) as profile:
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nolockcheck",
+            "--convert-to",
+            _FILTERS[to],
+            "--outdir",
+            str(outdir),
+            *[str(p) for p in paths],
+        ]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=limit, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise LibreOfficeError(
+                f"soffice did not finish converting {len(paths)} file(s) in {limit:.0f} s."
+            ) from exc
+    return f"soffice exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"

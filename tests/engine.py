@@ -21,17 +21,26 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import xlsxwriter
 
-from lks_templates.preview import LibreOfficeError, convert, find_soffice, only_sheets_visible
+from lks_templates.preview import (
+    LibreOfficeError,
+    convert,
+    find_soffice,
+    only_sheets_visible,
+    split_batches,
+)
 
 __all__ = [
     "CANARY_STEM",
     "ERROR_VALUES",
+    "Computed",
     "LibreOfficeError",
     "assert_recalculated",
     "error_cells",
@@ -40,6 +49,7 @@ __all__ = [
     "pdf_page_count",
     "pdf_page_sizes",
     "read_by_names",
+    "read_computed",
     "recalculate",
     "soffice_path",
     "to_pdf",
@@ -78,31 +88,44 @@ def assert_recalculated(path: Path) -> None:
         )
 
 
-def recalculate(paths: Sequence[Path], outdir: Path, *, timeout: float | None = None) -> list[Path]:
-    """Recalculate workbooks in one soffice run; return ``outdir/<stem>.xlsx`` per input.
+def recalculate(
+    paths: Sequence[Path], outdir: Path, *, timeout: float | None = None, jobs: int | None = None
+) -> list[Path]:
+    """Recalculate workbooks; return ``outdir/<stem>.xlsx`` per input, in order.
 
-    Formulas are kept; openpyxl with ``data_only=True`` then reads the computed values.
-    Raises LibreOfficeError (with soffice's output) if a file does not come out, and
-    AssertionError if the canary shows that recalculation did not happen.
+    Files are shared among a few concurrent soffice runs (``split_batches``), each with
+    its own canary. Formulas are kept; openpyxl with ``data_only=True`` then reads the
+    computed values. Raises LibreOfficeError (with soffice's output) if a file does not
+    come out, and AssertionError if a canary shows that recalculation did not happen.
     """
     paths = [Path(p) for p in paths]
-    if any(p.stem == CANARY_STEM for p in paths):
-        raise ValueError(f"{CANARY_STEM} is reserved for the recalculation canary")
+    if any(p.stem.startswith(CANARY_STEM) for p in paths):
+        raise ValueError(f"{CANARY_STEM}* is reserved for the recalculation canary")
+    if not paths:
+        return []
+    batches = split_batches(paths, jobs)
     with tempfile.TemporaryDirectory(prefix="lks-canary-") as tmp:
-        canary = write_canary(Path(tmp) / f"{CANARY_STEM}.xlsx")
-        written = convert([*paths, canary], outdir, "xlsx", recalc=True, timeout=timeout)
-    assert_recalculated(written[-1])
-    written[-1].unlink()
-    return written[:-1]
+
+        def run(index: int) -> None:
+            canary = write_canary(Path(tmp) / f"{CANARY_STEM}-{index}.xlsx")
+            written = convert([*batches[index], canary], outdir, "xlsx", timeout=timeout, jobs=1)
+            assert_recalculated(written[-1])
+            written[-1].unlink()
+
+        with ThreadPoolExecutor(len(batches)) as pool:
+            list(pool.map(run, range(len(batches))))
+    return [outdir / f"{p.stem}.xlsx" for p in paths]
 
 
-def to_pdf(paths: Sequence[Path], outdir: Path, *, timeout: float | None = None) -> list[Path]:
+def to_pdf(
+    paths: Sequence[Path], outdir: Path, *, timeout: float | None = None, jobs: int | None = None
+) -> list[Path]:
     """Recalculate and print workbooks to PDF in one soffice run; one PDF per input.
 
     LibreOffice prints every visible sheet with its own page setup (orientation, paper,
     fit-to-pages), so a workbook whose other sheets are hidden prints just the one.
     """
-    return convert([Path(p) for p in paths], outdir, "pdf", recalc=True, timeout=timeout)
+    return convert([Path(p) for p in paths], outdir, "pdf", recalc=True, timeout=timeout, jobs=jobs)
 
 
 def pdf_page_count(pdf: Path) -> int:
@@ -167,38 +190,46 @@ def fill_by_names(source: Path, target: Path, values: Mapping[str, Any]) -> Path
     return target
 
 
-def read_by_names(path: Path, names: Sequence[str] | None = None) -> dict[str, list[Any]]:
-    """Computed values (``data_only``) of each defined name, a list per name, row by row.
+@dataclass
+class Computed:
+    """What a recalculated workbook shows: every defined name's values and every error cell."""
 
-    With ``names`` None, every workbook-scope defined name that is not an Excel internal
-    (``_xlnm.``) name is read.
-    """
-    workbook = openpyxl.load_workbook(path, data_only=True)
-    try:
-        wanted = (
-            list(names)
-            if names is not None
-            else [n for n in workbook.defined_names if not n.startswith("_xlnm")]
-        )
-        return {name: [cell.value for cell in _name_cells(workbook, name)] for name in wanted}
-    finally:
-        workbook.close()
+    names: dict[str, list[Any]]
+    """Workbook-scope defined name (not ``_xlnm.``) -> cell values, row by row."""
+    errors: list[str]
+    """``Sheet!A1 = #DIV/0!`` for every cell of every sheet holding an error value."""
 
 
 ERROR_VALUES = ("#DIV/0!", "#VALUE!", "#NAME?", "#REF!", "#N/A", "#NUM!", "#NULL!", "Err:")
 
 
-def error_cells(path: Path) -> list[str]:
-    """``Sheet!A1 = #DIV/0!`` for every cell of every sheet holding an error value."""
+def read_computed(path: Path) -> Computed:
+    """Read a recalculated workbook once (``data_only``): names' values and error cells."""
     workbook = openpyxl.load_workbook(path, data_only=True)
-    found: list[str] = []
     try:
-        for sheet in workbook.worksheets:
-            for row in sheet.iter_rows():
-                for cell in row:
-                    value = cell.value
-                    if isinstance(value, str) and value.startswith(ERROR_VALUES):
-                        found.append(f"{sheet.title}!{cell.coordinate} = {value}")
+        names = {
+            name: [cell.value for cell in _name_cells(workbook, name)]
+            for name in workbook.defined_names
+            if not name.startswith("_xlnm")
+        }
+        errors = [
+            f"{sheet.title}!{cell.coordinate} = {cell.value}"
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith(ERROR_VALUES)
+        ]
     finally:
         workbook.close()
-    return found
+    return Computed(names, errors)
+
+
+def read_by_names(path: Path, names: Sequence[str] | None = None) -> dict[str, list[Any]]:
+    """Computed values of each defined name (all of them when ``names`` is None)."""
+    found = read_computed(path).names
+    return found if names is None else {name: found[name] for name in names}
+
+
+def error_cells(path: Path) -> list[str]:
+    """``Sheet!A1 = #DIV/0!`` for every cell of every sheet holding an error value."""
+    return read_computed(path).errors
