@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lks_templates.errors import Problem
 from lks_templates.layout import WorkbookPlan, plan_workbook
+from lks_templates.layout.fields import BOOLEAN_CHOICES, DATE_FORMAT
 from lks_templates.layout.model import Cell, CellValue
 from lks_templates.render import render_workbook
 from lks_templates.spec.models import FaqSpec, FormSpec, ResolvedTemplate
@@ -60,12 +61,25 @@ def fill_plan(plan: WorkbookPlan, values: Values) -> None:
             sheet = plan.sheet(sheet_name)
             row, col = _parse_a1(a1)
             old = sheet.cells.get((row, col), Cell())
-            if isinstance(item, dt.date):
-                # Spreadsheets store dates as serial days since 1899-12-30.
-                item = (item - dt.date(1899, 12, 30)).days
+            item = _as_typed(item, old.number_format)
             sheet.cells[(row, col)] = Cell(
                 value=item, style=old.style, number_format=old.number_format
             )
+
+
+def _as_typed(item: InputValue, number_format: str | None) -> CellValue:
+    """A value as staff would type it: dates as serial days, booleans as Yes / No."""
+    if isinstance(item, str) and number_format == DATE_FORMAT:
+        try:
+            item = dt.date.fromisoformat(item)
+        except ValueError:
+            return item
+    if isinstance(item, dt.date):
+        # Spreadsheets store dates as serial days since 1899-12-30.
+        return (item - dt.date(1899, 12, 30)).days
+    if isinstance(item, bool):
+        return BOOLEAN_CHOICES[0] if item else BOOLEAN_CHOICES[1]
+    return item
 
 
 def _parse_a1(a1: str) -> tuple[int, int]:

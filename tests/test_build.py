@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import warnings
 import zipfile
@@ -163,3 +164,18 @@ def test_every_shipped_template_builds_without_xlsxwriter_warnings(tmp_path: Pat
             path = build_workbook(resolved, tmp_path / f"{resolved.template.id}.xlsx")
             with zipfile.ZipFile(path) as archive:
                 assert archive.testzip() is None
+
+
+def test_values_are_typed_as_staff_would_type_them(tmp_path: Path) -> None:
+    shipped = load_specs([SHIPPED])
+    form = next(r for r in shipped.resolved() if r.is_form)
+    fields = {f.type: f.name for f in form.profile_fields}
+    assert {"date", "boolean"} <= set(fields)
+    values = {fields["date"]: "2026-04-02", fields["boolean"]: True}
+    plan = plan_workbook(form)
+    book = openpyxl.load_workbook(build_workbook(form, tmp_path / "form.xlsx", values=values))
+    date_sheet, date_cell = plan.inputs[fields["date"]][0]
+    # 2 April 2026 is serial day 46114; openpyxl reads the dd/mm/yyyy cell back as a date.
+    assert book[date_sheet][date_cell].value.date() == dt.date(2026, 4, 2)
+    bool_sheet, bool_cell = plan.inputs[fields["boolean"]][0]
+    assert book[bool_sheet][bool_cell].value == "Yes"

@@ -14,6 +14,7 @@ MESSAGE_LIMIT = 255
 NO_LIMIT = 1e15
 EARLIEST_DATE = "1900-01-01"
 LATEST_DATE = "2099-12-31"
+DATE_FORMAT = "dd/mm/yyyy"
 BOOLEAN_CHOICES = ["Yes", "No"]
 """Boolean fields are a drop-down of these two words (read back as true/false)."""
 
@@ -37,7 +38,7 @@ def number_format(field: FieldSpec) -> str | None:
     if field.type == "number":
         return "£#,##0.00" if money else "#,##0.0#"
     if field.type == "date":
-        return "dd/mm/yyyy"
+        return DATE_FORMAT
     return None
 
 
