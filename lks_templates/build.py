@@ -73,7 +73,7 @@ def _as_typed(item: InputValue, number_format: str | None) -> CellValue:
         try:
             item = dt.date.fromisoformat(item)
         except ValueError:
-            return item
+            return str(item)
     if isinstance(item, dt.date):
         # Spreadsheets store dates as serial days since 1899-12-30.
         return (item - dt.date(1899, 12, 30)).days
