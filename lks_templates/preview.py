@@ -1,4 +1,4 @@
-"""Drive LibreOffice headless: recalculate workbooks and render them to PDF and PNG.
+"""Previews: drive LibreOffice headless to recalculate workbooks and render them as PNG.
 
 xlsxwriter stores every formula with a cached value of 0, so the only way to see what a
 workbook really computes (for previews, and for the tests that prove the formulas) is to
@@ -13,7 +13,10 @@ This module never prints; failures raise :class:`LibreOfficeError` with soffice'
 from __future__ import annotations
 
 import atexit
+import datetime as dt
+import hashlib
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -24,9 +27,22 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
-__all__ = ["LibreOfficeError", "convert", "find_soffice", "only_sheets_visible"]
+from lks_templates.layout import period_slots, plan_workbook
+from lks_templates.spec.models import FieldSpec, FormSpec, ResolvedTemplate
+
+__all__ = [
+    "LibreOfficeError",
+    "convert",
+    "example_values",
+    "find_soffice",
+    "only_sheets_visible",
+    "preview_names",
+    "render_previews",
+    "split_batches",
+]
 
 # Recalculate on load, always, for both OOXML (.xlsx) and ODF files. "fuse" merges the
 # item into whatever defaults the installation has.
@@ -233,3 +249,149 @@ def _soffice(
                 f"soffice did not finish converting {len(paths)} file(s) in {limit:.0f} s."
             ) from exc
     return f"soffice exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+
+
+# --- previews -----------------------------------------------------------------------------
+
+PREVIEW_DPI = 80
+PREVIEW_YEAR = 2025
+"""Reporting year of the example data (April 2025 to March 2026)."""
+PREVIEW_SHEETS = {"Dashboard": "dashboard", "Infographic": "infographic"}
+"""Sheet name -> file suffix: ``<template-id>-dashboard.png``."""
+
+# A year of library activity (April to March): quieter in August and December.
+_SEASON = (1.0, 1.05, 0.95, 0.9, 0.75, 1.05, 1.1, 1.05, 0.8, 1.1, 1.05, 1.0)
+# Counts of people or accounts on the books are levels, not flows: an annual return holds
+# the year-end level, not twelve months added up.
+_LEVEL_SUFFIXES = ("_users", "_accounts")
+
+
+def _rng(name: str) -> random.Random:
+    """A generator seeded by the field name, so example data never depends on order."""
+    return random.Random(int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big"))
+
+
+def _is_level(field: FieldSpec) -> bool:
+    return field.name.endswith(_LEVEL_SUFFIXES) or field.constraints.maximum is not None
+
+
+def _example_scalar(field: FieldSpec) -> Any:
+    """One value for a field entered once: its ``example``, else something of its type."""
+    example = field.example
+    enum = field.constraints.enum
+    if field.type == "boolean":
+        return "Yes" if example in (None, True, "Yes", "yes", "true") else "No"
+    if field.type == "date":
+        return example if isinstance(example, dt.date) else dt.date(PREVIEW_YEAR, 10, 15)
+    if field.type in ("integer", "number"):
+        if isinstance(example, int | float) and not isinstance(example, bool):
+            return example
+        low = field.constraints.minimum or 0
+        return low + (10 if field.type == "integer" else 2.5)
+    if enum:
+        return example if example in enum else enum[0]
+    if isinstance(example, str) and example:
+        return example
+    return f"Example {field.title.lower()}"[: field.constraints.maxLength or 200]
+
+
+def _example_series(field: FieldSpec, periods: int) -> list[Any]:
+    """Period values for a measure: its monthly example with a season and some noise."""
+    base = _example_scalar(field)
+    if not isinstance(base, int | float) or isinstance(base, bool):
+        return [base] * periods
+    rng = _rng(field.name)
+    months = 12 // periods
+    values: list[Any] = []
+    for index in range(periods):
+        season = sum(_SEASON[index * months : (index + 1) * months])
+        factor = 1.0 + rng.uniform(-0.12, 0.12)
+        if _is_level(field):
+            value = base * (1.0 + (factor - 1.0) / 3)  # levels and scores move less
+        else:
+            value = base * season * factor
+        low, high = field.constraints.minimum, field.constraints.maximum
+        value = max(value, low) if low is not None else value
+        value = min(value, high) if high is not None else value
+        values.append(round(value) if field.type == "integer" else round(value, 1))
+    return values
+
+
+def example_values(resolved: ResolvedTemplate) -> dict[str, Any]:
+    """Plausible, deterministic values for a mid-sized acute trust, by input name.
+
+    Profile fields take their ``example``; measures take it as a typical month, with a
+    seasonal pattern and a little noise seeded by the field name, summed per period for
+    quarterly and annual templates (but for levels such as registered users).
+    """
+    values: dict[str, Any] = {"reporting_year": PREVIEW_YEAR}
+    values.update({f.name: _example_scalar(f) for f in resolved.profile_fields})
+    if not isinstance(resolved.template, FormSpec):
+        periods = len(period_slots(resolved.template.period))
+        values.update({f.name: _example_series(f, periods) for f in resolved.measure_fields})
+    return values
+
+
+def preview_names(resolved: ResolvedTemplate) -> dict[str, str]:
+    """Sheet -> PNG file name of the previews a template gets (none for forms)."""
+    if isinstance(resolved.template, FormSpec):
+        return {}
+    sheets = {s.name for s in plan_workbook(resolved).sheets}
+    return {
+        sheet: f"{resolved.template.id}-{suffix}.png"
+        for sheet, suffix in PREVIEW_SHEETS.items()
+        if sheet in sheets
+    }
+
+
+def render_previews(
+    templates: Sequence[ResolvedTemplate], out: Path, *, dpi: int = PREVIEW_DPI
+) -> list[Path]:
+    """Render each template's Dashboard and Infographic, filled with example values, as PNG.
+
+    Workbooks are built with :func:`example_values`, recalculated and printed to PDF by
+    LibreOffice (one batch), and the first page of each sheet is rasterised by ``pdftoppm``
+    at ``dpi``. Each PNG is written atomically into ``out``; returns them, sorted. Raises
+    :class:`LibreOfficeError` when soffice or pdftoppm is missing or fails.
+    """
+    from lks_templates.build import build_workbook
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        raise LibreOfficeError(
+            "pdftoppm is not installed; on Debian or Ubuntu: apt-get install poppler-utils"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lks-preview-") as temp:
+        work = Path(temp)
+        (work / "sheets").mkdir()
+        copies: list[tuple[Path, str]] = []
+        for resolved in templates:
+            names = preview_names(resolved)
+            if not names:
+                continue
+            whole = work / f"{resolved.template.id}.xlsx"
+            build_workbook(resolved, whole, values=example_values(resolved))
+            for sheet, png in names.items():
+                copy = work / "sheets" / f"{Path(png).stem}.xlsx"
+                copies.append((only_sheets_visible(whole, copy, [sheet]), png))
+        pdfs = convert([c for c, _ in copies], work / "pdf", "pdf")
+        return sorted(
+            _rasterise(pdftoppm, pdf, out / png, dpi)
+            for pdf, (_, png) in zip(pdfs, copies, strict=True)
+        )
+
+
+def _rasterise(pdftoppm: str, pdf: Path, target: Path, dpi: int) -> Path:
+    """First page of ``pdf`` as a PNG at ``target``, written atomically."""
+    stem = target.parent / f".{target.stem}-tmp"
+    command = [pdftoppm, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile"]
+    done = subprocess.run(
+        [*command, str(pdf), str(stem)], capture_output=True, text=True, timeout=120, check=False
+    )
+    made = stem.with_suffix(".png")
+    if done.returncode != 0 or not made.is_file():
+        made.unlink(missing_ok=True)
+        raise LibreOfficeError(f"pdftoppm could not render {pdf.name}: {done.stderr.strip()}")
+    os.replace(made, target)
+    return target
