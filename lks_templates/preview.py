@@ -305,11 +305,9 @@ def _example_series(field: FieldSpec, periods: int) -> list[Any]:
     values: list[Any] = []
     for index in range(periods):
         season = sum(_SEASON[index * months : (index + 1) * months])
-        factor = 1.0 + rng.uniform(-0.12, 0.12)
-        if _is_level(field):
-            value = base * (1.0 + (factor - 1.0) / 3)  # levels and scores move less
-        else:
-            value = base * season * factor
+        noise = rng.uniform(-0.12, 0.12)
+        # Levels (users on the books, scores) neither add up over months nor move much.
+        value = base * (1 + noise / 3) if _is_level(field) else base * season * (1 + noise)
         low, high = field.constraints.minimum, field.constraints.maximum
         value = max(value, low) if low is not None else value
         value = min(value, high) if high is not None else value
