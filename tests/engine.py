@@ -198,6 +198,9 @@ class Computed:
     """Workbook-scope defined name (not ``_xlnm.``) -> cell values, row by row."""
     errors: list[str]
     """``Sheet!A1 = #DIV/0!`` for every cell of every sheet holding an error value."""
+    beside: dict[str, Any]
+    """Defined name -> the value of the cell just right of its last cell (on the Data
+    sheet, a measure's or derived figure's Year to date)."""
 
 
 ERROR_VALUES = ("#DIV/0!", "#VALUE!", "#NAME?", "#REF!", "#N/A", "#NUM!", "#NULL!", "Err:")
@@ -207,10 +210,15 @@ def read_computed(path: Path) -> Computed:
     """Read a recalculated workbook once (``data_only``): names' values and error cells."""
     workbook = openpyxl.load_workbook(path, data_only=True)
     try:
-        names = {
-            name: [cell.value for cell in _name_cells(workbook, name)]
+        cells = {
+            name: _name_cells(workbook, name)
             for name in workbook.defined_names
             if not name.startswith("_xlnm")
+        }
+        names = {name: [cell.value for cell in found] for name, found in cells.items()}
+        beside = {
+            name: found[-1].parent.cell(found[-1].row, found[-1].column + 1).value
+            for name, found in cells.items()
         }
         errors = [
             f"{sheet.title}!{cell.coordinate} = {cell.value}"
@@ -221,7 +229,7 @@ def read_computed(path: Path) -> Computed:
         ]
     finally:
         workbook.close()
-    return Computed(names, errors)
+    return Computed(names, errors, beside)
 
 
 def read_by_names(path: Path, names: Sequence[str] | None = None) -> dict[str, list[Any]]:

@@ -3,8 +3,9 @@
 For every template and form spec (the toolbox's and the test examples), blank workbooks are
 built, filled THROUGH THEIR DEFINED NAMES with openpyxl for several scenarios, recalculated
 by LibreOffice in one batch, and read back through the defined names. Every derived figure,
-KPI, rule flag and the failure count must equal ``compute()`` on the same values: exactly
-for whole numbers and text, to 1e-9 relative otherwise. Blank and partly filled workbooks
+KPI, rule flag and the failure count must equal ``compute()`` on the same values, and every
+Year to date cell its hand-worked sum (measures) or ``compute()``'s total (derived figures):
+exactly for whole numbers and text, to 1e-9 relative otherwise. Blank and partly filled workbooks
 must show no error value in any cell (but #N/A in the hidden chart-data rows, which charts
 draw as gaps). Dashboards must print on exactly one A4 landscape page, infographics on one
 A4 page.
@@ -246,7 +247,26 @@ def _mismatches(case: Case) -> list[str]:
         got = actual.get(name, ["(no such defined name)"])
         if len(got) != len(values) or not all(map(_same, got, values)):
             problems.append(f"{name}: workbook {got!r} != compute {values!r}")
+    if _periods(case.resolved) > 1:
+        problems += _year_to_date_mismatches(case, expected)
     return problems
+
+
+def _year_to_date_mismatches(case: Case, expected: Computed) -> list[str]:
+    """The Year to date column: a measure's is the sum of its numbers (blank while there
+    are none), worked out here by hand; a derived figure's is ``compute().derived_totals``."""
+    wanted: dict[str, Any] = {}
+    for name, values in case.scenario.measures.items():
+        numbers = [v for v in values if isinstance(v, int | float)]
+        wanted[name] = sum(numbers) if numbers else ""
+    for name in case.resolved.measure_names:
+        wanted.setdefault(name, "")  # the blank scenario enters nothing
+    wanted.update(expected.derived_totals)
+    return [
+        f"{name} Year to date: workbook {case.shown.beside[name]!r} != {value!r}"
+        for name, value in wanted.items()
+        if not _same(case.shown.beside[name], value)
+    ]
 
 
 CASE_IDS = [(key, name) for key in sorted(TEMPLATES) for name in SCENARIOS]
