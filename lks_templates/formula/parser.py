@@ -8,19 +8,57 @@ walking the text alongside the tokens.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import string
+import sys
 from dataclasses import dataclass
-
-from openpyxl.formula.tokenizer import (  # type: ignore[import-untyped]
-    Token,
-    Tokenizer,
-    TokenizerError,
-)
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from lks_templates.formula.functions import FUNCTIONS
 from lks_templates.formula.tree import Binary, Boolean, Call, Expr, Name, Number, String, Unary
+
+
+def _openpyxl_tokenizer() -> ModuleType:
+    """openpyxl's formula tokenizer module, loaded without the rest of openpyxl.
+
+    Importing ``openpyxl.formula.tokenizer`` first runs openpyxl's package start-up
+    (workbook classes, numpy when installed): about a quarter of a second for every command
+    that parses a formula, collecting returns included. The tokenizer module needs only
+    ``re``, so it is loaded from its own file; should openpyxl ever be laid out otherwise,
+    it is imported the ordinary way.
+    """
+    loaded = sys.modules.get("openpyxl.formula.tokenizer")
+    if loaded is not None:
+        return loaded
+    found = importlib.util.find_spec("openpyxl")
+    folders = list(found.submodule_search_locations or []) if found is not None else []
+    path = Path(folders[0]) / "formula" / "tokenizer.py" if folders else None
+    spec = (importlib.util.spec_from_file_location(f"{__name__}._openpyxl_tokenizer", path)
+            if path is not None and path.is_file() else None)
+    if spec is None or spec.loader is None:
+        import openpyxl.formula.tokenizer as ordinary
+
+        return ordinary
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    from openpyxl.formula.tokenizer import (
+        Token,
+        Tokenizer,
+        TokenizerError,
+    )
+else:
+    _TOKENIZER = _openpyxl_tokenizer()
+    Token = _TOKENIZER.Token
+    Tokenizer = _TOKENIZER.Tokenizer
+    TokenizerError = _TOKENIZER.TokenizerError
 
 # Excel precedence, loosest first; all binary operators are left-associative (2^3^2 = 64).
 BINARY_PRECEDENCE: dict[str, int] = {
@@ -125,7 +163,7 @@ def _tokens(text: str) -> list[_Tok]:
     formula = "=" + body
     tokenizer = Tokenizer.__new__(Tokenizer)
     try:
-        tokenizer.__init__(formula)
+        Tokenizer.__init__(tokenizer, formula)
     except (TokenizerError, IndexError, AssertionError) as exc:
         raise _tokenizer_error(exc, formula, tokenizer.offset) from None
     located: list[tuple[Token, int]] = []

@@ -35,6 +35,41 @@ _R1C1 = re.compile(r"^(r\d*)?(c\d*)?$")
 MAX_COLUMN = 16_384  # XFD, the last column of Excel 2007+ and of LibreOffice's jumbo sheets
 MAX_ROW = 16_777_216  # LibreOffice's jumbo sheets; Excel stops at 1,048,576
 
+# Excel's functions as openpyxl lists them (openpyxl.utils.formulas.FORMULAE, lower case),
+# kept here so that validating a spec does not import openpyxl (a quarter of a second); a
+# test checks that openpyxl's list holds nothing missing from this one.
+_EXCEL_FUNCTIONS = """
+abs accrint accrintm acos acosh address amordegrc amorlinc and areas asc asin asinh atan
+atan2 atanh avedev average averagea averageif averageifs bahttext besseli besselj besselk
+bessely betadist betainv bin2dec bin2hex bin2oct binomdist ceiling cell char chidist chiinv
+chitest choose clean code column columns combin complex concatenate confidence convert
+correl cos cosh count counta countblank countif countifs coupdaybs coupdays coupdaysnc
+coupncd coupnum couppcd covar critbinom cubekpimember cubemember cubememberproperty
+cuberankedmember cubeset cubesetcount cubevalue cumipmt cumprinc date datedif datevalue
+daverage day days360 db dcount dcounta ddb dec2bin dec2hex dec2oct degrees delta devsq dget
+disc dmax dmin dollar dollarde dollarfr dproduct dstdev dstdevp dsum duration dvar dvarp
+ecma.ceiling edate effect eomonth erf erfc error.type even exact exp expondist fact
+factdouble false fdist find findb finv fisher fisherinv fixed floor forecast frequency ftest
+fv fvschedule gammadist gammainv gammaln gcd geomean gestep getpivotdata growth harmean
+hex2bin hex2dec hex2oct hlookup hour hyperlink hypgeomdist if iferror imabs imaginary
+imargument imconjugate imcos imdiv imexp imln imlog10 imlog2 impower improduct imreal imsin
+imsqrt imsub imsum index indirect info int intercept intrate ipmt irr isblank iserr iserror
+iseven islogical isna isnontext isnumber iso.ceiling isodd ispmt isref istext jis kurt large
+lcm left leftb len lenb linest ln log log10 logest loginv lognormdist lookup lower match max
+maxa mdeterm mduration median mid midb min mina minute minverse mirr mmult mod mode month
+mround multinomial n na negbinomdist networkdays networkdays.intl nominal normdist norminv
+normsdist normsinv not now nper npv oct2bin oct2dec oct2hex odd oddfprice oddfyield
+oddlprice oddlyield offset or pearson percentile percentrank permut phonetic pi pmt poisson
+power ppmt price pricedisc pricemat prob product proper pv quartile quotient radians rand
+randbetween rank rate received replace replaceb rept right rightb roman round rounddown
+roundup row rows rsq rtd search searchb second seriessum sign sin sinh skew sln slope small
+sqrt sqrtpi standardize stdev stdeva stdevp stdevpa steyx substitute subtotal sum sumif
+sumifs sumproduct sumsq sumx2my2 sumx2py2 sumxmy2 syd t tan tanh tbilleq tbillprice
+tbillyield tdist text time timevalue tinv today transpose trend trim trimmean true trunc
+ttest type upper value var vara varp varpa vdb vlookup weekday weeknum weibull workday
+workday.intl xirr xnpv year yearfrac yield yielddisc yieldmat ztest
+"""
+
 # Functions added after the list openpyxl ships (Excel 2010-2021 and 365), so that a name
 # chosen today does not break when a later Excel reads it as a function.
 _NEWER_FUNCTIONS = """
@@ -51,9 +86,7 @@ scan makearray isomitted image
 @cache
 def function_names() -> frozenset[str]:
     """Lower-case names of Excel functions and booleans that a name must not equal."""
-    from openpyxl.utils.formulas import FORMULAE
-
-    names = {name.lower() for name in FORMULAE}
+    names = set(_EXCEL_FUNCTIONS.split())
     names.update(_NEWER_FUNCTIONS.split())
     names.update({"true", "false"})
     return frozenset(names)

@@ -1,0 +1,40 @@
+"""What keeps collecting fast stays correct: the static list of Excel function names, the
+formula tokenizer loaded without openpyxl, and a real collection importing neither openpyxl
+nor pandas."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl.utils.formulas import FORMULAE
+from test_readback_support import good_return_path
+
+from lks_templates.spec.names import function_names, name_problem
+
+
+def test_static_function_names_hold_all_of_openpyxls_list() -> None:
+    missing = sorted(name.lower() for name in FORMULAE if name.lower() not in function_names())
+    assert missing == []
+    # And the list still catches what it is for.
+    for name in ("sum", "xlookup", "ecma.ceiling", "true"):
+        assert name in function_names()
+    assert name_problem("sum") is not None
+    assert name_problem("sum")[0] == "name-like-function"  # type: ignore[index]
+    assert name_problem("searches_total") is None
+
+
+def test_collecting_imports_neither_openpyxl_nor_pandas(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    good = good_return_path(tmp_path_factory)
+    out = tmp_path / "out"
+    code = ("import sys\nfrom lks_templates.cli import main\n"
+            f"code = main(['collect', {str(good)!r}, '--out', {str(out)!r}])\n"
+            "print(code, sorted(m for m in ('pandas', 'openpyxl', 'numpy') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 []"
+    assert (out / "values.csv").read_text(encoding="utf-8").count("\n") > 100
