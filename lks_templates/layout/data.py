@@ -178,12 +178,11 @@ class DataSheet:
         s.put(header, UNIT_COL, "Unit", style="header")
         start = self.template.period.year_start_month
         for slot, col in zip(pos.slots, pos.period_cols(), strict=True):
-            month = start + slot.month_offset
             s.put(
                 header,
                 col,
                 slot.fallback,
-                formula=f'=IF(ISNUMBER({year}),DATE({year},{month},1),"{slot.fallback}")',
+                formula=slot.label_formula(year, start),
                 style="period",
                 number_format=slot.number_format,
             )

@@ -25,11 +25,40 @@ class PeriodSlot:
     """Format of the label cell once the year is entered (labels are real dates)."""
     key: str
     """Stable period key used in read-back and collected data (``m01``, ``q1``, ``year``)."""
+    frequency: str = "monthly"
+    """``monthly`` labels are real dates; ``quarterly`` and ``annual`` labels are text."""
 
     def start(self, reporting_year: int, year_start_month: int) -> dt.date:
         """First day of this period for a reporting year starting in ``reporting_year``."""
         months = year_start_month - 1 + self.month_offset
         return dt.date(reporting_year + months // 12, months % 12 + 1, 1)
+
+    def label_formula(self, year: str, year_start_month: int) -> str:
+        """Formula of the period label cell, given the name of the reporting-year cell.
+
+        A month is a real date (formatted ``mmm yyyy``). A quarter or a year is text
+        such as ``Q1 2025-26`` or ``2025-26``: a date cannot show a year that spans two
+        calendar years. The fallback label stands while the year is blank.
+        """
+        if self.frequency == "monthly":
+            month = year_start_month + self.month_offset
+            shown = f"DATE({year},{month},1)"
+        else:
+            span = f'{year}&"-"&RIGHT({year}+1,2)' if year_start_month != 1 else f'{year}&""'
+            shown = f'"{self.fallback} "&{span}' if self.frequency == "quarterly" else span
+        return f'=IF(ISNUMBER({year}),{shown},"{self.fallback}")'
+
+    def label(self, reporting_year: int | None, year_start_month: int) -> str:
+        """The label :meth:`label_formula` shows, as text (``Apr 2025``, ``2025-26``)."""
+        if reporting_year is None:
+            return self.fallback
+        if self.frequency == "monthly":
+            start = self.start(reporting_year, year_start_month)
+            return f"{MONTHS[start.month - 1]} {start.year}"
+        span = str(reporting_year)
+        if year_start_month != 1:
+            span += f"-{(reporting_year + 1) % 100:02d}"
+        return f"{self.fallback} {span}" if self.frequency == "quarterly" else span
 
 
 def period_slots(period: Period) -> list[PeriodSlot]:
@@ -44,9 +73,9 @@ def period_slots(period: Period) -> list[PeriodSlot]:
             slots.append(PeriodSlot(index, offset, month, "mmm yyyy", f"m{index + 1:02d}"))
         elif period.frequency == "quarterly":
             label = f"Q{index + 1}"
-            slots.append(PeriodSlot(index, offset, label, f'"{label} "mmm yyyy', f"q{index + 1}"))
+            slots.append(PeriodSlot(index, offset, label, "General", f"q{index + 1}", "quarterly"))
         else:
-            slots.append(PeriodSlot(index, offset, "Year", '"Year from "mmm yyyy', "year"))
+            slots.append(PeriodSlot(index, offset, "Year", "General", "year", "annual"))
     return slots
 
 
