@@ -28,6 +28,8 @@ TILE_ROWS = 4
 CHART_HEIGHT = 270
 CHARTS_PER_ROW = 2
 ROW_PIXELS = 20
+CATEGORY_FORMAT = "mmm yy"
+"""Month labels on chart axes."""
 
 
 def column_pixels(width: float) -> int:
@@ -215,8 +217,9 @@ def chart_plan(
     """A chart bound to the Data sheet: input rows, or hidden rows with gaps as #N/A."""
     pos: DataPositions = data.pos
     series: list[ChartSeries] = []
-    if index in pos.pie_rows:
-        labels = pos.pie_rows[index]
+    single = len(pos.slots) == 1
+    if index in pos.part_rows:
+        labels = pos.part_rows[index]
         last = FIRST_COL + len(chart.series) - 1
         series.append(
             ChartSeries(
@@ -243,8 +246,12 @@ def chart_plan(
     units = {
         data.resolved.dataset.field(n).unit for n in chart.series if n in data.template.measures
     }
+    parts = index in pos.part_rows
+    formats = {data.format_of(n) for n in chart.series}
+    # A line needs two periods to mean anything: with one, draw columns.
+    kind = "column" if single and chart.type in ("line", "area") else chart.type
     return ChartPlan(
-        kind=chart.type,
+        kind=kind,
         title=chart.title,
         alt_text=alt,
         series=series,
@@ -254,5 +261,10 @@ def chart_plan(
         height=height,
         y_title=units.pop() if len(units) == 1 else "",
         show_hidden=True,
-        legend=len(series) > 1 or chart.type in ("pie", "doughnut"),
+        legend=(len(series) > 1 and not parts) or kind in ("pie", "doughnut"),
+        category_format=CATEGORY_FORMAT if not parts else "General",
+        categories_in_order=kind == "bar",
+        data_labels=single and kind in ("column", "bar"),
+        vary_colours=parts and kind not in ("pie", "doughnut"),
+        number_format=formats.pop() if len(formats) == 1 else "#,##0.0",
     )

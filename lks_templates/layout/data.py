@@ -42,9 +42,14 @@ class DataPositions:
     derived: dict[str, int] = field(default_factory=dict)
     chart_rows: dict[tuple[str, bool], int] = field(default_factory=dict)
     """(series name, cumulative) -> hidden row whose blanks are #N/A, so charts show gaps."""
-    pie_rows: dict[int, int] = field(default_factory=dict)
-    """Chart index -> first of two hidden rows (labels, year totals) for a pie of totals."""
+    part_rows: dict[int, int] = field(default_factory=dict)
+    """Chart index -> first of two hidden rows (series titles, values) for a chart that
+    plots each series as one category: a pie of year totals, or any chart of several
+    series in a template with a single period (one bar per part reads far better than
+    one bar per series over one category)."""
     chart_data_rows: tuple[int, int] | None = None
+    chart_data_last_col: int = FIRST_COL
+    """Last column the chart-data rows use (part rows may reach past the periods)."""
 
     @property
     def last_col(self) -> int:
@@ -305,16 +310,16 @@ class DataSheet:
     def _chart_data(self) -> None:
         """Hidden rows that turn blanks into #N/A, so line charts show gaps, not zeros."""
         wanted: list[tuple[str, bool]] = []
-        pies: list[int] = []
+        parts: list[int] = []
         for index, chart in enumerate(self.template.charts):
-            if chart.type in ("pie", "doughnut") and len(chart.series) > 1:
-                pies.append(index)
+            if plots_parts(chart, len(self.pos.slots)):
+                parts.append(index)
                 continue
             for name in chart.series:
                 key = (name, chart.cumulative)
                 if (name in self.pos.derived or chart.cumulative) and key not in wanted:
                     wanted.append(key)
-        if not wanted and not pies:
+        if not wanted and not parts:
             return
         s, pos = self.sheet, self.pos
         self.row += 1
@@ -329,10 +334,13 @@ class DataSheet:
         self.row += 1
         for name, cumulative in wanted:
             self._chart_row(name, cumulative)
-        for index in pies:
-            self._pie_rows(index, self.template.charts[index])
+        pos.chart_data_last_col = pos.last_col
+        for index in parts:
+            self._part_rows(index, self.template.charts[index])
         pos.chart_data_rows = (first, self.row - 1)
-        self.names["lks_chart_data"] = sheet_ref(DATA, first, FIRST_COL, self.row - 1, pos.last_col)
+        self.names["lks_chart_data"] = sheet_ref(
+            DATA, first, FIRST_COL, self.row - 1, pos.chart_data_last_col
+        )
 
     def _chart_row(self, name: str, cumulative: bool) -> None:
         s, pos, row = self.sheet, self.pos, self.row
@@ -352,7 +360,8 @@ class DataSheet:
         pos.chart_rows[(name, cumulative)] = row
         self.row += 1
 
-    def _pie_rows(self, index: int, chart: Chart) -> None:
+    def _part_rows(self, index: int, chart: Chart) -> None:
+        """Series titles across one hidden row, their year totals (or single period) below."""
         s, pos = self.sheet, self.pos
         assert pos.total_col is not None or len(pos.slots) == 1
         for offset, name in enumerate(chart.series):
@@ -362,10 +371,11 @@ class DataSheet:
             col = FIRST_COL + offset
             s.put(self.row, col, self.title_of(name), style="chart_data")
             s.put(self.row + 1, col, formula=f'=IF({total}="",NA(),{total})', style="chart_data")
+        pos.chart_data_last_col = max(pos.chart_data_last_col, FIRST_COL + len(chart.series) - 1)
         s.put(self.row, LABEL_COL, f"{chart.title} (labels)", style="chart_data")
-        s.put(self.row + 1, LABEL_COL, f"{chart.title} (year totals)", style="chart_data")
+        s.put(self.row + 1, LABEL_COL, f"{chart.title} (values)", style="chart_data")
         s.hidden_rows.update({self.row, self.row + 1})
-        pos.pie_rows[index] = self.row
+        pos.part_rows[index] = self.row
         self.row += 2
 
     def title_of(self, name: str) -> str:
@@ -376,6 +386,15 @@ class DataSheet:
             if item.name == name:
                 return item.title
         return name
+
+    def format_of(self, name: str) -> str:
+        """Number format of a measure or derived figure (``General`` when it has none)."""
+        if name in self.template.measures:
+            return fieldkit.number_format(self.resolved.dataset.field(name)) or "General"
+        for item in self.template.derived:
+            if item.name == name:
+                return item.format
+        return "General"
 
     def _required(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         self.sheet.conditional_formats.append(
@@ -403,6 +422,13 @@ def guarded(figure: Figure, ref: Callable[[str], str], blanks: list[str], empty:
     if not blanks:
         return "=" + body
     return f"=IF(COUNTA({','.join(blanks)})=0,{empty},{body})"
+
+
+def plots_parts(chart: Chart, periods: int) -> bool:
+    """Whether ``chart`` shows each of its series as one category (see ``part_rows``)."""
+    if len(chart.series) < 2:
+        return False
+    return chart.type in ("pie", "doughnut") or periods == 1
 
 
 def template_of(resolved: ResolvedTemplate) -> TemplateSpec:

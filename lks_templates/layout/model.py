@@ -126,6 +126,12 @@ class ChartPlan:
     show_hidden: bool = False
     """Plot cells in hidden rows (the chart-data rows that turn blanks into gaps)."""
     legend: bool = True
+    categories_in_order: bool = False
+    """Bar charts: first category at the top, as read, not at the bottom."""
+    data_labels: bool = False
+    """Show each value on its bar (charts of a single period: the figures are the point)."""
+    vary_colours: bool = False
+    """One colour per category (a chart of parts), matching the colours of other charts."""
 
 
 @dataclass

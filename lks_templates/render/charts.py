@@ -36,6 +36,10 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
                 {"fill": {"color": c}, "border": {"color": "#FFFFFF"}} for c in SERIES_COLOURS
             ]
             spec["data_labels"] = {"percentage": True, "font": _FONT}
+        elif plan.vary_colours:
+            spec["points"] = [
+                {"fill": {"color": c}, "border": {"none": True}} for c in SERIES_COLOURS
+            ]
         elif kind in ("line", "radar", "scatter"):
             spec["line"] = {"color": colour, "width": 2.25}
             spec["marker"] = {
@@ -49,6 +53,13 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
             spec["border"] = {"none": True}
             if kind == "area":
                 spec["fill"]["transparency"] = 30
+        if plan.data_labels and not round_chart:
+            spec["data_labels"] = {
+                "value": True,
+                "num_format": plan.number_format,
+                "font": _FONT,
+                "position": "outside_end",
+            }
         chart.add_series(spec)
     chart.set_title(
         {
@@ -78,6 +89,11 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
         }
         if kind in ("column", "bar", "area"):
             values["min"] = 0  # bars measured from zero, so lengths compare honestly
+        if plan.categories_in_order:
+            # Bar charts list categories bottom-up; reverse to read top-down, and keep the
+            # value axis at the bottom.
+            categories["reverse"] = True
+            categories["crossing"] = "max"
         if plan.y_title:
             values["name"] = plan.y_title
             values["name_font"] = {**_FONT, "bold": False}
