@@ -87,8 +87,9 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
             "line": {"none": True},
             "major_gridlines": {"visible": True, "line": _AXIS_LINE},
         }
-        if kind in ("column", "bar", "area"):
-            values["min"] = 0  # bars measured from zero, so lengths compare honestly
+        if kind in ("column", "bar", "area", "line"):
+            # From zero, so bar lengths compare honestly and a line does not exaggerate swings.
+            values["min"] = 0
         if plan.categories_in_order:
             # Bar charts list categories bottom-up; reverse to read top-down, and keep the
             # value axis at the bottom.
