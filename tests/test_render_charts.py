@@ -57,3 +57,12 @@ def test_value_axes_start_at_zero(charts: dict[str, list[str]], template_id: str
 def test_line_charts_are_among_those_checked(charts: dict[str, list[str]]) -> None:
     lines = [xml for found in charts.values() for xml in found if "<c:lineChart>" in xml]
     assert lines and all('<c:min val="0"/>' in xml for xml in lines)
+
+
+@pytest.mark.parametrize("template_id", ["monthly-activity", "e-resources"])
+def test_month_labels_are_short_and_uniform(charts: dict[str, list[str]], template_id: str) -> None:
+    """``Apr`` ... ``Mar``: one line each at any width (``May 25`` wrapped, ``Jun 25`` did not)."""
+    for xml in charts[template_id]:
+        axis = re.search(r"<c:catAx>.*?</c:catAx>", xml, re.DOTALL)
+        assert axis is not None
+        assert '<c:numFmt formatCode="mmm" sourceLinked="0"/>' in axis.group(0)

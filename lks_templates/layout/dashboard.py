@@ -28,8 +28,9 @@ TILE_ROWS = 4
 CHART_HEIGHT = 270
 CHARTS_PER_ROW = 2
 ROW_PIXELS = 20
-CATEGORY_FORMAT = "mmm yy"
-"""Month labels on chart axes."""
+CATEGORY_FORMAT = "mmm"
+"""Month labels on chart axes: ``Apr`` ... ``Mar`` fit on one line at any chart width (the
+reporting year is in the page heading; ``mmm yy`` wrapped unevenly in narrow charts)."""
 
 
 def column_pixels(width: float) -> int:

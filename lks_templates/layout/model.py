@@ -120,7 +120,7 @@ class ChartPlan:
     width: int
     height: int
     y_title: str = ""
-    category_format: str = "mmm yy"
+    category_format: str = "mmm"
     """Number format of the period labels on the category axis."""
     number_format: str = "General"
     show_hidden: bool = False
