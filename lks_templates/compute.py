@@ -4,7 +4,9 @@
 formula inside its blank and error wrappers, from :class:`~lks_templates.layout.Figure`)
 with the shared formula evaluator, so a recalculated workbook and this function agree
 cell for cell. Read-back uses it instead of trusting cached values; the spreadsheet-engine
-tests compare the two.
+tests compare the two. Each tree is compiled once per template into a closure that gives
+exactly what the evaluator gives (:mod:`lks_templates.formula.compiled`), because
+read-back computes the same figures for every return.
 
 Values follow the workbook: a figure the workbook shows blank is ``""`` (the empty text
 its formula returns); numbers are floats; a rule is ``True`` (passed, flag 1), ``False``
@@ -17,10 +19,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from lks_templates.formula import BLANK, Blank, Call, ExcelError, Expr, String, Value, evaluate
+from lks_templates.formula import BLANK, Blank, ExcelError, Value
 from lks_templates.layout import semantics_of
 from lks_templates.layout.periods import period_slots
-from lks_templates.layout.semantics import Figure, Semantics
+from lks_templates.layout.semantics import Semantics
 from lks_templates.spec.models import FormSpec, ResolvedTemplate
 
 InputValue = Value | int | dt.date | None
@@ -119,12 +121,14 @@ def _derived(
     count: int,
     result: Computed,
 ) -> None:
-    rows: dict[str, list[Value]] = dict(measures)
-    for figure in semantics.derived:  # in dependency order
-        values = [
-            shown(evaluate(figure.shown(), _period_env(prof, rows, i, {}))) for i in range(count)
-        ]
-        rows[figure.name] = values
+    # One environment per period: the profile and that period's measures, then each derived
+    # figure as soon as it is known (figures come in dependency order).
+    envs = [_period_env(prof, measures, i, {}) for i in range(count)]
+    for figure in semantics.derived:
+        formula = figure.shown_compiled
+        values = [shown(formula(env)) for env in envs]
+        for env, value in zip(envs, values, strict=True):
+            env[figure.name] = value
         result.derived[figure.name] = values
     if count > 1:
         _derived_totals(semantics, prof, measures, result)
@@ -141,23 +145,15 @@ def _derived_totals(
     for name, values in measures.items():
         numbers = [v for v in values if isinstance(v, float)]
         totals[name] = sum(numbers) if numbers else ""
+    env: dict[str, Value] = {**prof, **totals}
     for figure in semantics.derived:
         if figure.measures:
             blank = all(isinstance(v, Blank) for m in figure.measures for v in measures[m])
         else:
             blank = bool(figure.profile) and all(isinstance(prof[p], Blank) for p in figure.profile)
-        if blank:
-            value: Value = ""
-        else:
-            env: dict[str, Value] = {**prof, **totals}
-            value = shown(evaluate(_iferror(figure), env))
-        totals[figure.name] = value
+        value: Value = "" if blank else shown(figure.total_compiled(env))
+        totals[figure.name] = env[figure.name] = value
         result.derived_totals[figure.name] = value
-
-
-def _iferror(figure: Figure) -> Expr:
-    """``IFERROR(formula, "")`` as an expression tree."""
-    return Call("IFERROR", (figure.expr, String("")))
 
 
 def _kpis(
@@ -168,7 +164,7 @@ def _kpis(
 ) -> None:
     env: dict[str, Value | list[Value]] = {**prof, **measures, **result.derived}
     for figure in semantics.kpis:  # in dependency order
-        value = shown(evaluate(figure.shown(), env))
+        value = shown(figure.shown_compiled(env))
         env[figure.name] = value
         result.kpis[figure.name] = value
     # Spec order, as the dashboard shows them.
@@ -183,13 +179,11 @@ def _rules(
     result: Computed,
 ) -> None:
     rows: dict[str, list[Value]] = {**measures, **result.derived}
+    envs = [_period_env(prof, rows, index, result.kpis) for index in range(count)]
     for figure in semantics.rules:
-        periods = range(count) if semantics.per_period(figure) else range(1)
-        flags: list[bool | None] = []
-        for index in periods:
-            value = evaluate(figure.flag(), _period_env(prof, rows, index, result.kpis))
-            flags.append(_flag(value))
-        result.rules[figure.name] = flags
+        formula = figure.flag_compiled
+        checked = envs if semantics.per_period(figure) else envs[:1]
+        result.rules[figure.name] = [_flag(formula(env)) for env in checked]
 
 
 def _flag(value: Value) -> bool | None:

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from lks_templates import formula
 from lks_templates.formula import Binary, Call, Expr, Name, Number, String
+from lks_templates.formula.compiled import Compiled, compile_expr
 from lks_templates.spec.models import Derived, Kpi, Rule
 
 
@@ -47,6 +49,21 @@ class Figure:
     def blank_inputs(self) -> tuple[str, ...]:
         """The inputs whose blankness blanks this figure (measures, else profile fields)."""
         return self.measures or self.profile
+
+    @cached_property
+    def shown_compiled(self) -> Compiled:
+        """:meth:`shown` compiled once, for evaluating many returns (same values)."""
+        return compile_expr(self.shown())
+
+    @cached_property
+    def flag_compiled(self) -> Compiled:
+        """:meth:`flag`, compiled once."""
+        return compile_expr(self.flag())
+
+    @cached_property
+    def total_compiled(self) -> Compiled:
+        """``IFERROR(formula, "")`` (a derived figure's Year to date cell), compiled once."""
+        return compile_expr(Call("IFERROR", (self.expr, String(""))))
 
     def shown(self) -> Expr:
         """What the cell of a derived figure or KPI computes, blank and error wrappers included.
