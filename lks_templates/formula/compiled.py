@@ -19,7 +19,14 @@ from collections.abc import Callable, Sequence
 from typing import Any, Final, cast
 
 from lks_templates.formula.builtins import BUILTINS, arity_ok
-from lks_templates.formula.evaluate import Env, Looked, _elementwise, binary, unary
+from lks_templates.formula.evaluate import (
+    _COMPARISONS,
+    Env,
+    Looked,
+    _elementwise,
+    binary,
+    unary,
+)
 from lks_templates.formula.tree import Binary, Boolean, Call, Expr, Name, Number, String, Unary
 from lks_templates.formula.values import (
     DIV0,
@@ -30,6 +37,7 @@ from lks_templates.formula.values import (
     ExcelError,
     Value,
     approx_add,
+    approx_equal,
     approx_sub,
     normalise,
     to_bool,
@@ -54,14 +62,17 @@ def compile_expr(expr: Expr) -> Compiled:
 class _Node:
     """One compiled sub-expression, in the three ways a function may ask for it."""
 
-    __slots__ = ("array", "reference", "scalar")
+    __slots__ = ("array", "name", "reference", "scalar")
 
-    def __init__(self, scalar: _Scalar, array: _Array, reference: _Cells | None) -> None:
+    def __init__(self, scalar: _Scalar, array: _Array, reference: _Cells | None,
+                 name: str | None = None) -> None:
         self.scalar = scalar
         self.array = array
         """Elementwise value, as inside SUMPRODUCT."""
         self.reference = reference
         """The cells behind a name; None when the argument is not a name."""
+        self.name = name
+        """The name, for a name node."""
 
 
 class _Adapter:
@@ -131,7 +142,7 @@ def _name(name: str) -> _Node:
         found = _looked(env, name)
         return found if isinstance(found, list) else [found]
 
-    return _Node(scalar, array, reference)
+    return _Node(scalar, array, reference, name)
 
 
 # -- operators --------------------------------------------------------------------------
@@ -150,12 +161,29 @@ _NUMERIC: Final[dict[str, Callable[[float, float], Value]]] = {
 }
 
 
+def _float_order(a: float, b: float) -> int:
+    """compare() of two floats."""
+    if approx_equal(a, b):
+        return 0
+    return -1 if a < b else 1
+
+
 def _binary(expr: Binary) -> _Node:
     op = expr.op
     left, right = _node(expr.left), _node(expr.right)
     first, second = left.scalar, right.scalar
     numeric = _NUMERIC.get(op)
-    if numeric is not None:
+    comparison = _COMPARISONS.get(op)
+    if comparison is not None:
+
+        def scalar(env: Env) -> Value:
+            a = first(env)
+            b = second(env)
+            if type(a) is float and type(b) is float:
+                return comparison(_float_order(a, b))
+            return binary(op, a, b)
+
+    elif numeric is not None:
 
         def scalar(env: Env) -> Value:
             a = first(env)
@@ -223,7 +251,8 @@ def _if(args: list[_Node]) -> _Scalar:
     otherwise = args[2].scalar if len(args) > 2 else None
 
     def scalar(env: Env) -> Value:
-        condition = to_bool(test(env))
+        value = test(env)
+        condition = value if type(value) is bool else to_bool(value)
         if isinstance(condition, ExcelError):
             return condition
         if condition:
@@ -247,6 +276,11 @@ def _counta(args: list[_Node]) -> _Scalar:
     def scalar(env: Env) -> Value:
         count = 0
         for arg in args:
+            if arg.name is not None:
+                raw = env.get(arg.name, _MISSING)
+                if type(raw) in _PLAIN:  # one cell, as normalise() leaves it
+                    count += type(raw) is not Blank
+                    continue
             values = arg.reference(env) if arg.reference is not None else [arg.scalar(env)]
             count += sum(1 for value in values if not isinstance(value, Blank))
         return float(count)
