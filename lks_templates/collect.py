@@ -18,6 +18,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 import types
@@ -326,6 +327,34 @@ def _run(files: Sequence[Path], sinks: Sequence[Callable[[FileRows], None]], *, 
 # -- writing ------------------------------------------------------------------------------
 
 
+def _write_rows(stream: TextIO, writer: Any, rows: list[list[str]]) -> None:
+    """``writer.writerows(rows)``, with the commonest rows joined directly (same bytes).
+
+    A row of two or more texts none of which holds a comma, a double quote or a line
+    break is written by the csv module as the texts joined by commas, so it is joined
+    here, several times faster; any other row goes through the csv module itself.
+    """
+    lines: list[str] = []
+    for row in rows:
+        try:
+            line = ",".join(row)
+        except TypeError:  # not all text: let the csv module format it
+            line = ""
+        if (len(row) > 1 and line.count(",") == len(row) - 1
+                and _NEEDS_QUOTING.search(line) is None):
+            lines.append(line)
+            continue
+        if lines:
+            stream.write("\n".join(lines) + "\n")
+            lines.clear()
+        writer.writerow(row)
+    if lines:
+        stream.write("\n".join(lines) + "\n")
+
+
+_NEEDS_QUOTING = re.compile('["\r\n]')
+
+
 class _CsvOutput:
     """values.csv and problems.csv written to temporary files, renamed into place at the end."""
 
@@ -353,9 +382,9 @@ class _CsvOutput:
             if row[-1]:
                 row[-1] = escape_text(row[-1])
             value_rows.append(row)
-        self.writers["values.csv"].writerows(value_rows)
-        self.writers["problems.csv"].writerows(
-            [[escape_text(cell) for cell in row] for row in rows.problems])
+        _write_rows(self.streams["values.csv"], self.writers["values.csv"], value_rows)
+        _write_rows(self.streams["problems.csv"], self.writers["problems.csv"],
+                    [[escape_text(cell) for cell in row] for row in rows.problems])
 
     def finish(self) -> list[Path]:
         for stream in self.streams.values():
