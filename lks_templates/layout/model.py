@@ -144,6 +144,8 @@ class ImagePlan:
     alt_text: str
     x_offset: int = 0
     y_offset: int = 0
+    size: int = 0
+    """Shown width and height in pixels (0: the picture's own size)."""
 
 
 @dataclass

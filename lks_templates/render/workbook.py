@@ -17,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from lks_templates.layout.model import Cell, SheetPlan, WorkbookPlan
 from lks_templates.render.charts import add_chart
+from lks_templates.render.icons import SIZE as ICON_SIZE
 from lks_templates.render.icons import icon_png
 from lks_templates.render.styles import CONDITIONAL_STYLES, cell_format
 
@@ -118,6 +119,7 @@ def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan, formats
     for chart in plan.charts:
         add_chart(workbook, sheet, chart)
     for image in plan.images:
+        scale = image.size / ICON_SIZE if image.size else 1.0
         sheet.insert_image(
             image.row,
             image.col,
@@ -127,6 +129,8 @@ def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan, formats
                 "description": image.alt_text,
                 "x_offset": image.x_offset,
                 "y_offset": image.y_offset,
+                "x_scale": scale,
+                "y_scale": scale,
                 "object_position": 1,
             },
         )
