@@ -79,3 +79,27 @@ def test_icons_are_valid_deterministic_pngs(name: str) -> None:
     assert pixels[row + 4 * (SIZE // 2) + 3] == 255
     assert pixels[1 + 3] == 0
     assert length == 13
+
+
+def test_normal_style_is_arial_10(tmp_path: object) -> None:
+    """Column widths count the Normal font's digits: Arial 10 (with a metric twin in
+    LibreOffice) keeps pages alike in Excel and LibreOffice, where Calibri may be missing."""
+    import re
+    import zipfile
+    from pathlib import Path
+
+    from lks_templates.build import build_workbook
+    from lks_templates.spec import load_specs
+
+    shipped = Path(__file__).parent.parent / "template_specs"
+    resolved = load_specs([shipped]).resolve("monthly-activity")
+    assert resolved is not None
+    path = build_workbook(resolved, Path(str(tmp_path)) / "m.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+        sheet = archive.read("xl/worksheets/sheet2.xml").decode()
+    first_font = re.search(r"<fonts[^>]*>\s*<font>(.*?)</font>", styles, re.DOTALL)
+    assert first_font is not None
+    assert '<sz val="10"/>' in first_font.group(1)
+    assert '<name val="Arial"/>' in first_font.group(1)
+    assert '<sheetFormatPr defaultRowHeight="12.75"' in sheet

@@ -61,8 +61,18 @@ def test_line_charts_are_among_those_checked(charts: dict[str, list[str]]) -> No
 
 @pytest.mark.parametrize("template_id", ["monthly-activity", "e-resources"])
 def test_month_labels_are_short_and_uniform(charts: dict[str, list[str]], template_id: str) -> None:
-    """``Apr`` ... ``Mar``: one line each at any width (``May 25`` wrapped, ``Jun 25`` did not)."""
+    """One line per label (``May 25`` wrapped, ``Jun 25`` did not): ``Apr`` ... ``Mar``, or
+    ``A`` ... ``M`` in charts three to a row; one format for every chart of a sheet."""
+    formats = []
     for xml in charts[template_id]:
         axis = re.search(r"<c:catAx>.*?</c:catAx>", xml, re.DOTALL)
         assert axis is not None
-        assert '<c:numFmt formatCode="mmm" sourceLinked="0"/>' in axis.group(0)
+        found = re.findall(r'<c:numFmt formatCode="([^"]+)" sourceLinked="0"/>', axis.group(0))
+        assert len(found) == 1
+        formats.append(found[0])
+    assert set(formats) <= {"mmm", "mmmmm"}
+    # The Dashboard's charts come first, then the Infographic's two (full width: mmm).
+    dashboard, infographic = formats[:-2], formats[-2:]
+    assert len(set(dashboard)) == 1 and infographic == ["mmm", "mmm"]
+    wide = "mmm" if len(dashboard) <= 4 else "mmmmm"
+    assert dashboard[0] == wide

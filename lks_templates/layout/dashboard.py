@@ -21,12 +21,16 @@ from lks_templates.layout.semantics import Semantics
 from lks_templates.spec.models import Chart, Kpi, ResolvedTemplate
 
 DASHBOARD = "Dashboard"
-TILE_WIDTH = 28.0
+TILE_WIDTH = 34.0
+"""Characters (243 pixels): two tiles and a gap make one chart's width."""
 GAP_WIDTH = 2.0
 TILES_PER_ROW = 4
 TILE_ROWS = 4
-CHART_HEIGHT = 270
-CHARTS_PER_ROW = 2
+TILE_HEIGHTS = (24.0, 28.0, 15.0, 15.0, 9.0)
+"""Points: title (two lines), value, target or unit, status, space below."""
+CHART_HEIGHT = 250
+CHART_GAP = 10
+"""Pixels between charts; each row of charts is one sheet row this much taller."""
 ROW_PIXELS = 20
 CATEGORY_FORMAT = "mmm"
 """Month labels on chart axes: ``Apr`` ... ``Mar`` fit on one line at any chart width (the
@@ -131,14 +135,19 @@ class Dashboard:
         s.conditional_formats.append(
             ConditionalFormat(2, 1, 2, 1, "formula", "flag_fail", "=lks_failures>0")
         )
+        s.row_heights[3] = 8
         row = 4
         row = self._tiles(row)
-        last_row = self._charts(row)
         widths = {0: GAP_WIDTH}
         for i in range(TILES_PER_ROW):
             widths[tile_col(i)] = TILE_WIDTH
             widths[tile_col(i) + 1] = GAP_WIDTH
         s.column_widths.update(widths)
+        last_row = self._charts(row)
+        for each in range(last_row + 1):
+            # Explicit heights, so charts (sized in pixels, anchored to cells) fit their
+            # rows alike in every spreadsheet application.
+            s.row_heights.setdefault(each, ROW_PIXELS * 0.75)
         s.page = PageSetup(
             landscape=True,
             paper=9,
@@ -186,25 +195,40 @@ class Dashboard:
                     )
                 )
             self.names[kpi.name] = sheet_ref(DASHBOARD, top + 1, col)
-            s.row_heights[top] = 30
-            s.row_heights[top + 1] = 36
+            s.row_heights.update({top + i: height for i, height in enumerate(TILE_HEIGHTS)})
         if not self.template.kpis:
             return row
         tile_rows = (len(self.template.kpis) + TILES_PER_ROW - 1) // TILES_PER_ROW
         return row + tile_rows * (TILE_ROWS + 1)
 
     def _charts(self, row: int) -> int:
-        width = 2 * column_pixels(TILE_WIDTH) + column_pixels(GAP_WIDTH)
-        rows_per_chart = CHART_HEIGHT // ROW_PIXELS + 1
-        last = row
-        for index, chart in enumerate(self.template.charts):
-            top = row + (index // CHARTS_PER_ROW) * rows_per_chart
-            col = 1 + 4 * (index % CHARTS_PER_ROW)
-            self.sheet.charts.append(
-                chart_plan(chart, index, self.data, top, col, width, CHART_HEIGHT)
-            )
-            last = top + rows_per_chart - 1
-        return max(last, row)
+        """Two charts a row (three when there are more than four); returns the last row."""
+        charts = self.template.charts
+        if not charts:
+            return row
+        per_row = 3 if len(charts) > 4 else 2
+        columns = [column_pixels(self.sheet.column_widths[c]) for c in range(1, 2 * TILES_PER_ROW)]
+        gap = column_pixels(GAP_WIDTH)
+        width = (sum(columns) - (per_row - 1) * gap) // per_row
+        for index, chart in enumerate(charts):
+            top = row + index // per_row
+            col, offset = _locate(columns, (index % per_row) * (width + gap))
+            plan = chart_plan(chart, index, self.data, top, 1 + col, width, CHART_HEIGHT)
+            plan.x_offset = offset
+            if per_row == 3:
+                plan.category_format = "mmmmm"
+            self.sheet.charts.append(plan)
+            self.sheet.row_heights[top] = (CHART_HEIGHT + CHART_GAP) * 0.75
+        return row + (len(charts) - 1) // per_row
+
+
+def _locate(columns: list[int], x: int) -> tuple[int, int]:
+    """(column index, pixel offset in it) of ``x`` pixels from the start of ``columns``."""
+    for index, width in enumerate(columns):
+        if x < width:
+            return index, x
+        x -= width
+    return len(columns) - 1, columns[-1]
 
 
 def _name_ref(name: str) -> str:

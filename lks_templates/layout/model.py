@@ -119,6 +119,8 @@ class ChartPlan:
     col: int
     width: int
     height: int
+    x_offset: int = 0
+    """Pixels from the left of ``col`` (charts three to a row do not follow columns)."""
     y_title: str = ""
     category_format: str = "mmm"
     """Number format of the period labels on the category axis."""

@@ -110,6 +110,9 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
     chart.show_blanks_as("gap")
     chart.set_size({"width": plan.width, "height": plan.height})
     sheet.insert_chart(
-        plan.row, plan.col, chart, {"description": plan.alt_text, "object_position": 1}
+        plan.row,
+        plan.col,
+        chart,
+        {"description": plan.alt_text, "object_position": 1, "x_offset": plan.x_offset},
     )
     return chart

@@ -19,10 +19,12 @@ from lks_templates.layout.model import Cell, SheetPlan, WorkbookPlan
 from lks_templates.render.charts import add_chart
 from lks_templates.render.icons import SIZE as ICON_SIZE
 from lks_templates.render.icons import icon_png
-from lks_templates.render.styles import CONDITIONAL_STYLES, cell_format
+from lks_templates.render.styles import CONDITIONAL_STYLES, FONT, cell_format
 
 CREATED = dt.datetime(2026, 1, 1, 0, 0, 0)
 """Fixed document date: the same spec gives the same bytes on any day."""
+DEFAULT_FONT = {"font_name": FONT, "font_size": 10, "font_scheme": "none"}
+"""The workbook's Normal style (row height 12.75 points, 7 pixels per width unit)."""
 PROTECTION = {
     "format_columns": True,
     "format_rows": True,
@@ -61,6 +63,12 @@ def render_workbook(plan: WorkbookPlan, path: str | Path) -> Path:
             "strings_to_numbers": False,
             "strings_to_formulas": False,
             "strings_to_urls": False,
+            # The Normal style in Arial 10 (as every cell is), not Calibri: column widths
+            # count the Normal font's digit widths, and LibreOffice has a metric twin of
+            # Arial everywhere, so columns, charts and pages come out alike in both.
+            "default_format_properties": DEFAULT_FONT,
+            "default_row_height": 17,
+            "default_column_width": 64,
         },
     )
     workbook.set_properties(

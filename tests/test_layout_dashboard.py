@@ -1,0 +1,69 @@
+"""The Dashboard page: tiles and charts placed to fill one A4 landscape page, no overlaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lks_templates.layout import SheetPlan, plan_workbook
+from lks_templates.layout.dashboard import column_pixels
+from lks_templates.spec import load_specs
+
+SHIPPED = Path(__file__).parent.parent / "template_specs"
+SPECS = load_specs([SHIPPED])
+TEMPLATES = sorted(r.template.id for r in SPECS.resolved() if not r.is_form)
+# A4 landscape inside the default margins (0.4 in left and right, 0.5 in top and bottom),
+# in pixels at 96 per inch.
+PAGE_WIDTH, PAGE_HEIGHT = (297 / 25.4 - 0.8) * 96, (210 / 25.4 - 1.0) * 96
+
+
+def _dashboard(template_id: str) -> SheetPlan:
+    resolved = SPECS.resolve(template_id)
+    assert resolved is not None
+    return plan_workbook(resolved).sheet("Dashboard")
+
+
+def _top(sheet: SheetPlan, row: int) -> float:
+    return sum(sheet.row_heights[r] for r in range(row)) * 4 / 3
+
+
+def _left(sheet: SheetPlan, col: int) -> int:
+    return sum(column_pixels(sheet.column_widths[c]) for c in range(col))
+
+
+@pytest.mark.parametrize("template_id", TEMPLATES)
+def test_every_printed_row_has_an_explicit_height(template_id: str) -> None:
+    """Charts are sized in pixels but anchored to cells: a row whose height each
+    spreadsheet application picks for itself (from its own default font) would move them."""
+    sheet = _dashboard(template_id)
+    assert sheet.page.print_area is not None
+    _, _, last_row, _ = sheet.page.print_area
+    assert set(range(last_row + 1)) <= set(sheet.row_heights)
+
+
+@pytest.mark.parametrize("template_id", TEMPLATES)
+def test_charts_do_not_overlap_and_stay_in_the_print_area(template_id: str) -> None:
+    sheet = _dashboard(template_id)
+    assert sheet.page.print_area is not None
+    _, _, last_row, last_col = sheet.page.print_area
+    right, bottom = _left(sheet, last_col + 1), _top(sheet, last_row + 1)
+    boxes = []
+    for chart in sheet.charts:
+        x, y = _left(sheet, chart.col) + chart.x_offset, _top(sheet, chart.row)
+        assert x + chart.width <= right and y + chart.height <= bottom, chart.title
+        boxes.append((x, y, x + chart.width, y + chart.height))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+@pytest.mark.parametrize("template_id", TEMPLATES)
+def test_the_page_is_used_well(template_id: str) -> None:
+    """Printed fit to one page, the dashboard keeps at least 80% of its size."""
+    sheet = _dashboard(template_id)
+    assert sheet.page.print_area is not None
+    _, _, last_row, last_col = sheet.page.print_area
+    width, height = _left(sheet, last_col + 1), _top(sheet, last_row + 1)
+    scale = min(1.0, PAGE_WIDTH / width, PAGE_HEIGHT / height)
+    assert scale >= 0.8, (width, height)
