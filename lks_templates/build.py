@@ -97,11 +97,23 @@ def write_atomically(plan: WorkbookPlan, path: Path) -> Path:
     os.close(handle)
     try:
         render_workbook(plan, temp)
+        os.chmod(temp, new_file_mode())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def new_file_mode() -> int:
+    """The mode ``open()`` gives a new file (0o644 under the usual umask of 022).
+
+    ``mkstemp`` makes its file private (0o600); a workbook renamed into ``dist/`` should
+    be readable like any file the user writes.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_text_atomically(path: Path, text: str) -> Path:
@@ -111,6 +123,7 @@ def write_text_atomically(path: Path, text: str) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+        os.chmod(temp, new_file_mode())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

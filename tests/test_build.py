@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import warnings
 import zipfile
 from pathlib import Path
@@ -179,3 +181,20 @@ def test_values_are_typed_as_staff_would_type_them(tmp_path: Path) -> None:
     assert book[date_sheet][date_cell].value.date() == dt.date(2026, 4, 2)
     bool_sheet, bool_cell = plan.inputs[fields["boolean"]][0]
     assert book[bool_sheet][bool_cell].value == "Yes"
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640)])
+def test_written_files_get_the_mode_of_a_new_file(
+    example: ResolvedTemplate, tmp_path: Path, umask: int, mode: int
+) -> None:
+    """Not mkstemp's private 0o600: what ``open()`` would give under the umask."""
+    from lks_templates.build import write_text_atomically
+
+    old = os.umask(umask)
+    try:
+        workbook = build_workbook(example, tmp_path / "w.xlsx")
+        text = write_text_atomically(tmp_path / "README.md", "x\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(workbook.stat().st_mode) == mode
+    assert stat.S_IMODE(text.stat().st_mode) == mode
