@@ -108,7 +108,7 @@ class FileRows:
 
 def rows_of(result: Return) -> FileRows:
     """The ``values.csv`` and ``problems.csv`` rows of one read return (unescaped)."""
-    from lks_templates.readback.values import format_value
+    from lks_templates.readback.values import format_number, format_value
 
     head = [result.file, result.template_id, result.template_version, result.org_ods_code]
     starts = {p.key: p.start.isoformat() if p.start else "" for p in result.periods}
@@ -116,24 +116,34 @@ def rows_of(result: Return) -> FileRows:
     for problem in result.problems:
         if problem.code in CELL_PROBLEMS:
             cell_codes.setdefault((problem.field, problem.period), []).append(problem.code)
+    codes_of = {cell: ";".join(sorted(set(codes))) for cell, codes in cell_codes.items()}
     values: list[list[str]] = []
 
     def add(kind: str, name: str, key: str, value: Any, kind_of_value: str) -> None:
-        codes = ";".join(sorted(set(cell_codes.get((name, key), ()))))
         values.append([*head, kind, name, key, starts.get(key, ""), value, kind_of_value,
-                       codes, ""])
+                       codes_of.get((name, key), ""), ""])
 
     if result.reporting_year is not None:
         add("profile", "reporting_year", "", str(result.reporting_year), "integer")
     for name, value in result.profile.items():
         _add_input(add, "profile", name, "", value, result)
+    # The loops below are the commonest cases of _add_input and add, written out: a return
+    # has hundreds of values.
+    keys = [(period.key, starts.get(period.key, "")) for period in result.periods]
     for name, series in result.measures.items():
-        for period, value in zip(result.periods, series, strict=False):
-            _add_input(add, "measure", name, period.key, value, result)
+        for (key, start), value in zip(keys, series, strict=False):
+            if type(value) is int:
+                values.append([*head, "measure", name, key, start, str(value), "integer",
+                               codes_of.get((name, key), ""), ""])
+            elif value is not None or (name, key) in result.raw_errors:
+                _add_input(add, "measure", name, key, value, result)
     for name, figures in result.derived.items():
-        for period, figure in zip(result.periods, figures, strict=False):
-            if figure is not None and figure != "":
-                add("derived", name, period.key, format_value(figure), _figure_type(figure))
+        for (key, start), figure in zip(keys, figures, strict=False):
+            if type(figure) is float:
+                values.append([*head, "derived", name, key, start, format_number(figure),
+                               "number", codes_of.get((name, key), ""), ""])
+            elif figure is not None and figure != "":
+                add("derived", name, key, format_value(figure), _figure_type(figure))
     for name, figure in result.kpis.items():
         if figure is not None and figure != "":
             add("kpi", name, "", format_value(figure), _figure_type(figure))
@@ -327,27 +337,32 @@ def _run(files: Sequence[Path], sinks: Sequence[Callable[[FileRows], None]], *, 
 # -- writing ------------------------------------------------------------------------------
 
 
-def _write_rows(stream: TextIO, writer: Any, rows: list[list[str]]) -> None:
-    """``writer.writerows(rows)``, with the commonest rows joined directly (same bytes).
+def _write_rows(stream: TextIO, writer: Any, rows: Sequence[Sequence[Any]],
+                head: Sequence[str] = ()) -> None:
+    """``writer.writerows([*head, *row] for row in rows)``, the commonest rows joined directly.
 
     A row of two or more texts none of which holds a comma, a double quote or a line
     break is written by the csv module as the texts joined by commas, so it is joined
     here, several times faster; any other row goes through the csv module itself.
     """
+    width = len(head)
+    plain_head = all(isinstance(cell, str) and "," not in cell
+                     and _NEEDS_QUOTING.search(cell) is None for cell in head)
+    prefix = ",".join(head) + "," if head and plain_head else ""
     lines: list[str] = []
     for row in rows:
         try:
-            line = ",".join(row)
+            line: str | None = ",".join(row)
         except TypeError:  # not all text: let the csv module format it
-            line = ""
-        if (len(row) > 1 and line.count(",") == len(row) - 1
-                and _NEEDS_QUOTING.search(line) is None):
-            lines.append(line)
+            line = None
+        if (line is not None and plain_head and width + len(row) > 1
+                and line.count(",") == len(row) - 1 and _NEEDS_QUOTING.search(line) is None):
+            lines.append(prefix + line)
             continue
         if lines:
             stream.write("\n".join(lines) + "\n")
             lines.clear()
-        writer.writerow(row)
+        writer.writerow([*head, *row])
     if lines:
         stream.write("\n".join(lines) + "\n")
 
@@ -374,15 +389,15 @@ class _CsvOutput:
 
     def __call__(self, rows: FileRows) -> None:
         safe_head = [escape_text(cell) for cell in rows.values[0][:4]] if rows.values else []
-        value_rows = []
+        tails = []
         for row in rows.values:
-            row = [*safe_head, *row[4:]]
-            if row[_TYPE_INDEX] == "string":
-                row[_VALUE_INDEX] = escape_text(row[_VALUE_INDEX])
-            if row[-1]:
-                row[-1] = escape_text(row[-1])
-            value_rows.append(row)
-        _write_rows(self.streams["values.csv"], self.writers["values.csv"], value_rows)
+            tail = row[4:]
+            if tail[_TYPE_INDEX - 4] == "string":
+                tail[_VALUE_INDEX - 4] = escape_text(tail[_VALUE_INDEX - 4])
+            if tail[-1]:
+                tail[-1] = escape_text(tail[-1])
+            tails.append(tail)
+        _write_rows(self.streams["values.csv"], self.writers["values.csv"], tails, safe_head)
         _write_rows(self.streams["problems.csv"], self.writers["problems.csv"],
                     [[escape_text(cell) for cell in row] for row in rows.problems])
 

@@ -55,14 +55,16 @@ def test_csv_rows_are_written_exactly_as_the_csv_module_writes_them() -> None:
              "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 4)))
              for _ in range(rng.choice([1, 2, 12]))]
             for _ in range(rng.randrange(0, 5))]
+        head = [rng.choice(["", "f.xlsx", "a,b", "'=x", 'q"']) for _ in range(rng.choice([0, 4]))]
         expected = io.StringIO()
-        csv.writer(expected, lineterminator="\n").writerows(rows)
+        csv.writer(expected, lineterminator="\n").writerows([[*head, *row] for row in rows])
         got = io.StringIO()
-        _write_rows(got, csv.writer(got, lineterminator="\n"), rows)
-        assert got.getvalue() == expected.getvalue(), rows
+        _write_rows(got, csv.writer(got, lineterminator="\n"), rows, head)
+        assert got.getvalue() == expected.getvalue(), (head, rows)
         checked += len(rows)
     assert checked > 5000
     # The common case really takes the short cut and gives plain joined text.
     plain = io.StringIO()
     _write_rows(plain, None, [["a", "", "b c"], ["'=x", "2"]])
-    assert plain.getvalue() == "a,,b c\n'=x,2\n"
+    _write_rows(plain, None, [["1"], ["2", ""]], ["f.xlsx", "t"])
+    assert plain.getvalue() == "a,,b c\n'=x,2\nf.xlsx,t,1\nf.xlsx,t,2,\n"

@@ -16,9 +16,9 @@ import os
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 from xml.etree import ElementTree
 
 import defusedxml.ElementTree as SafeElementTree
@@ -75,6 +75,8 @@ class Package:
     data: bytes
     workbook_part: str
     """Zip member of the workbook part, normally ``xl/workbook.xml``."""
+    parts: dict[str, bytes] = field(default_factory=dict, repr=False)
+    """Parts read so far (each is decompressed once)."""
 
     def has(self, part: str) -> bool:
         try:
@@ -85,6 +87,9 @@ class Package:
 
     def read(self, part: str) -> bytes:
         """Decompress one part, refusing it past :data:`MAX_MEMBER_BYTES` or when damaged."""
+        known = self.parts.get(part)
+        if known is not None:
+            return known
         try:
             info = self.zip.getinfo(part)
             with self.zip.open(info) as stream:
@@ -101,6 +106,7 @@ class Package:
         if len(data) > MAX_MEMBER_BYTES:
             raise refuse("zip-bomb", self.file, f"The part {part} unpacks to more than "
                          f"{MAX_MEMBER_BYTES:,} bytes; refused as possibly hostile.")
+        self.parts[part] = data
         return data
 
     def xml(self, part: str) -> ElementTree.Element:
@@ -245,12 +251,7 @@ def _identify(archive: zipfile.ZipFile, label: str) -> str:
         raise refuse("not-a-workbook", label, "The file is a zip archive but not an Excel "
                      "workbook. Ask the sender for the filled .xlsx template.")
     package = Package(file=label, zip=archive, data=b"", workbook_part="")
-    types = package.xml("[Content_Types].xml")
-    for entry in types:
-        content_type = entry.get("ContentType", "")
-        if "macroenabled" in content_type.lower() and "binary" not in content_type.lower():
-            raise _macro_refusal(label)
-    part = _office_document_part(package)
+    part = _document_part(package, label)
     if part.endswith(".bin"):
         raise refuse("xlsb-not-supported", label, "This is an Excel binary workbook (.xlsb). "
                      "Open it and save it as Excel Workbook (.xlsx).")
@@ -258,6 +259,52 @@ def _identify(archive: zipfile.ZipFile, label: str) -> str:
         raise refuse("not-a-workbook", label, "The file is an Office document but not an "
                      "Excel workbook. Ask the sender for the filled .xlsx template.")
     return part
+
+
+def _document_part(package: Package, label: str) -> str:
+    """The part ``_rels/.rels`` names as the document, once macro content types are refused."""
+    key = parts_key(package, ("[Content_Types].xml", "_rels/.rels"))
+    known = _DOCUMENT_PARTS.get(key) if key is not None else None
+    if known is not None:
+        return known
+    types = package.xml("[Content_Types].xml")
+    for entry in types:
+        content_type = entry.get("ContentType", "")
+        if "macroenabled" in content_type.lower() and "binary" not in content_type.lower():
+            raise _macro_refusal(label)
+    part = _office_document_part(package)
+    if key is not None:
+        remember(_DOCUMENT_PARTS, key, part)
+    return part
+
+
+# Returns made from one template share their small parts byte for byte (until a spreadsheet
+# program saves them), so what those parts say is worked out once per process and looked
+# up by their bytes. Only what parsed cleanly is remembered: anything else takes the full
+# path, which finds and reports the same problem as before.
+PartsKey = tuple[bytes | None, ...]
+_DOCUMENT_PARTS: dict[PartsKey, str] = {}
+MAX_REMEMBERED = 256
+"""Most entries of each such table."""
+MAX_REMEMBERED_BYTES = 64 * 1024
+"""Largest key remembered: hostile parts can be huge, and memory must stay flat."""
+
+
+def parts_key(package: Package, parts: tuple[str, ...]) -> PartsKey | None:
+    """The bytes of ``parts`` (None for one that is absent); None when one cannot be read."""
+    try:
+        return tuple(package.read(part) if package.has(part) else None for part in parts)
+    except Refused:
+        return None  # the full path reports it, in its own order
+
+
+def remember(table: dict[PartsKey, Any], key: PartsKey, value: Any) -> None:
+    """Keep ``value`` under ``key`` unless the key is large; empty a table grown too big."""
+    if sum(len(item) for item in key if item is not None) > MAX_REMEMBERED_BYTES:
+        return
+    if len(table) >= MAX_REMEMBERED:
+        table.clear()
+    table[key] = value
 
 
 def _macro_refusal(label: str) -> Refused:

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.etree import ElementTree
 
-from lks_templates.readback.safety import MAX_SHEET_CELLS, RELS_NS, Package, refuse
+from lks_templates.readback.safety import (
+    MAX_SHEET_CELLS,
+    RELS_NS,
+    Package,
+    PartsKey,
+    parts_key,
+    refuse,
+    remember,
+)
 
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 DOC_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -40,6 +48,26 @@ class Structure:
 
 def read_structure(package: Package) -> Structure:
     """Sheets, workbook-scope defined names and custom properties of ``package``."""
+    part = package.workbook_part
+    key = parts_key(package, (part, _rels_part(part), CUSTOM_PROPERTIES_PART))
+    if key is not None:
+        key = (part.encode(), *key)
+    known = _STRUCTURES.get(key) if key is not None else None
+    if known is None:
+        known = _parse_structure(package)
+        if key is not None:
+            remember(_STRUCTURES, key, known)
+    return Structure(sheets=dict(known.sheets), names=dict(known.names),
+                     properties=dict(known.properties),
+                     shared_formula_sheets=set(known.shared_formula_sheets))
+
+
+# Workbook part name and the bytes of the workbook part, its relationships and the custom
+# properties -> what they say (see safety.parts_key).
+_STRUCTURES: dict[PartsKey, Structure] = {}
+
+
+def _parse_structure(package: Package) -> Structure:
     root = package.xml(package.workbook_part)
     targets = _relationship_targets(package, package.workbook_part)
     sheets: dict[str, str] = {}
@@ -68,9 +96,14 @@ def read_custom_properties(package: Package) -> dict[str, str]:
     return found
 
 
-def _relationship_targets(package: Package, part: str) -> dict[str, str]:
+def _rels_part(part: str) -> str:
     folder, base = posixpath.split(part)
-    rels_part = posixpath.join(folder, "_rels", base + ".rels")
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def _relationship_targets(package: Package, part: str) -> dict[str, str]:
+    folder = posixpath.dirname(part)
+    rels_part = _rels_part(part)
     if not package.has(rels_part):
         return {}
     targets: dict[str, str] = {}
