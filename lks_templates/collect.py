@@ -345,6 +345,8 @@ def _write_rows(stream: TextIO, writer: Any, rows: Sequence[Sequence[Any]],
     break is written by the csv module as the texts joined by commas, so it is joined
     here, several times faster; any other row goes through the csv module itself.
     """
+    if _write_plainly(stream, rows, head):
+        return
     width = len(head)
     plain_head = all(isinstance(cell, str) and "," not in cell
                      and _NEEDS_QUOTING.search(cell) is None for cell in head)
@@ -365,6 +367,28 @@ def _write_rows(stream: TextIO, writer: Any, rows: Sequence[Sequence[Any]],
         writer.writerow([*head, *row])
     if lines:
         stream.write("\n".join(lines) + "\n")
+
+
+def _write_plainly(stream: TextIO, rows: Sequence[Sequence[Any]], head: Sequence[str]) -> bool:
+    """Write every row at once when none needs the csv module; False, writing nothing, if not.
+
+    The usual case for a whole file's rows, checked on the joined text in one go: exactly
+    the commas and line breaks that join them, and no double quote or carriage return.
+    """
+    if not rows:
+        return True
+    width = len(head)
+    prefix = ",".join(head) + "," if head else ""
+    try:
+        block = "\n".join([prefix + ",".join(row) for row in rows])
+    except TypeError:  # not all text
+        return False
+    if (min(map(len, rows)) + width <= 1
+            or block.count(",") != len(rows) * (width - 1) + sum(map(len, rows))
+            or block.count("\n") != len(rows) - 1 or '"' in block or "\r" in block):
+        return False
+    stream.write(block + "\n")
+    return True
 
 
 _NEEDS_QUOTING = re.compile('["\r\n]')
