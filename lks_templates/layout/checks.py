@@ -56,6 +56,7 @@ def checks_sheet(
     failed_col = periods[-1] + 1
     summary_row, header = 3, 5
     sheet.put(summary_row, LABEL_COL, "Checks that need attention", style="label_bold")
+    sheet.row_heights[summary_row] = 22
     sheet.put(header, LABEL_COL, "Check", style="header")
     sheet.put(header, SEVERITY_COL, "Severity", style="header")
     for col in periods:

@@ -52,13 +52,14 @@ def form_sheet(
 
 
 def _field_row(sheet: SheetPlan, row: int, f: FieldSpec) -> None:
-    sheet.put(row, LABEL_COL, f.title, style="label")
+    # Top-aligned: a long answer's cell is tall, and its question should sit at its top.
+    sheet.put(row, LABEL_COL, f.title, style="label_top")
     numeric = f.type in ("integer", "number", "date")
     sheet.put(
         row,
         INPUT_COL,
         None,
-        style="input_left" if numeric else "input_text",
+        style="input_top" if numeric else "input_text",
         number_format=fieldkit.number_format(f),
     )
     sheet.validations.append(
@@ -72,6 +73,6 @@ def _field_row(sheet: SheetPlan, row: int, f: FieldSpec) -> None:
         sheet.conditional_formats.append(
             ConditionalFormat(row, INPUT_COL, row, INPUT_COL, "blanks", "required")
         )
-    sheet.put(row, HINT_COL, hint, style="unit")
+    sheet.put(row, HINT_COL, hint, style="unit_top")
     long_text = f.type == "string" and (f.constraints.maxLength or 0) > LONG_TEXT
     sheet.row_heights[row] = 150 if long_text else (30 if len(f.title) > 36 else 18)
