@@ -406,7 +406,8 @@ class DataSheet:
         s.page.landscape = True
         s.page.fit_width, s.page.fit_height = 1, 0
         s.column_widths.update({0: 1.5, LABEL_COL: 44, UNIT_COL: 12})
-        width = {"monthly": 11, "quarterly": 14, "annual": 20}[self.template.period.frequency]
+        # An annual return has one entry column: wide enough for an organisation's name.
+        width = {"monthly": 11, "quarterly": 14, "annual": 40}[self.template.period.frequency]
         for col in self.pos.period_cols():
             s.column_widths[col] = width
         if self.pos.total_col is not None:
