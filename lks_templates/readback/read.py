@@ -23,7 +23,14 @@ from lks_templates.readback.contract import YEAR_NAME, Contract, contract_for
 from lks_templates.readback.formulas import normalise_formula
 from lks_templates.readback.result import Location, PeriodInfo, Return
 from lks_templates.readback.safety import Package, Refused, open_package, refuse
-from lks_templates.readback.values import Checked, Value, check_value, format_value, is_blank
+from lks_templates.readback.values import (
+    Checked,
+    Value,
+    check_value,
+    format_value,
+    is_blank,
+    plain_number,
+)
 from lks_templates.readback.workbook import (
     Reference,
     Structure,
@@ -136,6 +143,26 @@ def _resolve(specs: SpecSet, template_id: str, version: str | None) -> ResolvedT
             _RESOLVED.clear()
         known = (specs, specs.resolve(template_id, version))
         _RESOLVED[key] = known
+    return known[1]
+
+
+_LOCATED: dict[tuple[int, str, tuple[str, ...]],
+               tuple[Reference, list[tuple[tuple[str, str], Location]]]] = {}
+
+
+def _located(ref: Reference, name: str,
+             keys: tuple[str, ...]) -> list[tuple[tuple[str, str], Location]]:
+    """``((name, period key), where)`` of each cell of ``ref``, made once per reference."""
+    # parse_reference gives the same object for the same text, so most returns of a
+    # template share these.
+    cache_key = (id(ref), name, keys)
+    known = _LOCATED.get(cache_key)
+    if known is None or known[0] is not ref:
+        if len(_LOCATED) > 4096:
+            _LOCATED.clear()
+        known = (ref, [((name, key), Location(ref.sheet, cell))
+                       for cell, key in zip(ref.cells, keys, strict=True)])
+        _LOCATED[cache_key] = known
     return known[1]
 
 
@@ -332,13 +359,22 @@ class _Reader:
         field = self.contract.fields[name]
         table = rows.get(ref.sheet, [])
         values: list[Value | None] = []
-        locations = self.result.locations
-        for cell, (row, col), key in zip(ref.cells, ref.positions, keys, strict=True):
-            locations[(name, key)] = Location(ref.sheet, cell)
+        located = _located(ref, name, tuple(keys))
+        self.result.locations.update(located)
+        for (row, col), (cell_key, where) in zip(ref.positions, located, strict=True):
             line = table[row] if row < len(table) else ()
-            checked = check_value(field, line[col] if col < len(line) else None)
+            raw = line[col] if col < len(line) else None
+            if raw is None:  # blank: no value, nothing to report
+                values.append(None)
+                continue
+            if type(raw) is float:
+                number = plain_number(field, raw)
+                if number is not None:
+                    values.append(number)
+                    continue
+            checked = check_value(field, raw)
             if checked.findings:
-                self._report(checked, name, key, ref.sheet, cell)
+                self._report(checked, name, cell_key[1], ref.sheet, where.cell)
             values.append(checked.value)
         return values
 

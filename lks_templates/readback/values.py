@@ -60,12 +60,8 @@ def check_value(field: FieldSpec, raw: object) -> Checked:
     if raw is None or raw == "":
         return _BLANK
     if type(raw) is float:  # the usual case, kept short: a number within its limits
-        rules = field.constraints
-        number: float | int | None = (int(raw) if field.type == "integer" and raw.is_integer()
-                                      else raw if field.type == "number" else None)
-        if number is not None and not rules.enum and (
-                rules.minimum is None or number >= rules.minimum) and (
-                rules.maximum is None or number <= rules.maximum):
+        number = plain_number(field, raw)
+        if number is not None:
             return Checked(number, raw)
     if is_blank(raw):
         return Checked(None, raw)
@@ -75,6 +71,22 @@ def check_value(field: FieldSpec, raw: object) -> Checked:
     findings = [finding] if finding else []
     findings.extend(_constraint_findings(field, value))
     return Checked(value, raw, tuple(findings))
+
+
+def plain_number(field: FieldSpec, raw: float) -> float | int | None:
+    """The value of a number cell that needs no finding at all, else None.
+
+    The commonest cell of all, a number within its field's limits, is settled here without
+    the full checks; :func:`check_value` gives the same value for it.
+    """
+    rules = field.constraints
+    number: float | int | None = (int(raw) if field.type == "integer" and raw.is_integer()
+                                  else raw if field.type == "number" else None)
+    if number is not None and not rules.enum and (
+            rules.minimum is None or number >= rules.minimum) and (
+            rules.maximum is None or number <= rules.maximum):
+        return number
+    return None
 
 
 def _type_error(detail: str) -> tuple[None, Finding]:
