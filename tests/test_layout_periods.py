@@ -61,3 +61,11 @@ def test_annual_templates_label_their_period_by_formula(template_id: str) -> Non
     checks = plan.sheet("Checks")
     copies = [c for c in checks.cells.values() if c.formula == f"={sheet}!${a1[0]}${a1[1:]}"]
     assert len(copies) == 1 and copies[0].number_format == "General"
+
+
+def test_about_sheet_speaks_of_the_year_in_an_annual_return() -> None:
+    resolved = load_specs([SHIPPED]).resolve("supplementary-return")
+    assert resolved is not None
+    texts = [c.value for c in plan_workbook(resolved).sheet("About").cells.values()]
+    assert any(isinstance(t, str) and t.startswith("2. Type the year's figures") for t in texts)
+    assert not any(isinstance(t, str) and "Each month" in t for t in texts)

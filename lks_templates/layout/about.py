@@ -80,8 +80,14 @@ class About:
         return [
             "Go to the Data sheet and type the reporting year (e.g. 2026 for April 2026 to "
             "March 2027), then the details of your service.",
-            "Each month (or period), type your figures into the white cells of that column. "
-            "Yellow cells are required; leave a cell blank when you have no figure, do not "
+            {
+                "monthly": "Each month, type your figures into the white cells of that "
+                "month's column. ",
+                "quarterly": "Each quarter, type your figures into the white cells of that "
+                "quarter's column. ",
+                "annual": "Type the year's figures into the white cells of the year's column. ",
+            }[self.spec.period.frequency]
+            + "Yellow cells are required; leave a cell blank when you have no figure, do not "
             "type 0 for unknown.",
             "Hover over or select a cell to see its definition and how to count it (also in "
             "the data dictionary below).",
