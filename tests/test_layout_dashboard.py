@@ -60,10 +60,13 @@ def test_charts_do_not_overlap_and_stay_in_the_print_area(template_id: str) -> N
 
 @pytest.mark.parametrize("template_id", TEMPLATES)
 def test_the_page_is_used_well(template_id: str) -> None:
-    """Printed fit to one page, the dashboard keeps at least 80% of its size."""
+    """Printed fit to one page, the dashboard keeps at least 80% of its size, and fills
+    the page."""
     sheet = _dashboard(template_id)
     assert sheet.page.print_area is not None
     _, _, last_row, last_col = sheet.page.print_area
     width, height = _left(sheet, last_col + 1), _top(sheet, last_row + 1)
     scale = min(1.0, PAGE_WIDTH / width, PAGE_HEIGHT / height)
     assert scale >= 0.8, (width, height)
+    # Neither a narrow strip nor an empty lower part.
+    assert width * scale >= 0.8 * PAGE_WIDTH and height * scale >= 0.9 * PAGE_HEIGHT

@@ -29,6 +29,9 @@ TILE_ROWS = 4
 TILE_HEIGHTS = (24.0, 28.0, 15.0, 15.0, 9.0)
 """Points: title (two lines), value, target or unit, status, space below."""
 CHART_HEIGHT = 250
+MAX_CHART_HEIGHT = 400
+PAGE_RATIO = (210 / 25.4 - 1.0) / (297 / 25.4 - 0.8)
+"""Height over width of an A4 landscape page inside its margins."""
 CHART_GAP = 10
 """Pixels between charts; each row of charts is one sheet row this much taller."""
 ROW_PIXELS = 20
@@ -207,19 +210,29 @@ class Dashboard:
         if not charts:
             return row
         per_row = 3 if len(charts) > 4 else 2
+        rows = (len(charts) + per_row - 1) // per_row
         columns = [column_pixels(self.sheet.column_widths[c]) for c in range(1, 2 * TILES_PER_ROW)]
         gap = column_pixels(GAP_WIDTH)
         width = (sum(columns) - (per_row - 1) * gap) // per_row
+        height = self._chart_height(row, rows)
         for index, chart in enumerate(charts):
             top = row + index // per_row
             col, offset = _locate(columns, (index % per_row) * (width + gap))
-            plan = chart_plan(chart, index, self.data, top, 1 + col, width, CHART_HEIGHT)
+            plan = chart_plan(chart, index, self.data, top, 1 + col, width, height)
             plan.x_offset = offset
             if per_row == 3:
                 plan.category_format = "mmmmm"
             self.sheet.charts.append(plan)
-            self.sheet.row_heights[top] = (CHART_HEIGHT + CHART_GAP) * 0.75
-        return row + (len(charts) - 1) // per_row
+            self.sheet.row_heights[top] = (height + CHART_GAP) * 0.75
+        return row + rows - 1
+
+    def _chart_height(self, row: int, rows: int) -> int:
+        """Taller charts when they leave the page's lower part empty (one row of them)."""
+        s = self.sheet
+        width = sum(column_pixels(w) for w in s.column_widths.values())
+        used = sum(s.row_heights.get(r, ROW_PIXELS * 0.75) for r in range(row)) * 4 / 3
+        spare = (PAGE_RATIO * width - used) / rows - CHART_GAP
+        return max(CHART_HEIGHT, min(MAX_CHART_HEIGHT, int(spare) // 10 * 10))
 
 
 def _locate(columns: list[int], x: int) -> tuple[int, int]:
