@@ -121,7 +121,7 @@ STYLES: dict[str, dict[str, Any]] = {
         "bold": True,
         "font_color": BLACK,
         "align": "center",
-        "valign": "top",
+        "valign": "vcenter",
         "text_wrap": True,
     },
     "info_target": {"font_size": 9, "font_color": DARK_GREY, "align": "center"},
