@@ -75,7 +75,8 @@ def test_environments_with_ints_none_tuples_and_bad_values() -> None:
     env = {"a": 2, "b": None, "c": (1, None, 3), "d": [1, None], "bad": object()}
     for formula in ("a*3", "b", "SUM(c)+COUNTBLANK(c)", "c", "COUNTA(c,d,b)", "IF(a,d,b)",
                     "SUMPRODUCT(c*2)", "SUMPRODUCT(d,d)", "bad", "IF(0,bad,1)", "SUM(bad)",
-                    "COUNTA(bad)", "a+bad"):
+                    "COUNTA(bad)", "a+bad", "IF(COUNTA(a,bad)=0,1,2)", "IF(COUNTA(b,c,d)=0,1,2)",
+                    "IF(COUNTA(b)=0,1)", "IF(COUNTA(missing,b)=0,1,2)", "IF(COUNTA(b,b)=0,c,d)"):
         same(parse(formula), env)
 
 
@@ -95,7 +96,13 @@ def _random_expr(rng: random.Random, depth: int) -> Expr:
         if kind == 2:
             return Boolean(rng.random() < 0.5)
         return Name(rng.choice(_NAMES))
-    kind = rng.randrange(3)
+    kind = rng.randrange(4)
+    if kind == 3:  # the blank test every workbook figure is wrapped in
+        counted = tuple(Name(rng.choice(_NAMES)) for _ in range(rng.randrange(1, 4)))
+        test = Binary(rng.choice(["=", "=", ">"]), Call("COUNTA", counted),
+                      Number(rng.choice([0.0, 0.0, 1.0])))
+        return Call("IF", (test,
+                           *(_random_expr(rng, depth - 1) for _ in range(rng.randrange(1, 3)))))
     if kind == 0:
         return Unary(rng.choice(["-", "+", "%"]), _random_expr(rng, depth - 1))
     if kind == 1:

@@ -233,7 +233,9 @@ def _call(expr: Call) -> _Node:
         return _constant(VALUE)
     args = [_node(arg) for arg in expr.args]
     special = _SPECIAL.get(expr.name)
-    if special is not None:
+    if expr.name == "IF" and _counts_nothing(expr.args[0]):
+        scalar = _if_all_blank(expr, args)
+    elif special is not None:
         scalar = special(args)
     else:
         # The function table takes the evaluator and argument trees; an adapter hands it
@@ -256,6 +258,41 @@ def _if(args: list[_Node]) -> _Scalar:
         if isinstance(condition, ExcelError):
             return condition
         if condition:
+            return then(env)
+        return otherwise(env) if otherwise is not None else False
+
+    return scalar
+
+
+def _counts_nothing(test: Expr) -> bool:
+    """Whether ``test`` is ``COUNTA(name, ...)=0``, the blank test around every figure."""
+    return (isinstance(test, Binary) and test.op == "=" and isinstance(test.left, Call)
+            and test.left.name == "COUNTA" and arity_ok("COUNTA", len(test.left.args))
+            and all(isinstance(arg, Name) for arg in test.left.args)
+            and isinstance(test.right, Number) and test.right.value == 0.0)
+
+
+def _if_all_blank(expr: Call, args: list[_Node]) -> _Scalar:
+    """``IF(COUNTA(names)=0, then, otherwise)`` in one step.
+
+    COUNTA gives a whole number and never an error, so the test is true exactly when
+    every cell behind the names is blank; each name is still looked up, as COUNTA would.
+    """
+    counted = cast(Call, cast(Binary, expr.args[0]).left).args
+    names = [_name(cast(Name, arg).name) for arg in counted]
+    then = args[1].scalar
+    otherwise = args[2].scalar if len(args) > 2 else None
+
+    def scalar(env: Env) -> Value:
+        blank = True
+        for node in names:
+            raw = env.get(cast(str, node.name), _MISSING)
+            if type(raw) in _PLAIN:  # one cell, as normalise() leaves it
+                blank = blank and type(raw) is Blank
+                continue
+            cells = cast(_Cells, node.reference)(env)
+            blank = all(isinstance(cell, Blank) for cell in cells) and blank
+        if blank:
             return then(env)
         return otherwise(env) if otherwise is not None else False
 
