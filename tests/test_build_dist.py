@@ -19,7 +19,7 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 
 from lks_templates import __version__
@@ -81,7 +81,7 @@ def _cells(book: Workbook, name: str) -> list[tuple[str, str]]:
         assert None not in (min_col, min_row, max_col, max_row)
         for row in range(min_row, max_row + 1):  # type: ignore[arg-type, operator]
             for col in range(min_col, max_col + 1):  # type: ignore[arg-type, operator]
-                found.append((sheet, f"{openpyxl.utils.get_column_letter(col)}{row}"))
+                found.append((sheet, f"{get_column_letter(col)}{row}"))
     return found
 
 
@@ -121,7 +121,7 @@ def test_sheets_and_custom_properties(built: tuple[dict[str, Any], Workbook, Pat
     else:
         infographic = ["Infographic"] if spec.get("infographic", True) else []
         assert book.sheetnames == ["About", "Data", "Checks", "Dashboard", *infographic]
-    props = {p.name: p.value for p in book.custom_doc_props.props}
+    props = {p.name: p.value for p in book.custom_doc_props.props}  # type: ignore[attr-defined]
     assert set(props) == {
         "lks_template_id",
         "lks_template_version",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -14,7 +15,7 @@ from lks_templates.spec import load_specs
 SHIPPED = Path(__file__).parent.parent / "template_specs"
 
 
-def _spec(template_id: str) -> dict[str, object]:
+def _spec(template_id: str) -> Any:
     """The template spec as plain YAML, independent of the spec models."""
     return yaml.safe_load((SHIPPED / f"{template_id}.yaml").read_text(encoding="utf-8"))
 
@@ -28,8 +29,8 @@ def _plan(template_id: str) -> WorkbookPlan:
 def _bounds(ref: str) -> tuple[str, tuple[int, int, int, int]]:
     sheet, area = ref.replace("$", "").split("!")
     min_col, min_row, max_col, max_row = range_boundaries(area)
-    assert None not in (min_col, min_row, max_col, max_row)
-    return sheet, (min_col, min_row, max_col, max_row)  # type: ignore[return-value]
+    assert min_col and min_row and max_col and max_row
+    return sheet, (min_col, min_row, max_col, max_row)
 
 
 def _inside(ref: str, outer: str) -> bool:
@@ -41,12 +42,12 @@ def _inside(ref: str, outer: str) -> bool:
 @pytest.mark.parametrize("template_id", ["staffing-and-finance", "supplementary-return"])
 def test_single_period_charts_plot_one_bar_per_part(template_id: str) -> None:
     spec = _spec(template_id)
-    assert spec["period"]["frequency"] == "annual"  # type: ignore[index]
+    assert spec["period"]["frequency"] == "annual"
     plan = _plan(template_id)
     data = plan.sheet("Data")
     dashboard = plan.sheet("Dashboard").charts
-    assert [c.title for c in dashboard] == [c["title"] for c in spec["charts"]]  # type: ignore[index, union-attr]
-    for chart_spec, chart in zip(spec["charts"], dashboard, strict=True):  # type: ignore[arg-type]
+    assert [c.title for c in dashboard] == [c["title"] for c in spec["charts"]]
+    for chart_spec, chart in zip(spec["charts"], dashboard, strict=True):
         assert chart.alt_text == " ".join(chart_spec["alt_text"].split())
         if len(chart_spec["series"]) == 1:
             assert (
@@ -76,11 +77,11 @@ def test_single_period_charts_plot_one_bar_per_part(template_id: str) -> None:
             assert chart.categories_in_order  # first part at the top
 
 
-def _titles(template_id: str, names: list[str]) -> list[str]:
+def _titles(template_id: str, names: list[str]) -> list[str | None]:
     """Titles of measures (from the dataset YAML) and derived figures (template YAML)."""
     dataset = yaml.safe_load((SHIPPED / "supplementary-dataset.yaml").read_text("utf-8"))
     fields = {f["name"]: f["title"] for f in dataset["fields"]}
-    derived = {d["name"]: d["title"] for d in _spec(template_id).get("derived", [])}  # type: ignore[union-attr]
+    derived = {d["name"]: d["title"] for d in _spec(template_id).get("derived", [])}
     return [derived.get(n, fields.get(n)) for n in names]
 
 
@@ -90,7 +91,7 @@ def _titles(template_id: str, names: list[str]) -> list[str]:
 def test_monthly_charts_plot_one_series_per_spec_series(template_id: str) -> None:
     spec = _spec(template_id)
     plan = _plan(template_id)
-    for chart_spec, chart in zip(spec["charts"], plan.sheet("Dashboard").charts, strict=True):  # type: ignore[arg-type]
+    for chart_spec, chart in zip(spec["charts"], plan.sheet("Dashboard").charts, strict=True):
         assert len(chart.series) == len(chart_spec["series"])
         assert {s.categories for s in chart.series} == {plan.defined_names["lks_periods"]}
         assert chart.legend is (len(chart_spec["series"]) > 1)
