@@ -26,8 +26,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "rebuild into a temporary folder and compare with dist/"),
     "preview": ("preview", "render dashboard and infographic previews (needs LibreOffice)"),
     "docs": ("docs", "write the data dictionary and FAQ pages under docs/"),
-    "import-tableschema": ("import_tableschema", "turn a Frictionless Table Schema into a dataset spec"),
-    "export-tableschema": ("export_tableschema", "write a dataset spec as a Frictionless Table Schema"),
+    "import-tableschema": (
+        "import_tableschema",
+        "turn a Frictionless Table Schema into a dataset spec",
+    ),
+    "export-tableschema": (
+        "export_tableschema",
+        "write a dataset spec as a Frictionless Table Schema",
+    ),
     "read": ("read", "read one filled workbook and print its values and problems"),
     "collect": ("collect", "collect many filled workbooks into tidy CSV files"),
 }
@@ -40,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module, help_text) in COMMANDS.items():
+    for name, (_module, help_text) in COMMANDS.items():
         sub.add_parser(name, help=help_text, description=help_text)
     return parser
 
