@@ -15,41 +15,29 @@ _CONSTANTS = re.compile(r"\b(TRUE|FALSE)\(\)")
 _PLAIN_SHEET = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
 
+# A formula as runs: double-quoted text, a single-quoted sheet name (each closed by its quote
+# not doubled, or by the end of the formula) and anything else.
+_RUNS = re.compile(r"""("(?:[^"]|"")*(?:"|$))|('(?:[^']|'')*(?:'|$))|([^"']+)""")
+_DROPPED = str.maketrans("", "", " \t\r\n$")
+
+
 def normalise_formula(text: str) -> str:
-    """Canonical text of a formula for comparison (not for evaluation)."""
+    """Canonical text of a formula for comparison (not for evaluation).
+
+    Outside text in double quotes: spaces and ``$`` are dropped and letters upper-cased; a
+    quoted sheet name loses its quotes when it does not need them.
+    """
     text = text.strip()
     if text.startswith("="):
         text = text[1:]
     out: list[str] = []
-    index, length = 0, len(text)
-    while index < length:
-        char = text[index]
-        if char == '"':
-            end = _closing(text, index, '"')
-            out.append(text[index:end])
-            index = end
-        elif char == "'":
-            end = _closing(text, index, "'")
-            name = text[index + 1 : end - 1].replace("''", "'")
-            out.append(name.upper() if _PLAIN_SHEET.match(name) else text[index:end].upper())
-            index = end
-        elif char in " \t\r\n$":
-            index += 1
+    for quoted, sheet, other in _RUNS.findall(text):
+        if other:
+            out.append(other.translate(_DROPPED).upper())
+        elif quoted:
+            out.append(quoted)
         else:
-            out.append(char.upper())
-            index += 1
+            name = sheet[1:-1].replace("''", "'")
+            out.append(name.upper() if _PLAIN_SHEET.match(name) else sheet.upper())
     # LibreOffice writes the constants TRUE and FALSE as the functions TRUE() and FALSE().
     return _CONSTANTS.sub(r"\1", _PREFIXES.sub("", "".join(out)))
-
-
-def _closing(text: str, start: int, quote: str) -> int:
-    """Index just past the quoted run starting at ``start`` (doubled quotes escape)."""
-    index = start + 1
-    while index < len(text):
-        if text[index] == quote:
-            if index + 1 < len(text) and text[index + 1] == quote:
-                index += 2
-                continue
-            return index + 1
-        index += 1
-    return len(text)

@@ -242,13 +242,12 @@ def read_sheet(package: Package, part: str, data: bytes | None = None) -> SheetX
         row_number = int(row.get("r") or max_row + 1)
         column = 0
         for cell in row.iter(cell_tag):
-            position = split_cell(cell.get("r", ""))
+            position = _cell_position(cell.get("r", ""))
             if position is None:
                 column += 1
                 ref = f"{column_letters(column)}{row_number}"
             else:
-                row_number, column = position
-                ref = f"{column_letters(column)}{row_number}"
+                row_number, column, ref = position
             max_column = max(max_column, column)
             formula = cell.find(formula_tag)
             if formula is not None:
@@ -261,6 +260,16 @@ def read_sheet(package: Package, part: str, data: bytes | None = None) -> SheetX
     if followers:
         _expand_shared(formulas, shared, followers)
     return SheetXml(formulas=formulas, max_row=max_row, max_column=max_column)
+
+
+@lru_cache(maxsize=16384)
+def _cell_position(address: str) -> tuple[int, int, str] | None:
+    """Row, column and plain ``A1`` name of a cell address; the same few recur in every sheet."""
+    position = split_cell(address)
+    if position is None:
+        return None
+    row, column = position
+    return row, column, f"{column_letters(column)}{row}"
 
 
 def _collect_formula(ref: str, formula: ElementTree.Element, formulas: dict[str, str],
