@@ -9,6 +9,7 @@ import csv
 import io
 import random
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +17,10 @@ from typing import Any
 
 import pytest
 from openpyxl.utils.formulas import FORMULAE
-from test_readback_support import good_return_path
+from test_readback_support import good_return_path, rewrite, sheet_part
 
-from lks_templates.collect import _write_rows
+from lks_templates.collect import _write_rows, collect
+from lks_templates.readback import read_return
 from lks_templates.readback.formulas import normalise_formula
 from lks_templates.spec.names import function_names, name_problem
 
@@ -122,3 +124,23 @@ def test_formula_normalisation_matches_the_character_by_character_reference() ->
         'IFERROR(DATA!C9/SUM(X),"a b")'
     assert normalise_formula("IF(a,TRUE(),0)") == "IF(A,TRUE,0)"
     assert normalise_formula("'My sheet'!A1") == "'MY SHEET'!A1"
+
+
+def test_a_row_without_a_number_is_a_corrupt_file_not_a_crash(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    # Met while making the slow path (formulas differing from the template's) faster: the
+    # row number was trusted to be a number.
+    good = good_return_path(tmp_path_factory)
+    data = sheet_part(good, "Data")
+    (tmp_path / "returns").mkdir()
+    bad = rewrite(good, tmp_path / "returns" / "bad.xlsx", {
+        data: lambda xml: xml.replace(b'<row r="40"', b'<row r="x"', 1)
+                              .replace(b"<f>", b'<f t="normal">', 1)})
+    result = read_return(bad)
+    assert not result.readable
+    assert [(p.code, p.severity) for p in result.problems] == [("corrupt-file", "error")]
+    assert "row numbered 'x'" in result.problems[0].message
+    shutil.copy(good, tmp_path / "returns" / "good.xlsx")
+    collection = collect([tmp_path / "returns"])
+    assert collection.summary.read == 1
+    assert len(collection.summary.rejected) == 1

@@ -239,7 +239,7 @@ def read_sheet(package: Package, part: str, data: bytes | None = None) -> SheetX
     max_row = max_column = 0
     cell_tag, formula_tag = f"{MAIN_NS}c", f"{MAIN_NS}f"
     for row in root.iter(f"{MAIN_NS}row"):
-        row_number = int(row.get("r") or max_row + 1)
+        row_number = _row_number(row.get("r"), max_row + 1, package.file, part)
         column = 0
         for cell in row.iter(cell_tag):
             position = _cell_position(cell.get("r", ""))
@@ -260,6 +260,17 @@ def read_sheet(package: Package, part: str, data: bytes | None = None) -> SheetX
     if followers:
         _expand_shared(formulas, shared, followers)
     return SheetXml(formulas=formulas, max_row=max_row, max_column=max_column)
+
+
+def _row_number(text: str | None, next_row: int, file: str, part: str) -> int:
+    if not text:
+        return next_row
+    try:
+        return int(text)
+    except ValueError:
+        raise refuse("corrupt-file", file, f"The sheet part {part} has a row numbered "
+                     f"{text[:20]!r}, which is not a number. Ask the sender to save the "
+                     "workbook again and resend it.") from None
 
 
 @lru_cache(maxsize=16384)
