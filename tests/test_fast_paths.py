@@ -144,3 +144,23 @@ def test_a_row_without_a_number_is_a_corrupt_file_not_a_crash(
     collection = collect([tmp_path / "returns"])
     assert collection.summary.read == 1
     assert len(collection.summary.rejected) == 1
+
+
+@pytest.mark.parametrize(("address", "code"), [("A99999999", "zip-bomb"), ("ZZZZ1", "zip-bomb"),
+                                               ("1A", "corrupt-file"), ("A-1", "corrupt-file")])
+def test_a_cell_address_that_cannot_be_placed_is_refused(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, address: str,
+        code: str) -> None:
+    # python-calamine reads A99999999 as row 99,999,999 and asks for 51 GB, which aborts
+    # the process; the sheet is refused before it is handed over. In a child process, so
+    # that a regression fails this test and not the whole run.
+    good = good_return_path(tmp_path_factory)
+    bad = rewrite(good, tmp_path / "far.xlsx", {
+        sheet_part(good, "Data"): lambda xml: xml.replace(b'<c r="B1"',
+                                                          f'<c r="{address}"'.encode(), 1)})
+    code_text = ("from lks_templates.readback import read_return\n"
+                 f"result = read_return({str(bad)!r})\n"
+                 "print(result.readable, [p.code for p in result.problems])")
+    done = subprocess.run([sys.executable, "-c", code_text], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.strip() == f"False [{code!r}]"

@@ -242,8 +242,11 @@ def read_sheet(package: Package, part: str, data: bytes | None = None) -> SheetX
         row_number = _row_number(row.get("r"), max_row + 1, package.file, part)
         column = 0
         for cell in row.iter(cell_tag):
-            position = _cell_position(cell.get("r", ""))
+            address = cell.get("r", "")
+            position = _cell_position(address)
             if position is None:
+                if address:
+                    raise _bad_address(address, package.file, part)
                 column += 1
                 ref = f"{column_letters(column)}{row_number}"
             else:
@@ -271,6 +274,21 @@ def _row_number(text: str | None, next_row: int, file: str, part: str) -> int:
         raise refuse("corrupt-file", file, f"The sheet part {part} has a row numbered "
                      f"{text[:20]!r}, which is not a number. Ask the sender to save the "
                      "workbook again and resend it.") from None
+
+
+_LONG_ADDRESS = re.compile(r"^\$?[A-Za-z]+\$?[0-9]+$")
+
+
+def _bad_address(address: str, file: str, part: str) -> Exception:
+    # A value reader may place such a cell far away (A99999999 asks for 1.6 billion
+    # cells and aborts the process), so the sheet cannot be cleared.
+    shown = repr(address[:20])
+    if _LONG_ADDRESS.match(address):
+        return refuse("zip-bomb", file, f"The sheet part {part} has a cell at {shown}, beyond "
+                      "the largest sheet; refused as possibly hostile.")
+    return refuse("corrupt-file", file, f"The sheet part {part} has a cell address {shown}, "
+                  "which is not a cell. Ask the sender to save the workbook again and "
+                  "resend it.")
 
 
 @lru_cache(maxsize=16384)
