@@ -164,3 +164,23 @@ def test_a_cell_address_that_cannot_be_placed_is_refused(
     done = subprocess.run([sys.executable, "-c", code_text], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.strip() == f"False [{code!r}]"
+
+
+@pytest.mark.parametrize("master", ["'x", '"a', ")"])
+def test_a_shared_formula_that_does_not_parse_is_a_changed_formula_not_a_crash(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, master: str) -> None:
+    good = good_return_path(tmp_path_factory)
+
+    def share(xml: bytes) -> bytes:
+        # The first formula becomes a broken shared master, the second its copy.
+        first, second = list(re.finditer(rb"<f>[^<]*</f>", xml))[:2]
+        return (xml[:first.start()] + b'<f t="shared" si="7" ref="A1:Z99">'
+                + master.encode() + b"</f>" + xml[first.end():second.start()]
+                + b'<f t="shared" si="7"/>' + xml[second.end():])
+
+    bad = rewrite(good, tmp_path / "shared.xlsx", {sheet_part(good, "Data"): share})
+    result = read_return(bad)
+    assert result.readable
+    changed = [p for p in result.problems if p.code == "formula-overwritten"]
+    assert len(changed) == 2
+    assert all(p.severity == "warning" and p.sheet == "Data" for p in changed)

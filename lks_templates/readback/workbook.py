@@ -324,6 +324,9 @@ def _expand_shared(formulas: dict[str, str], shared: dict[str, tuple[str, str]],
     for ref, index in followers:
         if index in shared:
             origin, text = shared[index]
-            formulas[ref] = Translator("=" + text, origin=origin).translate_formula(ref)[1:]
+            try:
+                formulas[ref] = Translator("=" + text, origin=origin).translate_formula(ref)[1:]
+            except Exception:  # hostile text can break that parser in any way
+                formulas[ref] = ""  # unknown, like a copy of a missing formula
         else:
             formulas[ref] = ""
