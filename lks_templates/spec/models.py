@@ -84,19 +84,26 @@ class FieldSpec(_Model):
     """An example value (used for previews and documentation)."""
 
 
-class DatasetSpec(_Model):
-    """``kind: dataset``: the data dictionary."""
+class _SpecHeader(_Model):
+    """The keys every spec file starts with; each kind narrows ``kind`` to its own name."""
 
     spec: Literal[1]
-    """Spec-language version."""
-    kind: Literal["dataset"]
-    """Always ``dataset``."""
+    """Spec-language version; always 1."""
+    kind: str
+    """Which kind of spec this is."""
     id: Annotated[str, Field(pattern=ID_PATTERN)]
-    """Identifier of this spec, lower-case words joined by hyphens."""
+    """Identifier of this spec, lower-case words joined by hyphens; kept across versions."""
     version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
     """Semantic version of this spec, bumped by maintainers."""
     title: str
-    """Name of the dataset, shown in documentation."""
+    """Title, shown on every sheet of a workbook (template, form) or as a heading (dataset, FAQ)."""
+
+
+class DatasetSpec(_SpecHeader):
+    """``kind: dataset``: the data dictionary."""
+
+    kind: Literal["dataset"]
+    """Always ``dataset``."""
     description: str = ""
     """What the dataset is for."""
     fields: list[FieldSpec]
@@ -184,19 +191,11 @@ class Chart(_Model):
     """Description for screen readers; generated from the title and series when empty."""
 
 
-class TemplateSpec(_Model):
+class TemplateSpec(_SpecHeader):
     """``kind: template``: one dashboard workbook."""
 
-    spec: Literal[1]
-    """Spec-language version; always 1."""
     kind: Literal["template"]
     """Always ``template``."""
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
-    """Identifier of this template, lower-case words joined by hyphens; kept across versions."""
-    version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
-    """Semantic version of this template, bumped by maintainers."""
-    title: str
-    """Title of the workbook, shown on every sheet."""
     description: str = ""
     """What the workbook is for, shown on the guidance sheet."""
     dataset: str
@@ -230,19 +229,11 @@ class TemplateSpec(_Model):
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
 
 
-class FormSpec(_Model):
+class FormSpec(_SpecHeader):
     """``kind: form``: a one-record form (e.g. an impact case study), read back like a return."""
 
-    spec: Literal[1]
-    """Spec-language version; always 1."""
     kind: Literal["form"]
     """Always ``form``."""
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
-    """Identifier of this form, lower-case words joined by hyphens; kept across versions."""
-    version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
-    """Semantic version of this form, bumped by maintainers."""
-    title: str
-    """Title of the form."""
     description: str = ""
     """What the form is for, shown on the guidance sheet."""
     dataset: str
@@ -268,19 +259,11 @@ class FaqEntry(_Model):
     """Heading the entry is grouped under."""
 
 
-class FaqSpec(_Model):
+class FaqSpec(_SpecHeader):
     """``kind: faq``: questions and answers rendered into guidance sheets and the docs."""
 
-    spec: Literal[1]
-    """Spec-language version; always 1."""
     kind: Literal["faq"]
     """Always ``faq``."""
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
-    """Identifier of this FAQ, lower-case words joined by hyphens."""
-    version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
-    """Semantic version of this FAQ, bumped by maintainers."""
-    title: str
-    """Title of the FAQ."""
     entries: list[FaqEntry]
     """The questions and answers, in the order shown."""
 
