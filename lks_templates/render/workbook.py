@@ -168,7 +168,11 @@ def _write_cell(sheet: Worksheet, row: int, col: int, cell: Cell, formats: _Form
     fmt = formats.get(cell.style, cell.number_format)
     value = cell.value
     if cell.formula is not None:
-        sheet.write_formula(row, col, cell.formula, fmt, value if value is not None else 0)
+        # An empty cached result, not xlsxwriter's default 0: LibreOffice, by default, shows
+        # cached results of an .xlsx without recalculating, so a 0 would show as 0 (or as
+        # "Dec 1899" under a date format) until something is typed. An empty result makes
+        # it calculate the cell on load; Excel recalculates everything on load anyway.
+        sheet.write_formula(row, col, cell.formula, fmt, value if value is not None else "")
     elif value is None:
         sheet.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
