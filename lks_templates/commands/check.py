@@ -8,20 +8,22 @@ line per missing, extra or different file and exits 1; exits 0 when ``dist/`` is
 from __future__ import annotations
 
 import argparse
-import sys
 
-from lks_templates.commands.build import DEFAULT_OUT, DEFAULT_PATH, missing_paths
+from lks_templates.commands._common import (
+    DEFAULT_DIST,
+    add_spec_paths,
+    existing_paths,
+    print_problems,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths", nargs="*", metavar="PATH", help=f"spec files or folders; default: {DEFAULT_PATH}/"
-    )
+    add_spec_paths(parser)
     parser.add_argument(
         "--dist",
-        default=DEFAULT_OUT,
+        default=DEFAULT_DIST,
         metavar="DIR",
-        help=f"folder of built workbooks to check; default: {DEFAULT_OUT}/",
+        help=f"folder of built workbooks to check; default: {DEFAULT_DIST}/",
     )
 
 
@@ -29,23 +31,19 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.build import check_dist
     from lks_templates.errors import LksError
 
-    paths = list(args.paths) or [DEFAULT_PATH]
-    if missing_paths(paths, "check"):
+    paths = existing_paths(args.paths, "check")
+    if paths is None:
         return 2
     try:
         problems = check_dist(paths, args.dist)
     except LksError as error:
-        for problem in error.problems:
-            print(problem.format())
-        print(f"Cannot check: {len(error.problems)} problem(s) in the specs.", file=sys.stderr)
-        return 1
-    for problem in problems:
-        print(problem.format())
-    if problems:
-        print(
-            f"{args.dist} is out of date: {len(problems)} file(s). Run `lks-templates build`.",
-            file=sys.stderr,
+        print_problems(
+            error.problems, f"Cannot check: {len(error.problems)} problem(s) in the specs."
         )
+        return 1
+    if problems:
+        summary = f"{args.dist} is out of date: {len(problems)} file(s). Run `lks-templates build`."
+        print_problems(problems, summary)
         return 1
     print(f"{args.dist} is up to date.")
     return 0

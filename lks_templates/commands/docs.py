@@ -10,10 +10,9 @@ and the exit code is 1. A specs path that does not exist is a usage error (exit 
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-DEFAULT_SPECS = "template_specs"
+from lks_templates.commands._common import add_specs_option, existing_paths, print_problems
+
 DEFAULT_OUT = "docs"
 
 
@@ -24,13 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help=f"folder to write to (default: {DEFAULT_OUT})",
     )
-    parser.add_argument(
-        "--specs",
-        nargs="+",
-        default=[DEFAULT_SPECS],
-        metavar="PATH",
-        help=f"spec files or folders to document (default: {DEFAULT_SPECS}/)",
-    )
+    add_specs_option(parser, "spec files or folders to document")
     parser.add_argument(
         "--check",
         action="store_true",
@@ -43,18 +36,14 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.errors import SpecError
     from lks_templates.spec import load_specs
 
-    missing = [path for path in args.specs if not Path(path).exists()]
-    for path in missing:
-        print(f"lks-templates docs: {path}: no such file or folder", file=sys.stderr)
-    if missing:
+    paths = existing_paths(args.specs, "docs")
+    if paths is None:
         return 2
     try:
-        specs = load_specs(args.specs)
+        specs = load_specs(paths)
     except SpecError as error:
-        for problem in error.problems:
-            print(problem.format())
-        print(
-            "The specs have errors; fix them and run `lks-templates docs` again.", file=sys.stderr
+        print_problems(
+            error.problems, "The specs have errors; fix them and run `lks-templates docs` again."
         )
         return 1
     if args.check:

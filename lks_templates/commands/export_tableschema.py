@@ -14,19 +14,13 @@ import json
 import sys
 from pathlib import Path
 
-DEFAULT_SPECS = "template_specs"
+from lks_templates.commands._common import add_specs_option, print_problems, write_whole
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dataset", metavar="DATASET_ID_OR_FILE", help="a dataset id or spec file")
     parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
-    parser.add_argument(
-        "--specs",
-        nargs="+",
-        default=[DEFAULT_SPECS],
-        metavar="PATH",
-        help=f"where to look up a dataset id (default: {DEFAULT_SPECS}/)",
-    )
+    add_specs_option(parser, "where to look up a dataset id")
     parser.add_argument(
         "--no-extensions",
         dest="extensions",
@@ -47,8 +41,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             spec = load_specs(args.specs).get(args.dataset)
     except SpecError as error:
-        for problem in error.problems:
-            print(problem.format())
+        print_problems(error.problems)
         return 1
     if not isinstance(spec, DatasetSpec):
         what = "is not a dataset spec" if spec is not None else "is neither a file nor a dataset id"
@@ -63,16 +56,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if args.out:
-        _write(Path(args.out), text + "\n")
+        write_whole(Path(args.out), text + "\n")
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         print(text)
     return 0
-
-
-def _write(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8", newline="\n")
-    partial.replace(path)

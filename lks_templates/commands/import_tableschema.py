@@ -14,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from lks_templates.commands._common import write_whole
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("schema", metavar="SCHEMA", help="Table Schema file (.json, .yaml)")
@@ -53,9 +55,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     text = yaml.safe_dump(result.data, sort_keys=False, allow_unicode=True, width=100)
     if args.out:
-        from lks_templates.commands.export_tableschema import _write
-
-        _write(Path(args.out), text)
+        write_whole(Path(args.out), text)
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -14,14 +14,18 @@ import argparse
 import sys
 from pathlib import Path
 
-DEFAULT_PATH = "template_specs"
-DEFAULT_OUT = "dist/previews"
+from lks_templates.commands._common import (
+    DEFAULT_DIST,
+    add_spec_paths,
+    existing_paths,
+    print_problems,
+)
+
+DEFAULT_OUT = f"{DEFAULT_DIST}/previews"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths", nargs="*", metavar="PATH", help=f"spec files or folders; default: {DEFAULT_PATH}/"
-    )
+    add_spec_paths(parser)
     parser.add_argument(
         "--out",
         default=DEFAULT_OUT,
@@ -36,11 +40,8 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.errors import SpecError
     from lks_templates.preview import LibreOfficeError, find_soffice, render_previews
 
-    paths = list(args.paths) or [DEFAULT_PATH]
-    missing = [p for p in paths if not Path(p).exists()]
-    for path in missing:
-        print(f"lks-templates preview: {path}: no such file or folder", file=sys.stderr)
-    if missing:
+    paths = existing_paths(args.paths, "preview")
+    if paths is None:
         return 2
     if find_soffice() is None:
         print(
@@ -53,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         written = render_previews(latest_templates(paths), Path(args.out))
     except SpecError as error:
-        for problem in error.problems:
-            print(problem.format(), file=sys.stderr)
+        print_problems(error.problems, stream=sys.stderr)
         return 1
     except LibreOfficeError as error:
         print(f"lks-templates preview: {error}", file=sys.stderr)

@@ -7,10 +7,10 @@ Without ``--out`` the schema goes to standard output. The repository keeps a cop
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from lks_templates.commands._common import write_whole
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,15 +28,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     target = Path(args.out)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Temporary file then rename: an interrupted run never leaves half a schema.
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes the file private; undo that
-        os.replace(temporary, target)
+        write_whole(target, text)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         print(f"lks-templates schema: cannot write {target}: {reason}", file=sys.stderr)

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-DEFAULT_PATH = "template_specs"
+from lks_templates.commands._common import DEFAULT_SPECS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help=f"spec files or folders (searched for *.yaml and *.yml); default: {DEFAULT_PATH}/",
+        help=f"spec files or folders (searched for *.yaml and *.yml); default: {DEFAULT_SPECS}/",
     )
 
 
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.errors import Problem
     from lks_templates.spec import validate_paths
 
-    paths = list(args.paths) or [DEFAULT_PATH]
+    paths = list(args.paths) or [DEFAULT_SPECS]
     missing = [path for path in paths if not Path(path).exists()]
     if missing:
         for path in missing:
