@@ -17,6 +17,8 @@ from test_readback_support import (
     form_values,
     good_return_path,
     monthly_values,
+    replace,
+    rewrite,
     specs,
 )
 
@@ -164,6 +166,30 @@ def test_form_boolean_and_date_typed_as_text(tmp_path: Path) -> None:
                      ("boolean-as-text", "consent_to_share")}
     assert result.profile["case_date"] == dt.date(2025, 6, 12)
     assert result.profile["consent_to_share"] is True
+
+
+def test_problems_are_listed_by_sheet_then_row_then_column(tmp_path: Path) -> None:
+    attendees = [10] * 12
+    attendees[0] = 1  # fewer attendees than the 2 sessions in April: a rule on Checks
+    built = build(tmp_path / "order.xlsx", values=monthly_values(
+        org_ods_code=None, trust_type=None, staff_headcount_served=-5,
+        evidence_searches=["lots"] + [10] * 11, training_attendees=attendees))
+    # A changed spec hash concerns the whole file, so it comes first.
+    path = rewrite(built, tmp_path / "order-sha.xlsx", {"docProps/custom.xml": replace(
+        r"(<property[^>]*name=\"lks_spec_sha256\"><vt:lpwstr>)[0-9a-f]{64}", r"\g<1>" + "0" * 64)})
+    result = read_return(path, specs=specs())
+    cells = [f"Data!{cell_of(name)[1]}" for name in (
+        "org_ods_code", "trust_type", "staff_headcount_served", "evidence_searches")]
+    assert [cell.split("!")[1] for cell in cells] == ["D9", "D10", "D12", "D18"]
+    assert codes(result) == [
+        ("spec-mismatch", "", "", ""),
+        ("required-missing", cells[0], "org_ods_code", ""),
+        ("required-missing", cells[1], "trust_type", ""),
+        ("constraint-error", cells[2], "staff_headcount_served", ""),
+        ("type-error", cells[3], "evidence_searches", "m01"),
+        # "lots" counts as blank, so April has search hours without searches.
+        ("rule-failed", "Checks!D7", "attendees_not_below_sessions", "m01"),
+        ("rule-failed", "Checks!D9", "search_hours_with_searches", "m01")]
 
 
 @pytest.mark.engine

@@ -15,6 +15,7 @@ The steps, each of which may add located problems:
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ from lks_templates.readback.workbook import (
     parse_reference,
     read_sheet,
     read_structure,
+    split_cell,
     stored_formulas,
 )
 
@@ -107,7 +109,27 @@ def _read_package(package: Package, specs: SpecSet, result: Return) -> None:
     reader.read_inputs()
     reader.check_required()
     reader.compute()
+    result.problems.sort(key=problem_order([*structure.sheets, *contract.sheets]))
     result.readable = True
+
+
+def problem_order(sheets: list[str]) -> Callable[[Problem], tuple[int, int, str, int, int]]:
+    """Sort key of problems: the whole file first, then by sheet (in ``sheets`` order,
+    others by name), row and column, numerically (D9 before D10 before D12).
+
+    Problems of the same cell keep the order in which they were found.
+    """
+    order: dict[str, int] = {}
+    for name in sheets:
+        order.setdefault(name, len(order))
+
+    def key(problem: Problem) -> tuple[int, int, str, int, int]:
+        if not problem.sheet:
+            return (0, 0, "", 0, 0)
+        row, column = split_cell(problem.cell) or (0, 0)
+        return (1, order.get(problem.sheet, len(order)), problem.sheet, row, column)
+
+    return key
 
 
 def _identify(structure: Structure, specs: SpecSet, file: str) -> ResolvedTemplate:
