@@ -47,6 +47,7 @@ CELL_PROBLEMS = frozenset({"type-error", "number-as-text", "date-as-text", "date
                            "boolean-as-text", "constraint-error"})
 _VALUE_INDEX = VALUE_COLUMNS.index("value")
 _TYPE_INDEX = VALUE_COLUMNS.index("type")
+_SHEET_INDEX = PROBLEM_COLUMNS.index("sheet")
 
 
 def escape_text(text: str) -> str:
@@ -305,8 +306,11 @@ class _Deduplicator:
         message = (f"This return repeats {first} (organisation {key[0]}, template {key[1]}, "
                    f"{what}). Its values are kept, marked with duplicate_of; remove one "
                    "copy or ask the service which is right.")
-        rows.problems.append([*head, "error", "duplicate-return", "", "", "", "", "", "",
-                              message])
+        # A problem about the whole file: after the others of its kind, before located ones.
+        at = next((i for i, row in enumerate(rows.problems) if row[_SHEET_INDEX]),
+                  len(rows.problems))
+        rows.problems.insert(at, [*head, "error", "duplicate-return", "", "", "", "", "", "",
+                                  message])
         rows.severities["error"] += 1
         rows.codes["duplicate-return"] += 1
         return True

@@ -224,3 +224,20 @@ def test_collect_help_starts_without_pandas_or_openpyxl() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_problems_csv_lists_each_file_by_sheet_row_and_column(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    first = build(folder / "a.xlsx", values=monthly_values(
+        trust_type=None, staff_headcount_served=-5, evidence_searches=["lots"] + [10] * 11))
+    shutil.copy(first, folder / "b.xlsx")
+    assert main(["collect", str(folder), "--out", str(tmp_path / "out")]) == 0
+    rows = read_csv(tmp_path / "out" / "problems.csv")
+    # The duplicate concerns the whole file, so it comes before the located problems;
+    # "lots" counts as blank, so April's search hours have no searches (a rule on Checks).
+    expected = [("required-missing", "Data!D10"), ("constraint-error", "Data!D12"),
+                ("type-error", "Data!D18"), ("rule-failed", "Checks!D9")]
+    assert [(Path(r["file"]).name, r["code"], f"{r['sheet']}!{r['cell']}") for r in rows] == [
+        *[("a.xlsx", code, cell) for code, cell in expected],
+        ("b.xlsx", "duplicate-return", "!"), *[("b.xlsx", code, cell) for code, cell in expected]]
