@@ -43,8 +43,10 @@ PROBLEM_COLUMNS = ("file", "template_id", "template_version", "org_ods_code", "s
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".ods"})
 """Files picked up when a folder is collected (anything given by name is always read)."""
 INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
-CELL_PROBLEMS = frozenset({"type-error", "number-as-text", "date-as-text", "date-as-number",
-                           "boolean-as-text", "constraint-error"})
+CELL_PROBLEMS = frozenset({"type-error", "formula-in-input", "number-as-text", "date-as-text",
+                           "date-as-number", "boolean-as-text", "constraint-error"})
+UNUSABLE = frozenset({"type-error", "formula-in-input"})
+"""Codes of a cell whose content could not be used: ``Return.raw_errors`` holds it."""
 _VALUE_INDEX = VALUE_COLUMNS.index("value")
 _TYPE_INDEX = VALUE_COLUMNS.index("type")
 _SHEET_INDEX = PROBLEM_COLUMNS.index("sheet")
@@ -126,6 +128,8 @@ def rows_of(result: Return) -> FileRows:
 
     if result.reporting_year is not None:
         add("profile", "reporting_year", "", str(result.reporting_year), "integer")
+    elif ("reporting_year", "") in result.raw_errors:
+        _add_input(add, "profile", "reporting_year", "", None, result)
     for name, value in result.profile.items():
         _add_input(add, "profile", name, "", value, result)
     # The loops below are the commonest cases of _add_input and add, written out: a return
@@ -200,7 +204,7 @@ def _raw_text(raw: object) -> str:
 
 
 def _problem_value(result: Return, problem: Problem) -> str:
-    if problem.code == "type-error" and (problem.field, problem.period) in result.raw_errors:
+    if problem.code in UNUSABLE and (problem.field, problem.period) in result.raw_errors:
         return _raw_text(result.raw_errors[(problem.field, problem.period)])
     if problem.code in CELL_PROBLEMS:
         value: Any = None

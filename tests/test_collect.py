@@ -241,3 +241,40 @@ def test_problems_csv_lists_each_file_by_sheet_row_and_column(tmp_path: Path) ->
     assert [(Path(r["file"]).name, r["code"], f"{r['sheet']}!{r['cell']}") for r in rows] == [
         *[("a.xlsx", code, cell) for code, cell in expected],
         ("b.xlsx", "duplicate-return", "!"), *[("b.xlsx", code, cell) for code, cell in expected]]
+
+
+def test_formula_in_an_entry_cell_is_kept_as_text_not_used(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(good_return_path(tmp_path_factory))
+    sheet, ods = cell_of("org_ods_code")
+    book[sheet][ods] = '=HYPERLINK("x")'
+    book[sheet][cell_of("reporting_year")[1]] = "=2026"
+    book.save(tmp_path / "formula.xlsx")
+    collection = lks_templates.collect([tmp_path / "formula.xlsx"], specs=specs(),
+                                       out=tmp_path / "out")
+    values = {r["field"]: r for r in read_csv(tmp_path / "out" / "values.csv")
+              if r["kind"] == "profile"}
+    assert [values[name][key] for name in ("org_ods_code", "reporting_year")
+            for key in ("value", "type", "problem")] == [
+        "'=HYPERLINK(\"x\")", "string", "formula-in-input", "'=2026", "string",
+        "formula-in-input"]
+    problems = [(r["code"], r["cell"], r["field"], r["value"])
+                for r in read_csv(tmp_path / "out" / "problems.csv")]
+    assert problems == [
+        ("formula-in-input", cell_of("reporting_year")[1], "reporting_year", "'=2026"),
+        ("formula-in-input", ods, "org_ods_code", "'=HYPERLINK(\"x\")")]
+    # The DataFrames hold the formula as typed.
+    assert set(collection.problems["value"]) == {"=2026", '=HYPERLINK("x")'}
+
+
+def test_a_year_that_is_not_a_year_is_kept_as_text(tmp_path: Path) -> None:
+    build(tmp_path / "in" / "year.xlsx", values=monthly_values(reporting_year="twenty"))
+    write_collection([tmp_path / "in"], tmp_path / "out", specs=specs())
+    year = next(r for r in read_csv(tmp_path / "out" / "values.csv")
+                if r["field"] == "reporting_year")
+    assert (year["value"], year["type"], year["problem"]) == ("twenty", "string", "type-error")
+    (problem,) = read_csv(tmp_path / "out" / "problems.csv")
+    assert (problem["code"], problem["cell"], problem["value"]) == (
+        "type-error", cell_of("reporting_year")[1], "twenty")

@@ -19,6 +19,7 @@ from test_readback_support import (
     monthly_values,
     replace,
     rewrite,
+    sheet_part,
     specs,
 )
 
@@ -190,6 +191,54 @@ def test_problems_are_listed_by_sheet_then_row_then_column(tmp_path: Path) -> No
         # "lots" counts as blank, so April has search hours without searches.
         ("rule-failed", "Checks!D7", "attendees_not_below_sessions", "m01"),
         ("rule-failed", "Checks!D9", "search_hours_with_searches", "m01")]
+
+
+def test_formula_typed_into_an_entry_cell_is_reported_not_read(good_return: Path,
+                                                               tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(good_return)
+    sheet, ods = cell_of("org_ods_code")
+    book[sheet][ods] = '=HYPERLINK("x")'  # openpyxl stores no result: calamine sees blank
+    book[sheet][cell_of("enquiries_information", 1)[1]] = "=A1*2"
+    book.save(tmp_path / "formulas.xlsx")
+    result = read_return(tmp_path / "formulas.xlsx", specs=specs())
+    enquiries = f"{sheet}!{cell_of('enquiries_information', 1)[1]}"
+    assert codes(result) == [
+        ("formula-in-input", f"{sheet}!{ods}", "org_ods_code", ""),
+        ("formula-in-input", enquiries, "enquiries_information", "m02")]
+    assert result.problems[0].severity == "error"
+    assert result.problems[0].message == (
+        f'ODS code in {sheet}!{ods} holds the formula =HYPERLINK("x") instead of a typed '
+        "value; formulas in entry cells are not read. Type the value itself.")
+    assert result.profile["org_ods_code"] is None
+    assert result.raw_errors[("org_ods_code", "")] == '=HYPERLINK("x")'
+    assert result.raw_errors[("enquiries_information", "m02")] == "=A1*2"
+    assert result.measures["enquiries_information"][:3] == [1, None, 3]
+    assert result.derived["enquiries_total"][:3] == [102, 102, 106]  # m02: 102 + blank
+
+
+def test_stored_result_of_a_typed_formula_is_not_used(good_return: Path,
+                                                     tmp_path: Path) -> None:
+    # Excel stores each formula's last result: here a plausible 10 searches in April and
+    # 2026 as the year. Neither is used: the sender must type the values.
+    _, searches = cell_of("evidence_searches")
+    _, year = cell_of("reporting_year")
+    path = rewrite(good_return, tmp_path / "cached.xlsx", {sheet_part(good_return, "Data"): (
+        lambda data: replace(rf'<c r="{searches}"( s="\d+")><v>10</v>',
+                             rf'<c r="{searches}"\1><f>5+5</f><v>10</v>')(
+            replace(rf'<c r="{year}"( s="\d+")><v>2026</v>',
+                    rf'<c r="{year}"\1><f>YEAR(TODAY())</f><v>2026</v>')(data)))})
+    result = read_return(path, specs=specs())
+    assert codes(result) == [
+        ("formula-in-input", f"Data!{year}", "reporting_year", ""),
+        ("formula-in-input", f"Data!{searches}", "evidence_searches", "m01"),
+        # April's searches count as blank, so its search hours have no searches.
+        ("rule-failed", "Checks!D9", "search_hours_with_searches", "m01")]
+    assert result.reporting_year is None
+    assert result.periods[0].start is None
+    assert result.measures["evidence_searches"] == [None] + [10] * 11
+    assert result.kpis["evidence_searches_ytd"] == 110
 
 
 @pytest.mark.engine

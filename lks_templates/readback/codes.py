@@ -57,6 +57,9 @@ CODES: dict[str, Code] = {
     "type-error": Code("error", False, "Text in a number cell, a decimal in a whole-number "
                        "field, a date that is not a date, a year that is not a year. The "
                        "value is kept as text in values.csv and counts as blank in figures."),
+    "formula-in-input": Code("error", False, "An entry cell holds a formula instead of a "
+                             "typed value. The formula is kept as text in values.csv; its "
+                             "stored result is not used, and the cell counts as blank."),
     "number-as-text": Code("warning", False, "A number stored as text; read as the number."),
     "date-as-text": Code("warning", False, "A date typed as text (2026-04-30 or 30/04/2026); "
                          "read as the date."),

@@ -201,6 +201,7 @@ class _Reader:
         """Input name -> where its values are read (the workbook's own defined name)."""
         self.shifted = False
         self.sheet_bytes: dict[str, bytes] = {}
+        self.formula_cache: dict[str, dict[str, str] | None] = {}
 
     def problem(self, code: str, message: str, *, severity: str = "error", sheet: str = "",
                 cell: str = "", field: str = "", period: str = "") -> None:
@@ -283,16 +284,24 @@ class _Reader:
             self.sheet_bytes[part] = self.package.read(part)
         return self.sheet_bytes[part]
 
+    def _changed_formulas(self, sheet: str) -> dict[str, str] | None:
+        """The formulas of ``sheet`` (``A1`` -> text), or None when it holds exactly the
+        generator's formulas (or is missing)."""
+        if sheet not in self.formula_cache:
+            data = self._sheet_data(sheet)
+            # Fast path: the formulas are stored exactly as the generator wrote them.
+            if data is None or stored_formulas(data) == self.contract.stored_formulas.get(sheet):
+                self.formula_cache[sheet] = None
+            else:
+                part = self.structure.sheets[sheet]
+                self.formula_cache[sheet] = read_sheet(self.package, part, data).formulas
+        return self.formula_cache[sheet]
+
     def _check_formulas(self) -> None:
         for sheet, expected in self.contract.formulas.items():
-            data = self._sheet_data(sheet)
-            if data is None:
+            stored = self._changed_formulas(sheet)
+            if stored is None:
                 continue
-            # Fast path: the formulas are stored exactly as the generator wrote them.
-            if stored_formulas(data) == self.contract.stored_formulas.get(sheet):
-                continue
-            part = self.structure.sheets[sheet]
-            stored = read_sheet(self.package, part, data).formulas
             for cell, formula in expected.items():
                 found = stored.get(cell)
                 if found is not None and normalise_formula(found) == formula:
@@ -352,6 +361,11 @@ class _Reader:
         table = rows.get(ref.sheet, [])
         raw = table[row][col] if row < len(table) and col < len(table[row]) else None
         self.result.locations[(YEAR_NAME, "")] = Location(ref.sheet, ref.cells[0])
+        typed = self._changed_formulas(ref.sheet) or {}
+        if ref.cells[0] in typed:
+            self._formula_typed("Reporting year", YEAR_NAME, "", ref.sheet, ref.cells[0],
+                                typed[ref.cells[0]])
+            return
         if is_blank(raw):
             return
         if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer() \
@@ -364,6 +378,7 @@ class _Reader:
         self.problem("type-error", f"Reporting year in {ref.sheet}!{ref.cells[0]}: "
                      f'"{raw}" is not a year; enter the year the reporting year starts in, '
                      "such as 2026.", sheet=ref.sheet, cell=ref.cells[0], field=YEAR_NAME)
+        self.result.raw_errors[(YEAR_NAME, "")] = raw
 
     def _period_starts(self) -> list[Any]:
         year = self.result.reporting_year
@@ -383,7 +398,13 @@ class _Reader:
         values: list[Value | None] = []
         located = _located(ref, name, tuple(keys))
         self.result.locations.update(located)
+        typed = self._changed_formulas(ref.sheet)
         for (row, col), (cell_key, where) in zip(ref.positions, located, strict=True):
+            if typed and where.cell in typed:
+                self._formula_typed(field.title, name, cell_key[1], ref.sheet, where.cell,
+                                    typed[where.cell])
+                values.append(None)
+                continue
             line = table[row] if row < len(table) else ()
             raw = line[col] if col < len(line) else None
             if raw is None:  # blank: no value, nothing to report
@@ -408,6 +429,17 @@ class _Reader:
                          period=key)
             if finding.code == "type-error":
                 self.result.raw_errors[(name, key)] = checked.raw
+
+    def _formula_typed(self, title: str, name: str, key: str, sheet: str, cell: str,
+                       formula: str) -> None:
+        # The stored result of such a formula is not used: xlsxwriter and openpyxl store
+        # none or 0, Excel the result of its last calculation, a hostile file anything.
+        text = "=" + formula
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        self.problem("formula-in-input", f"{title} in {sheet}!{cell} holds the formula "
+                     f"{shown} instead of a typed value; formulas in entry cells are not read. "
+                     "Type the value itself.", sheet=sheet, cell=cell, field=name, period=key)
+        self.result.raw_errors[(name, key)] = text
 
     def check_required(self) -> None:
         if self.contract.names.get(YEAR_NAME) is not None and self.result.reporting_year is None \

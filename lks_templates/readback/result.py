@@ -57,7 +57,8 @@ class Return:
     kpis: dict[str, Figure] = field(default_factory=dict)
     """KPIs, recomputed in Python from the values read."""
     raw_errors: dict[tuple[str, str], object] = field(default_factory=dict)
-    """(field, period key or "") -> the unusable cell content behind a ``type-error``."""
+    """(field, period key or "") -> the unusable cell content behind a ``type-error``, or
+    the formula (with its ``=``) behind a ``formula-in-input``."""
     locations: dict[tuple[str, str], Location] = field(default_factory=dict)
     """(field, period key or "") -> where the value was read."""
     problems: list[Problem] = field(default_factory=list)
