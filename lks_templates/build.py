@@ -8,11 +8,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from lks_templates.atomic import write_atomically, write_text_atomically
 from lks_templates.errors import Problem
 from lks_templates.layout import WorkbookPlan, plan_workbook
 from lks_templates.layout.fields import BOOLEAN_CHOICES, DATE_FORMAT
@@ -45,7 +45,7 @@ def build_workbook(
     plan = plan_workbook(spec, faq)
     if values:
         fill_plan(plan, values)
-    return write_atomically(plan, Path(path))
+    return write_atomically(Path(path), lambda temp: render_workbook(plan, temp), suffix=".xlsx")
 
 
 def fill_plan(plan: WorkbookPlan, values: Values) -> None:
@@ -88,47 +88,6 @@ def _parse_a1(a1: str) -> tuple[int, int]:
     for ch in letters:
         col = col * 26 + ord(ch.upper()) - 64
     return int(a1[len(letters) :]) - 1, col - 1
-
-
-def write_atomically(plan: WorkbookPlan, path: Path) -> Path:
-    """Render into a temporary file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        render_workbook(plan, temp)
-        os.chmod(temp, new_file_mode())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def new_file_mode() -> int:
-    """The mode ``open()`` gives a new file (0o644 under the usual umask of 022).
-
-    ``mkstemp`` makes its file private (0o600); a workbook renamed into ``dist/`` should
-    be readable like any file the user writes.
-    """
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_text_atomically(path: Path, text: str) -> Path:
-    """Write a text file atomically (UTF-8, ``\\n`` line ends)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temp, new_file_mode())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def latest_templates(paths: Sequence[str | Path]) -> list[ResolvedTemplate]:

@@ -188,7 +188,7 @@ def test_written_files_get_the_mode_of_a_new_file(
     example: ResolvedTemplate, tmp_path: Path, umask: int, mode: int
 ) -> None:
     """Not mkstemp's private 0o600: what ``open()`` would give under the umask."""
-    from lks_templates.build import write_text_atomically
+    from lks_templates.atomic import write_text_atomically
 
     old = os.umask(umask)
     try:

@@ -1,5 +1,5 @@
 """What several commands share: the spec-path arguments, usage errors for paths that do not
-exist, printing located problems, and writing an output file whole.
+exist, and printing located problems.
 
 Kept free of library imports so that a command's ``add_arguments`` stays fast.
 """
@@ -7,9 +7,7 @@ Kept free of library imports so that a command's ``add_arguments`` stays fast.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -62,20 +60,3 @@ def print_problems(
         print(problem.format(), file=stream or sys.stdout)
     if summary:
         print(summary, file=sys.stderr)
-
-
-def write_whole(path: Path, text: str) -> None:
-    """Write ``text`` through a temporary file and rename it, so that a reader never sees
-    half a file and an interrupted run leaves the old one in place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes the file private; undo that
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

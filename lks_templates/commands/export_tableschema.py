@@ -14,7 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from lks_templates.commands._common import add_specs_option, print_problems, write_whole
+from lks_templates.atomic import write_text_atomically
+from lks_templates.commands._common import add_specs_option, print_problems
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if args.out:
-        write_whole(Path(args.out), text + "\n")
+        write_text_atomically(Path(args.out), text + "\n")
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         print(text)

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lks_templates.commands._common import write_whole
+from lks_templates.atomic import write_text_atomically
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     text = yaml.safe_dump(result.data, sort_keys=False, allow_unicode=True, width=100)
     if args.out:
-        write_whole(Path(args.out), text)
+        write_text_atomically(Path(args.out), text)
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lks_templates.commands._common import write_whole
+from lks_templates.atomic import write_text_atomically
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     target = Path(args.out)
     try:
-        write_whole(target, text)
+        write_text_atomically(target, text)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         print(f"lks-templates schema: cannot write {target}: {reason}", file=sys.stderr)
