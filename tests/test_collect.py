@@ -278,3 +278,31 @@ def test_a_year_that_is_not_a_year_is_kept_as_text(tmp_path: Path) -> None:
     (problem,) = read_csv(tmp_path / "out" / "problems.csv")
     assert (problem["code"], problem["cell"], problem["value"]) == (
         "type-error", cell_of("reporting_year")[1], "twenty")
+
+
+def test_read_command_prints_blanks_blank_and_whole_numbers_whole(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = build(tmp_path / "lead.xlsx", values={
+        "reporting_year": 2026, "org_name": "Valley", "org_ods_code": "RXX",
+        "staff_headcount_served": 5000, "evidence_searches": ["lots"],
+        "enquiries_information": [None, 7], "search_hours": [2.5]})
+    assert main(["read", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "None" not in "\n".join(lines) and "7.0" not in "\n".join(lines)
+    table = lines.index("Values by period (figures below the line are recomputed from "
+                        "those above):")
+    pad = " " * 30  # the longest measure name, documents_supplied_libraries, and its indent
+    assert lines[table + 1: table + 6] == [
+        pad + "  Apr 2026  May 2026  Jun 2026  Jul 2026  Aug 2026  Sep 2026",
+        pad + "       m01       m02       m03       m04       m05       m06",
+        "  evidence_searches" + " " * 11 + "     lots*",
+        "  search_hours" + " " * 16 + "       2.5",
+        "  enquiries_information" + " " * 7 + "                   7"]
+    assert "  enquiries_total" + " " * 13 + "                   7" in lines
+    assert pad + "  Oct 2026  Nov 2026  Dec 2026  Jan 2027  Feb 2027  Mar 2027" in lines
+    assert max(map(len, lines[table:lines.index("KPIs (recomputed from the values entered):")])) \
+        <= 100
+    assert "  staff_headcount_served  5000" in lines
+    assert "  trust_type" in lines  # blank: nothing after the name
+    assert "* not read: a value of the wrong type or a formula, counted as blank (see " \
+        "Problems)." in lines

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_as_json(result), indent=2, default=str))
     else:
-        _print_text(result)
+        _print_text(result, specs)
     return 0 if result.readable else 1
 
 
@@ -60,30 +60,119 @@ def _as_json(result: Any) -> dict[str, Any]:
     }
 
 
-def _print_text(result: Any) -> None:
-    from lks_templates.readback.values import format_value
+TABLE_WIDTH = 100
+"""Widest line of the values table; wider years are printed in blocks of periods."""
 
+
+def _print_text(result: Any, specs: Any) -> None:
     if not result.readable:
         for problem in result.problems:
             print(problem.format())
         return
+    resolved = specs.resolve(result.template_id, result.template_version)
+    template = resolved.template if resolved is not None else None
+    # A form has no derived figures or KPIs.
+    formats = {item.name: item.format for item in [*getattr(template, "derived", []),
+                                                   *getattr(template, "kpis", [])]}
     year = f", reporting year {result.reporting_year}" if result.reporting_year else ""
     print(f"{result.file}: {result.template_id} {result.template_version}{year}")
     if result.profile:
-        print("Profile:")
-        for name, value in result.profile.items():
-            print(f"  {name}: {'' if value is None else format_value(value)}")
+        print("\nFields:" if result.kind == "form" else "\nProfile (entered once):")
+        _print_pairs([(name, _entered(result, name, "", value, limit=60))
+                      for name, value in result.profile.items()])
     if result.measures:
-        import pandas as pd
-
-        with pd.option_context("display.max_columns", None, "display.width", 200):
-            print("Values by period:")
-            print(result.values.T.to_string(na_rep=""))
+        print("\nValues by period (figures below the line are recomputed from those above):")
+        for line in _period_table(result, _period_labels(result, resolved), formats):
+            print(line)
+    if result.raw_errors:
+        print(f"{NOT_READ} not read: a value of the wrong type or a formula, counted as blank "
+              "(see Problems).")
     if result.kpis:
-        print("KPIs:")
-        for name, value in result.kpis.items():
-            print(f"  {name}: {'' if value is None else format_value(value)}")
+        print("\nKPIs (recomputed from the values entered):")
+        _print_pairs([(name, _figure(value, formats.get(name)))
+                      for name, value in result.kpis.items()])
     counts = f"{len(result.errors)} errors, {len(result.warnings)} warnings"
-    print(f"Problems: {counts}" + (":" if result.problems else "."))
+    print(f"\nProblems: {counts}" + (":" if result.problems else "."))
     for problem in result.problems:
         print(f"  {problem.format()}")
+
+
+def _print_pairs(pairs: list[tuple[str, str]]) -> None:
+    width = max(len(name) for name, _ in pairs)
+    for name, text in pairs:
+        print(f"  {name:<{width}}  {text}".rstrip())
+
+
+NOT_READ = "*"
+"""Marks a cell shown as typed but not read (a ``type-error`` or ``formula-in-input``)."""
+
+
+def _entered(result: Any, name: str, key: str, value: Any, limit: int = 12) -> str:
+    """An entered value as read; what was typed, marked, when it could not be read."""
+    if value is None and (name, key) in result.raw_errors:
+        text = " ".join(str(_shown(result.raw_errors[(name, key)])).split())
+        return (text if len(text) <= limit else text[:limit - 1] + "…") + NOT_READ
+    return _shown(value)
+
+
+def _shown(value: Any) -> str:
+    """An entered value as read: blank when None, Yes/No, numbers without a spurious .0."""
+    from lks_templates.readback.values import format_value
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return format_value(value)
+
+
+def _figure(value: Any, number_format: str | None) -> str:
+    """A recomputed figure as the workbook shows it (its spec's number format)."""
+    if number_format and isinstance(value, int | float) and not isinstance(value, bool):
+        from lks_templates.layout.dashboard import format_number
+
+        return format_number(value, number_format)
+    return _shown(value)
+
+
+def _period_labels(result: Any, resolved: Any) -> list[str]:
+    """``Apr 2026`` (``Apr`` while the year is blank), ``Q1 2026-27``, ``2026-27``."""
+    period = getattr(resolved.template, "period", None) if resolved is not None else None
+    if period is None:
+        return [p.key for p in result.periods]
+    from lks_templates.layout.periods import period_slots
+
+    return [slot.label(result.reporting_year, period.year_start_month)
+            for slot in period_slots(period)]
+
+
+def _period_table(result: Any, labels: list[str], formats: dict[str, str]) -> list[str]:
+    """The values by period as lines of text: one row per measure, then the derived
+    figures; a column per period, headed by its label and key, in blocks that fit
+    :data:`TABLE_WIDTH`."""
+    keys = [p.key for p in result.periods]
+    rows = [(name, [_entered(result, name, key, v) for key, v in zip(keys, series, strict=True)])
+            for name, series in result.measures.items()]
+    rows.append(("", []))  # the line between entered and recomputed figures
+    rows += [(name, [_figure(v, formats.get(name)) for v in series])
+             for name, series in result.derived.items()]
+    name_width = max(len(name) for name, _ in rows)
+    width = max(len(text) for text in [*labels, *keys, *(t for _, row in rows for t in row)])
+    count = len(keys)
+    per_block = next(size for size in range(count, 0, -1) if count % size == 0 and (
+        size == 1 or 2 + name_width + size * (width + 2) <= TABLE_WIDTH))
+    lines: list[str] = []
+    for first in range(0, count, per_block):
+        part = slice(first, first + per_block)
+        if lines:
+            lines.append("")
+        lines.append(_table_line("", labels[part], name_width, width))
+        lines.append(_table_line("", keys[part], name_width, width))
+        for name, texts in rows:
+            lines.append(_table_line(name, texts[part], name_width, width) if name else
+                         "  " + "-" * (name_width + len(keys[part]) * (width + 2)))
+    return lines
+
+
+def _table_line(name: str, texts: list[str], name_width: int, width: int) -> str:
+    return (f"  {name:<{name_width}}" + "".join(f"  {text:>{width}}" for text in texts)).rstrip()
