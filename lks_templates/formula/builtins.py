@@ -12,7 +12,7 @@ import math
 import statistics
 from collections.abc import Callable, Sequence
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 from lks_templates.formula.functions import FUNCTIONS
 from lks_templates.formula.values import (
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 Args: TypeAlias = Sequence["Expr"]
 Builtin: TypeAlias = Callable[["Evaluator", Args], Value]
+T = TypeVar("T")
 
 
 def arity_ok(name: str, count: int) -> bool:
@@ -49,59 +50,57 @@ def _is_number(value: Value) -> bool:
     return type(value) is float
 
 
-def _numbers(ev: Evaluator, args: Args) -> list[float] | ExcelError:
-    """Numbers for SUM, AVERAGE, MIN, MAX, MEDIAN; the first error met is returned."""
-    numbers: list[float] = []
+def _gather(
+    ev: Evaluator,
+    args: Args,
+    from_cell: Callable[[Value], T | None],
+    from_typed: Callable[[Value], T | ExcelError],
+) -> list[T] | ExcelError:
+    """The values an aggregate takes from its arguments; the first error met is returned.
+
+    In a reference, ``from_cell`` picks the cells that count (None: skipped); a value typed
+    into the formula is converted by ``from_typed``, and a blank one is skipped.
+    """
+    found: list[T] = []
     for arg in args:
         cells = ev.reference(arg)
         if cells is not None:
             for cell in cells:
                 if isinstance(cell, ExcelError):
                     return cell
-                if _is_number(cell):
-                    numbers.append(cell)  # type: ignore[arg-type]
+                picked = from_cell(cell)
+                if picked is not None:
+                    found.append(picked)
             continue
         value = ev.scalar(arg)
         if isinstance(value, Blank):
             continue
-        number = to_number(value)
-        if isinstance(number, ExcelError):
-            return number
-        numbers.append(number)
-    return numbers
+        converted = from_typed(value)
+        if isinstance(converted, ExcelError):
+            return converted
+        found.append(converted)
+    return found
 
 
-def _sum(ev: Evaluator, args: Args) -> Value:
-    numbers = _numbers(ev, args)
-    return numbers if isinstance(numbers, ExcelError) else math.fsum(numbers)
+def _number_cell(cell: Value) -> float | None:
+    return cell if type(cell) is float else None  # as _is_number, one call fewer a cell
 
 
-def _average(ev: Evaluator, args: Args) -> Value:
-    numbers = _numbers(ev, args)
-    if isinstance(numbers, ExcelError):
-        return numbers
-    return math.fsum(numbers) / len(numbers) if numbers else DIV0
+def _logical_cell(cell: Value) -> bool | None:
+    # Cells with text or nothing are skipped.
+    return bool(cell) if isinstance(cell, float | bool) else None
 
 
-def _min(ev: Evaluator, args: Args) -> Value:
-    numbers = _numbers(ev, args)
-    if isinstance(numbers, ExcelError):
-        return numbers
-    return min(numbers) if numbers else 0.0
+def _over_numbers(reduce: Callable[[list[float]], Value], empty: Value) -> Builtin:
+    """SUM, AVERAGE, MIN, MAX, MEDIAN: ``reduce`` the numbers, or ``empty`` when none."""
 
+    def implementation(ev: Evaluator, args: Args) -> Value:
+        numbers = _gather(ev, args, _number_cell, to_number)
+        if isinstance(numbers, ExcelError):
+            return numbers
+        return reduce(numbers) if numbers else empty
 
-def _max(ev: Evaluator, args: Args) -> Value:
-    numbers = _numbers(ev, args)
-    if isinstance(numbers, ExcelError):
-        return numbers
-    return max(numbers) if numbers else 0.0
-
-
-def _median(ev: Evaluator, args: Args) -> Value:
-    numbers = _numbers(ev, args)
-    if isinstance(numbers, ExcelError):
-        return numbers
-    return float(statistics.median(numbers)) if numbers else NUM
+    return implementation
 
 
 def _count(ev: Evaluator, args: Args) -> Value:
@@ -171,39 +170,16 @@ def _iferror(ev: Evaluator, args: Args) -> Value:
     return ev.scalar(args[1]) if isinstance(value, ExcelError) else value
 
 
-def _logical_values(ev: Evaluator, args: Args) -> list[bool] | ExcelError:
-    found: list[bool] = []
-    for arg in args:
-        cells = ev.reference(arg)
-        if cells is not None:
-            for cell in cells:
-                if isinstance(cell, ExcelError):
-                    return cell
-                if isinstance(cell, float | bool):  # cells with text or nothing are skipped
-                    found.append(bool(cell))
-            continue
-        value = ev.scalar(arg)
-        if isinstance(value, Blank):
-            continue
-        logical = to_bool(value)
-        if isinstance(logical, ExcelError):
-            return logical
-        found.append(logical)
-    return found
+def _over_logicals(reduce: Callable[[list[bool]], bool]) -> Builtin:
+    """AND, OR: ``reduce`` the logical values, or #VALUE! when there are none."""
 
+    def implementation(ev: Evaluator, args: Args) -> Value:
+        found = _gather(ev, args, _logical_cell, to_bool)
+        if isinstance(found, ExcelError):
+            return found
+        return reduce(found) if found else VALUE
 
-def _and(ev: Evaluator, args: Args) -> Value:
-    found = _logical_values(ev, args)
-    if isinstance(found, ExcelError):
-        return found
-    return all(found) if found else VALUE
-
-
-def _or(ev: Evaluator, args: Args) -> Value:
-    found = _logical_values(ev, args)
-    if isinstance(found, ExcelError):
-        return found
-    return any(found) if found else VALUE
+    return implementation
 
 
 def _not(ev: Evaluator, args: Args) -> Value:
@@ -270,19 +246,19 @@ def _len(ev: Evaluator, args: Args) -> Value:
 
 
 BUILTINS: dict[str, Builtin] = {
-    "SUM": _sum,
-    "AVERAGE": _average,
-    "MIN": _min,
-    "MAX": _max,
-    "MEDIAN": _median,
+    "SUM": _over_numbers(math.fsum, 0.0),
+    "AVERAGE": _over_numbers(lambda numbers: math.fsum(numbers) / len(numbers), DIV0),
+    "MIN": _over_numbers(min, 0.0),
+    "MAX": _over_numbers(max, 0.0),
+    "MEDIAN": _over_numbers(lambda numbers: float(statistics.median(numbers)), NUM),
     "SUMPRODUCT": _sumproduct,
     "COUNT": _count,
     "COUNTA": _counta,
     "COUNTBLANK": _countblank,
     "IF": _if,
     "IFERROR": _iferror,
-    "AND": _and,
-    "OR": _or,
+    "AND": _over_logicals(all),
+    "OR": _over_logicals(any),
     "NOT": _not,
     "ROUND": _rounder(ROUND_HALF_UP),
     "ROUNDUP": _rounder(ROUND_UP),
