@@ -50,6 +50,7 @@ UNUSABLE = frozenset({"type-error", "formula-in-input"})
 _VALUE_INDEX = VALUE_COLUMNS.index("value")
 _TYPE_INDEX = VALUE_COLUMNS.index("type")
 _SHEET_INDEX = PROBLEM_COLUMNS.index("sheet")
+_PROBLEM_VALUE_INDEX = PROBLEM_COLUMNS.index("value")
 
 
 def escape_text(text: str) -> str:
@@ -105,6 +106,8 @@ class FileRows:
     values: list[list[str]]
     problems: list[list[str]]
     duplicate_key: tuple[str, ...] | None
+    numbers: list[bool] = field(default_factory=list)
+    """For each row of ``problems``: True when its ``value`` is a number, never escaped."""
     severities: Counter[str] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
 
@@ -152,12 +155,16 @@ def rows_of(result: Return) -> FileRows:
     for name, figure in result.kpis.items():
         if figure is not None and figure != "":
             add("kpi", name, "", format_value(figure), _figure_type(figure))
-    problems = [[*head, p.severity, p.code, p.sheet, p.cell, p.field, p.period,
-                 starts.get(p.period, ""), _problem_value(result, p), p.message]
-                for p in result.problems]
+    problems: list[list[str]] = []
+    numbers: list[bool] = []
+    for p in result.problems:
+        text, kind = _problem_value(result, p)
+        problems.append([*head, p.severity, p.code, p.sheet, p.cell, p.field, p.period,
+                         starts.get(p.period, ""), text, p.message])
+        numbers.append(kind in ("integer", "number"))
     return FileRows(
         file=result.file, readable=result.readable, values=values, problems=problems,
-        duplicate_key=_duplicate_key(result),
+        duplicate_key=_duplicate_key(result), numbers=numbers,
         severities=Counter(p.severity for p in result.problems),
         codes=Counter(p.code for p in result.problems),
     )
@@ -173,7 +180,7 @@ def _add_input(add: Callable[..., None], kind: str, name: str, key: str, value: 
         add(kind, name, key, format_value(value), _value_type(value))
     elif (name, key) in result.raw_errors:
         raw = result.raw_errors[(name, key)]
-        add(kind, name, key, _raw_text(raw), "string")
+        add(kind, name, key, _raw_text(raw), _raw_type(raw))
 
 
 def _value_type(value: Any) -> str:
@@ -195,6 +202,14 @@ def _figure_type(figure: Any) -> str:
     return "number" if kind == "integer" else kind
 
 
+def _raw_type(raw: object) -> str:
+    """The type of an unusable cell content: a number (a decimal in a whole-number field)
+    stays a number; anything else is recorded as text."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return _value_type(raw)
+    return "string"
+
+
 def _raw_text(raw: object) -> str:
     from lks_templates.readback.values import format_value
 
@@ -203,9 +218,11 @@ def _raw_text(raw: object) -> str:
     return str(raw)
 
 
-def _problem_value(result: Return, problem: Problem) -> str:
+def _problem_value(result: Return, problem: Problem) -> tuple[str, str]:
+    """The offending value of ``problem`` as text, and its type as in values.csv."""
     if problem.code in UNUSABLE and (problem.field, problem.period) in result.raw_errors:
-        return _raw_text(result.raw_errors[(problem.field, problem.period)])
+        raw = result.raw_errors[(problem.field, problem.period)]
+        return _raw_text(raw), _raw_type(raw)
     if problem.code in CELL_PROBLEMS:
         value: Any = None
         if problem.period:
@@ -218,8 +235,8 @@ def _problem_value(result: Return, problem: Problem) -> str:
         if value is not None:
             from lks_templates.readback.values import format_value
 
-            return format_value(value)
-    return ""
+            return format_value(value), _value_type(value)
+    return "", "string"
 
 
 def _duplicate_key(result: Return) -> tuple[str, ...] | None:
@@ -315,6 +332,7 @@ class _Deduplicator:
                   len(rows.problems))
         rows.problems.insert(at, [*head, "error", "duplicate-return", "", "", "", "", "", "",
                                   message])
+        rows.numbers.insert(at, False)
         rows.severities["error"] += 1
         rows.codes["duplicate-return"] += 1
         return True
@@ -431,7 +449,9 @@ class _CsvOutput:
             tails.append(tail)
         _write_rows(self.streams["values.csv"], self.writers["values.csv"], tails, safe_head)
         _write_rows(self.streams["problems.csv"], self.writers["problems.csv"],
-                    [[escape_text(cell) for cell in row] for row in rows.problems])
+                    [[cell if number and index == _PROBLEM_VALUE_INDEX else escape_text(cell)
+                      for index, cell in enumerate(row)]
+                     for row, number in zip(rows.problems, rows.numbers, strict=True)])
 
     def finish(self) -> list[Path]:
         for stream in self.streams.values():

@@ -107,7 +107,7 @@ def test_problems_are_located(collected: Path, returns: Path) -> None:
         "Data", cell_of("evidence_searches")[1], "evidence_searches", "m01")
     assert typed["period_start"] == "2026-04-01"
     assert typed["value"] == "many"
-    assert by_code[(hill, "constraint-error")]["value"] == "'-3"
+    assert by_code[(hill, "constraint-error")]["value"] == "-3"  # a number: never escaped
     broken = by_code[((returns / "d-broken.xlsx").as_posix(), "corrupt-file")]
     assert broken["severity"] == "error"
     assert by_code[((returns / "e-old.xls").as_posix(), "old-excel-format")]
@@ -306,3 +306,30 @@ def test_read_command_prints_blanks_blank_and_whole_numbers_whole(
     assert "  trust_type" in lines  # blank: nothing after the name
     assert "* not read: a value of the wrong type or a formula, counted as blank (see " \
         "Problems)." in lines
+
+
+def test_numbers_are_never_escaped_and_text_always_is(tmp_path: Path) -> None:
+    build(tmp_path / "in" / "signs.xlsx", values=monthly_values(
+        org_ods_code="-5", staff_headcount_served=-5,
+        evidence_searches=[-3.5, "-7", "-x"] + [10] * 9))
+    write_collection([tmp_path / "in"], tmp_path / "out", specs=specs())
+    values = {(r["field"], r["period"]): (r["value"], r["type"], r["problem"])
+              for r in read_csv(tmp_path / "out" / "values.csv")}
+    assert values[("org_ods_code", "")] == ("'-5", "string", "constraint-error")
+    assert values[("staff_headcount_served", "")] == ("-5", "integer", "constraint-error")
+    # A decimal in a whole-number field is unusable but still a number.
+    assert values[("evidence_searches", "m01")] == ("-3.5", "number", "type-error")
+    assert values[("evidence_searches", "m02")] == (
+        "-7", "integer", "constraint-error;number-as-text")
+    assert values[("evidence_searches", "m03")] == ("'-x", "string", "type-error")
+    problems = [(r["code"], r["field"], r["period"], r["value"])
+                for r in read_csv(tmp_path / "out" / "problems.csv") if r["value"]]
+    assert problems == [
+        ("constraint-error", "org_ods_code", "", "'-5"),
+        ("constraint-error", "staff_headcount_served", "", "-5"),
+        ("type-error", "evidence_searches", "m01", "-3.5"),
+        ("number-as-text", "evidence_searches", "m02", "-7"),
+        ("constraint-error", "evidence_searches", "m02", "-7"),
+        ("type-error", "evidence_searches", "m03", "'-x")]
+    # Each problem's value is written exactly as the same cell's value in values.csv.
+    assert all(values[(field, period)][0] == value for _, field, period, value in problems)
