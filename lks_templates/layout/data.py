@@ -290,22 +290,14 @@ class DataSheet:
         return ref
 
     def _derived_total(self, figure: Figure) -> str:
+        """The Year to date cell: the formula over the Year to date column."""
         pos = self.pos
         assert pos.total_col is not None
-        total = pos.total_col
-
-        def ref(name: str) -> str:
-            if name in pos.measures:
-                return cell_name(pos.measures[name], total)
-            if name in pos.derived:
-                return cell_name(pos.derived[name], total)
-            return name
-
         blanks = [
             range_name(pos.measures[m], FIRST_COL, pos.measures[m], pos.last_col)
             for m in figure.measures
         ] or list(figure.profile)
-        return guarded(figure, ref, blanks, '""')
+        return guarded(figure, self.period_refs(pos.total_col), blanks, '""')
 
     def _chart_data(self) -> None:
         """Hidden rows that turn blanks into #N/A, so line charts show gaps, not zeros."""
