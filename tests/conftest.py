@@ -8,9 +8,16 @@ reason, when it is missing; when the ``CI`` environment variable is set (``CI=tr
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from engine import soffice_path
+
+from lks_templates.layout import WorkbookPlan, plan_workbook
+from lks_templates.spec import ResolvedTemplate, load_specs
+
+TEST_SPECS = Path(__file__).parent / "data" / "specs"
+"""The specs the tests are written against (not the shipped ones, which may change)."""
 
 _MISSING = (
     "LibreOffice (soffice) is not installed; install it to run the spreadsheet-engine "
@@ -37,3 +44,27 @@ def soffice() -> str:
     path = soffice_path()
     assert path is not None, _MISSING
     return path
+
+
+def _resolve(template_id: str) -> ResolvedTemplate:
+    resolved = load_specs([TEST_SPECS]).resolve(template_id)
+    assert resolved is not None, template_id
+    return resolved
+
+
+@pytest.fixture(scope="session")
+def example() -> ResolvedTemplate:
+    """The test specs' monthly template (frozen, so one is shared by every test)."""
+    return _resolve("monthly-activity")
+
+
+@pytest.fixture(scope="session")
+def form() -> ResolvedTemplate:
+    """The test specs' one-record form."""
+    return _resolve("impact-case-study")
+
+
+@pytest.fixture(scope="module")
+def plan(example: ResolvedTemplate) -> WorkbookPlan:
+    """The plan of :func:`example`; a plan is mutable, so one per test module."""
+    return plan_workbook(example)

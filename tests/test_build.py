@@ -18,25 +18,12 @@ from lks_templates.build import build_workbook
 from lks_templates.layout import WorkbookPlan, plan_workbook
 from lks_templates.spec import ResolvedTemplate, load_specs
 
-SPECS = Path(__file__).parent / "data" / "specs"
 SHIPPED = Path(__file__).parent.parent / "template_specs"
-
-
-@pytest.fixture(scope="module")
-def example() -> ResolvedTemplate:
-    resolved = load_specs([SPECS]).resolve("monthly-activity")
-    assert resolved is not None
-    return resolved
 
 
 @pytest.fixture(scope="module")
 def built(example: ResolvedTemplate, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_workbook(example, tmp_path_factory.mktemp("built") / "monthly-activity.xlsx")
-
-
-@pytest.fixture(scope="module")
-def plan(example: ResolvedTemplate) -> WorkbookPlan:
-    return plan_workbook(example)
 
 
 def test_sheets_names_and_properties(

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from lks_templates.compute import cell_value, compute
-from lks_templates.spec import ResolvedTemplate, load_specs
+from lks_templates.spec import ResolvedTemplate
 
-SPECS = Path(__file__).parent / "data" / "specs"
 NOT_CHECKED = [None] * 12
-
-
-@pytest.fixture(scope="module")
-def example() -> ResolvedTemplate:
-    resolved = load_specs([SPECS]).resolve("monthly-activity")
-    assert resolved is not None
-    return resolved
 
 
 def test_blank_return_is_blank_everywhere(example: ResolvedTemplate) -> None:
@@ -80,9 +71,7 @@ def test_text_in_a_number_cell_fails_the_check_not_the_workbook(example: Resolve
     assert result.derived["attendees_per_session"][0] == ""  # 4 / "three" -> #VALUE! -> blank
 
 
-def test_form_rules_are_checked_once() -> None:
-    form = load_specs([SPECS]).resolve("impact-case-study")
-    assert form is not None
+def test_form_rules_are_checked_once(form: ResolvedTemplate) -> None:
     assert compute(form, {}, {}).rules == {"time_saved_plausible": [None]}
     assert compute(form, {"time_saved_hours": 12}, {}).rules == {"time_saved_plausible": [True]}
     assert compute(form, {"time_saved_hours": 1200}, {}).rules == {"time_saved_plausible": [False]}

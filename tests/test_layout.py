@@ -13,27 +13,7 @@ from lks_templates.layout.fields import MESSAGE_LIMIT, TITLE_LIMIT, shorten, val
 from lks_templates.spec import ResolvedTemplate, load_specs
 from lks_templates.spec.models import FieldSpec, Period
 
-SPECS = Path(__file__).parent / "data" / "specs"
 SHIPPED = Path(__file__).parent.parent / "template_specs"
-
-
-@pytest.fixture(scope="module")
-def example() -> ResolvedTemplate:
-    resolved = load_specs([SPECS]).resolve("monthly-activity")
-    assert resolved is not None
-    return resolved
-
-
-@pytest.fixture(scope="module")
-def form() -> ResolvedTemplate:
-    resolved = load_specs([SPECS]).resolve("impact-case-study")
-    assert resolved is not None
-    return resolved
-
-
-@pytest.fixture(scope="module")
-def plan(example: ResolvedTemplate) -> WorkbookPlan:
-    return plan_workbook(example)
 
 
 def _cells(ref: str) -> tuple[str, list[str]]:
