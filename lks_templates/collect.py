@@ -4,18 +4,16 @@ Files are read one at a time (optionally by several processes) and their rows st
 to the output files, so memory stays flat however many returns there are. Input paths are
 sorted first, so the same files always give the same output, whatever ``jobs`` is.
 
-Duplicates: two returns for the same organisation (ODS code), template and reporting
-year are the same return sent twice. The first file, in path order, is kept as is; every
-later one gets a ``duplicate-return`` problem and its rows in ``values.csv`` carry the
-first file's path in ``duplicate_of``. Nothing is summed and nothing is dropped: filter
-on an empty ``duplicate_of`` to count each return once. A form (one record, such as a case
-study) is a duplicate only when every value is the same.
+Duplicates: two returns for the same organisation, template and reporting year are the
+same return sent twice (see :mod:`lks_templates.readback.duplicates`). The first file, in
+path order, is kept as is; every later one gets a ``duplicate-return`` problem and its rows
+in ``values.csv`` carry the first file's path in ``duplicate_of``. Nothing is summed and
+nothing is dropped: filter on an empty ``duplicate_of`` to count each return once.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import re
@@ -33,6 +31,7 @@ from lks_templates.errors import Problem
 if TYPE_CHECKING:
     import pandas as pd
 
+    from lks_templates.readback.duplicates import ReturnKey
     from lks_templates.readback.result import Return
 
 VALUE_COLUMNS = ("file", "template_id", "template_version", "org_ods_code", "kind", "field",
@@ -105,7 +104,7 @@ class FileRows:
     readable: bool
     values: list[list[str]]
     problems: list[list[str]]
-    duplicate_key: tuple[str, ...] | None
+    duplicate_key: ReturnKey | None
     numbers: list[bool] = field(default_factory=list)
     """For each row of ``problems``: True when its ``value`` is a number, never escaped."""
     severities: Counter[str] = field(default_factory=Counter)
@@ -114,6 +113,7 @@ class FileRows:
 
 def rows_of(result: Return) -> FileRows:
     """The ``values.csv`` and ``problems.csv`` rows of one read return (unescaped)."""
+    from lks_templates.readback.duplicates import return_key
     from lks_templates.readback.values import format_number, format_value
 
     head = [result.file, result.template_id, result.template_version, result.org_ods_code]
@@ -164,7 +164,7 @@ def rows_of(result: Return) -> FileRows:
         numbers.append(kind in ("integer", "number"))
     return FileRows(
         file=result.file, readable=result.readable, values=values, problems=problems,
-        duplicate_key=_duplicate_key(result), numbers=numbers,
+        duplicate_key=return_key(result), numbers=numbers,
         severities=Counter(p.severity for p in result.problems),
         codes=Counter(p.code for p in result.problems),
     )
@@ -239,19 +239,6 @@ def _problem_value(result: Return, problem: Problem) -> tuple[str, str]:
     return "", "string"
 
 
-def _duplicate_key(result: Return) -> tuple[str, ...] | None:
-    org = result.org_ods_code
-    if not result.readable or not org:
-        return None
-    if result.kind == "form":
-        digest = hashlib.sha256(json.dumps(
-            {k: str(v) for k, v in sorted(result.profile.items())}).encode()).hexdigest()
-        return (org, result.template_id, digest)
-    if result.reporting_year is None:
-        return None
-    return (org, result.template_id, str(result.reporting_year))
-
-
 # -- the run ------------------------------------------------------------------------------
 
 _WORKER_SPECS: Any = None
@@ -311,22 +298,22 @@ class _Deduplicator:
     """Marks the later copies of the same return (see the module docstring)."""
 
     def __init__(self) -> None:
-        self.first: dict[tuple[str, ...], str] = {}
+        from lks_templates.readback.duplicates import FirstCopies
+
+        self.first = FirstCopies()
 
     def apply(self, rows: FileRows) -> bool:
         key = rows.duplicate_key
         if key is None:
             return False
-        first = self.first.setdefault(key, rows.file)
-        if first == rows.file:
+        first = self.first.repeated(key, rows.file)
+        if first is None:
             return False
         for row in rows.values:
             row[-1] = first
-        head = rows.values[0][:4] if rows.values else [rows.file, "", "", key[0]]
-        what = "the same case study" if len(key[2]) == 64 else f"reporting year {key[2]}"
-        message = (f"This return repeats {first} (organisation {key[0]}, template {key[1]}, "
-                   f"{what}). Its values are kept, marked with duplicate_of; remove one "
-                   "copy or ask the service which is right.")
+        head = rows.values[0][:4] if rows.values else [rows.file, "", "", key.code]
+        message = (f"This return repeats {first} ({key.shown}). Its values are kept, marked "
+                   "with duplicate_of; remove one copy or ask the service which is right.")
         # A problem about the whole file: after the others of its kind, before located ones.
         at = next((i for i, row in enumerate(rows.problems) if row[_SHEET_INDEX]),
                   len(rows.problems))

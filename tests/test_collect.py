@@ -333,3 +333,40 @@ def test_numbers_are_never_escaped_and_text_always_is(tmp_path: Path) -> None:
         ("type-error", "evidence_searches", "m03", "'-x")]
     # Each problem's value is written exactly as the same cell's value in values.csv.
     assert all(values[(field, period)][0] == value for _, field, period, value in problems)
+
+
+def test_without_an_ods_code_copies_are_matched_by_organisation_name(tmp_path: Path) -> None:
+    from lks_templates.readback.duplicates import normalise_name
+
+    assert normalise_name(" St. Mary's  Hospital & Clinics ") == "st marys hospital and clinics"
+    folder = tmp_path / "in"
+    name = "Example Valley Hospitals NHS Foundation Trust"
+    returns = {
+        "a.xlsx": dict(org_ods_code=None),
+        "b.xlsx": dict(org_ods_code=None, org_name="example valley hospitals NHS  foundation"
+                                                   " trust."),
+        "c.xlsx": dict(org_ods_code="RXX"),  # a code: matched by code alone
+        "d.xlsx": dict(org_ods_code="RXX"),
+        "e.xlsx": dict(org_ods_code=None, org_name=None),  # nothing to match on
+        "f.xlsx": dict(org_ods_code=None, org_name=None),
+        "g.xlsx": dict(org_ods_code=None),  # no code, the name of a, c and d: repeats a
+    }
+    for file, changes in returns.items():
+        build(folder / file, values=monthly_values(**changes))
+    collection = lks_templates.collect([folder], specs=specs())
+    first = (folder / "a.xlsx").as_posix()
+    duplicates = collection.problems[collection.problems["code"] == "duplicate-return"]
+    assert [(Path(file).name, message) for file, message in
+            zip(duplicates["file"], duplicates["message"], strict=True)] == [
+        (file, f"This return repeats {repeats} (organisation {shown}, template "
+               "monthly-activity, reporting year 2026). Its values are kept, marked with "
+               "duplicate_of; remove one copy or ask the service which is right.")
+        for file, shown, repeats in [
+            ("b.xlsx", '"example valley hospitals NHS foundation trust." (no ODS code)', first),
+            ("d.xlsx", "RXX", (folder / "c.xlsx").as_posix()),
+            ("g.xlsx", f'"{name}" (no ODS code)', first)]]
+    marked = collection.values.groupby("file")["duplicate_of"].agg(set)
+    assert {Path(file).name: sorted(Path(f).name for f in of)
+            for file, of in marked.items()} == {
+        "a.xlsx": [""], "b.xlsx": ["a.xlsx"], "c.xlsx": [""], "d.xlsx": ["c.xlsx"],
+        "e.xlsx": [""], "f.xlsx": [""], "g.xlsx": ["a.xlsx"]}
