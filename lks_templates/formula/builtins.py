@@ -91,16 +91,31 @@ def _logical_cell(cell: Value) -> bool | None:
     return bool(cell) if isinstance(cell, float | bool) else None
 
 
-def _over_numbers(reduce: Callable[[list[float]], Value], empty: Value) -> Builtin:
-    """SUM, AVERAGE, MIN, MAX, MEDIAN: ``reduce`` the numbers, or ``empty`` when none."""
+def _aggregate(
+    from_cell: Callable[[Value], T | None],
+    from_typed: Callable[[Value], T | ExcelError],
+    reduce: Callable[[list[T]], Value],
+    empty: Value,
+) -> Builtin:
+    """A function that ``reduce``s what :func:`_gather` finds, or gives ``empty`` for none."""
 
     def implementation(ev: Evaluator, args: Args) -> Value:
-        numbers = _gather(ev, args, _number_cell, to_number)
-        if isinstance(numbers, ExcelError):
-            return numbers
-        return reduce(numbers) if numbers else empty
+        found = _gather(ev, args, from_cell, from_typed)
+        if isinstance(found, ExcelError):
+            return found
+        return reduce(found) if found else empty
 
     return implementation
+
+
+def _over_numbers(reduce: Callable[[list[float]], Value], empty: Value) -> Builtin:
+    """SUM, AVERAGE, MIN, MAX, MEDIAN."""
+    return _aggregate(_number_cell, to_number, reduce, empty)
+
+
+def _over_logicals(reduce: Callable[[list[bool]], bool]) -> Builtin:
+    """AND, OR: #VALUE! when there is no logical value."""
+    return _aggregate(_logical_cell, to_bool, reduce, VALUE)
 
 
 def _count(ev: Evaluator, args: Args) -> Value:
@@ -168,18 +183,6 @@ def _if(ev: Evaluator, args: Args) -> Value:
 def _iferror(ev: Evaluator, args: Args) -> Value:
     value = ev.scalar(args[0])
     return ev.scalar(args[1]) if isinstance(value, ExcelError) else value
-
-
-def _over_logicals(reduce: Callable[[list[bool]], bool]) -> Builtin:
-    """AND, OR: ``reduce`` the logical values, or #VALUE! when there are none."""
-
-    def implementation(ev: Evaluator, args: Args) -> Value:
-        found = _gather(ev, args, _logical_cell, to_bool)
-        if isinstance(found, ExcelError):
-            return found
-        return reduce(found) if found else VALUE
-
-    return implementation
 
 
 def _not(ev: Evaluator, args: Args) -> Value:
