@@ -326,7 +326,7 @@ class _Deduplicator:
 
 
 def _run(files: Sequence[Path], sinks: Sequence[Callable[[FileRows], None]], *, specs: Any,
-         jobs: int, progress: Callable[[int], None] | None) -> Summary:
+         jobs: int, progress: Callable[[int], object] | None) -> Summary:
     summary = Summary(files=len(files))
     dedupe = _Deduplicator()
     for rows in iter_file_rows(files, specs=specs, jobs=jobs):
@@ -461,7 +461,7 @@ class _CsvOutput:
 
 
 def write_collection(paths: Iterable[str | Path], out: str | Path, *, specs: Any = None,
-                     jobs: int = 1, progress: Callable[[int], None] | None = None,
+                     jobs: int = 1, progress: Callable[[int], object] | None = None,
                      files: Sequence[Path] | None = None) -> Summary:
     """Collect the workbooks under ``paths`` into ``out``: values.csv, problems.csv and
     datapackage.json, each written atomically. Returns the counts for a report.

@@ -347,7 +347,7 @@ def test_without_an_ods_code_copies_are_matched_by_organisation_name(tmp_path: P
     assert normalise_name(" St. Mary's  Hospital & Clinics ") == "st marys hospital and clinics"
     folder = tmp_path / "in"
     name = "Example Valley Hospitals NHS Foundation Trust"
-    returns = {
+    returns: dict[str, dict[str, str | None]] = {
         "a.xlsx": dict(org_ods_code=None),
         "b.xlsx": dict(org_ods_code=None, org_name="example valley hospitals NHS  foundation"
                                                    " trust."),

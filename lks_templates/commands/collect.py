@@ -9,6 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lks_templates.collect import Summary
 
 REJECTED_SHOWN = 20
 
@@ -77,10 +81,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if summary.rejected else 0
 
 
-def _print_summary(summary: object, written: list[Path]) -> None:
-    from lks_templates.collect import Summary
-
-    assert isinstance(summary, Summary)
+def _print_summary(summary: Summary, written: list[Path]) -> None:
     rejected = len(summary.rejected)
     print(f"Collected {summary.files:,} files: {summary.read:,} read, {rejected:,} rejected.")
     errors, warnings = summary.severities["error"], summary.severities["warning"]

@@ -10,7 +10,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lks_templates.readback.result import Return
+    from lks_templates.spec import SpecSet
+    from lks_templates.spec.models import ResolvedTemplate
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.readable else 1
 
 
-def _as_json(result: Any) -> dict[str, Any]:
+def _as_json(result: Return) -> dict[str, Any]:
     return {
         "file": result.file,
         "readable": result.readable,
@@ -64,7 +69,7 @@ TABLE_WIDTH = 100
 """Widest line of the values table; wider years are printed in blocks of periods."""
 
 
-def _print_text(result: Any, specs: Any) -> None:
+def _print_text(result: Return, specs: SpecSet) -> None:
     if not result.readable:
         for problem in result.problems:
             print(problem.format())
@@ -107,7 +112,7 @@ NOT_READ = "*"
 """Marks a cell shown as typed but not read (a ``type-error`` or ``formula-in-input``)."""
 
 
-def _entered(result: Any, name: str, key: str, value: Any, limit: int = 12) -> str:
+def _entered(result: Return, name: str, key: str, value: Any, limit: int = 12) -> str:
     """An entered value as read; what was typed, marked, when it could not be read."""
     if value is None and (name, key) in result.raw_errors:
         text = " ".join(str(_shown(result.raw_errors[(name, key)])).split())
@@ -135,7 +140,7 @@ def _figure(value: Any, number_format: str | None) -> str:
     return _shown(value)
 
 
-def _period_labels(result: Any, resolved: Any) -> list[str]:
+def _period_labels(result: Return, resolved: ResolvedTemplate | None) -> list[str]:
     """``Apr 2026`` (``Apr`` while the year is blank), ``Q1 2026-27``, ``2026-27``."""
     period = getattr(resolved.template, "period", None) if resolved is not None else None
     if period is None:
@@ -146,7 +151,7 @@ def _period_labels(result: Any, resolved: Any) -> list[str]:
             for slot in period_slots(period)]
 
 
-def _period_table(result: Any, labels: list[str], formats: dict[str, str]) -> list[str]:
+def _period_table(result: Return, labels: list[str], formats: dict[str, str]) -> list[str]:
     """The values by period as lines of text: one row per measure, then the derived
     figures; a column per period, headed by its label and key, in blocks that fit
     :data:`TABLE_WIDTH`."""
