@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
+import xlsxwriter  # type: ignore[import-untyped]
 
 from lks_templates import __version__
 from lks_templates.build import build_all, build_workbook, latest_templates
@@ -58,6 +58,11 @@ def table_schema_for(resolved: ResolvedTemplate) -> dict[str, Any]:
     return {"fields": [fields[name] for name in used]}
 
 
+def _builder(resolved: ResolvedTemplate, out: Path) -> Callable[[int], Path]:
+    """The action :func:`median_seconds` times: build copy ``i`` of ``resolved`` into ``out``."""
+    return lambda i: build_workbook(resolved, out / f"{resolved.template.id}-{i}.xlsx")
+
+
 def _describe(resolved: ResolvedTemplate) -> tuple[int, int, int]:
     """Fields, formulas and charts in the built workbook."""
     plan = plan_workbook(resolved)
@@ -67,7 +72,7 @@ def _describe(resolved: ResolvedTemplate) -> tuple[int, int, int]:
 
 def run(specs: Path, repeat: int, compare: str) -> str:
     """Time everything; return the Markdown report."""
-    from tableschema_to_template import create_xlsx  # the bench extra
+    from tableschema_to_template import create_xlsx  # type: ignore[import-untyped]  # bench extra
 
     templates = latest_templates([specs])
     lines = [
@@ -84,9 +89,7 @@ def run(specs: Path, repeat: int, compare: str) -> str:
         mine: dict[str, float] = {}
         for resolved in templates:
             ident = resolved.template.id
-            seconds = median_seconds(
-                lambda i, r=resolved: build_workbook(r, out / f"{r.template.id}-{i}.xlsx"), repeat
-            )
+            seconds = median_seconds(_builder(resolved, out), repeat)
             mine[ident] = seconds
             fields, formulas, charts = _describe(resolved)
             lines.append(f"| {ident} | {fields} | {formulas} | {charts} | {seconds:.3f} |")

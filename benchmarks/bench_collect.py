@@ -75,8 +75,8 @@ print(elapsed, peak, done.returncode)
 
 def make_returns(folder: Path, n: int, template_id: str, distinct: int = 20) -> None:
     """N filled returns: ``distinct`` real builds, each copied with a new ODS code."""
-    from lks_templates.build import build_workbook
-    from lks_templates.spec import load_specs
+    from lks_templates.build import InputValue, build_workbook
+    from lks_templates.spec import TemplateSpec, load_specs
     from lks_templates.spec.specset import shipped_specs_dir
 
     resolved = load_specs([shipped_specs_dir()]).resolve(template_id)
@@ -84,12 +84,13 @@ def make_returns(folder: Path, n: int, template_id: str, distinct: int = 20) -> 
     bases = []
     for index in range(distinct):
         rng = random.Random(index)
-        values: dict[str, object] = {"reporting_year": 2026}
+        values: dict[str, InputValue | list[InputValue]] = {"reporting_year": 2026}
         for field in resolved.profile_fields:
             values[field.name] = field.example
         values["org_ods_code"] = "RQQ"
-        periods = 12 if getattr(resolved.template, "period", None) and \
-            resolved.template.period.frequency == "monthly" else 1  # type: ignore[union-attr]
+        template = resolved.template
+        monthly = isinstance(template, TemplateSpec) and template.period.frequency == "monthly"
+        periods = 12 if monthly else 1
         for field in resolved.measure_fields:
             values[field.name] = [rng.randint(1, 400) for _ in range(periods)]
         path = folder / f"base-{index:02d}.xlsx"
@@ -104,8 +105,10 @@ def make_returns(folder: Path, n: int, template_id: str, distinct: int = 20) -> 
 def _with_code(workbook: bytes, code: str) -> bytes:
     """The workbook with the ODS code RQQ replaced (it is a shared string)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(workbook)) as old, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook)) as old,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
         for info in old.infolist():
             data = old.read(info)
             if info.filename == "xl/sharedStrings.xml":
@@ -120,8 +123,13 @@ _ENV: dict[str, str] = {}
 
 def run(command: list[str]) -> tuple[float, int]:
     """(seconds, peak KiB) of ``command`` as a whole process."""
-    done = subprocess.run([sys.executable, "-c", WRAPPER, *command], capture_output=True,
-                          text=True, check=True, env=_ENV or None)
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_ENV or None,
+    )
     elapsed, peak, code = done.stdout.split()
     if code not in ("0", "1"):
         raise RuntimeError(f"{command} exited with {code}")
@@ -150,28 +158,38 @@ def main() -> int:
             os.link(path, quarter / path.name)
         first = sorted(full.iterdir())[0]
         os.link(first, one / first.name)
-        print(f"Built {args.n} returns of {args.template} in "
-              f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+        print(
+            f"Built {args.n} returns of {args.template} in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
         report(measure(args, work, full, quarter, one), args.n)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
-def measure(args: argparse.Namespace, work: Path, full: Path, quarter: Path,
-            one: Path) -> dict[str, dict[str, list[tuple[float, int]]]]:
+def measure(
+    args: argparse.Namespace, work: Path, full: Path, quarter: Path, one: Path
+) -> dict[str, dict[str, list[tuple[float, int]]]]:
     collect = [sys.executable, "-m", "lks_templates", "collect"]
     tools: dict[str, object] = {
         "python": lambda folder: [sys.executable, "-c", "pass"],
         "calamine": lambda folder: [sys.executable, "-c", CALAMINE, str(folder)],
         "collect": lambda folder: [*collect, str(folder), "--out", str(work / "out")],
-        "collect --jobs 2": lambda folder: [*collect, str(folder), "--out", str(work / "out"),
-                                            "--jobs", "2"],
+        "collect --jobs 2": lambda folder: [
+            *collect,
+            str(folder),
+            "--out",
+            str(work / "out"),
+            "--jobs",
+            "2",
+        ],
     }
     if not args.no_pandas:
         tools["pandas+openpyxl"] = lambda folder: [sys.executable, "-c", PANDAS, str(folder)]
     results: dict[str, dict[str, list[tuple[float, int]]]] = {
-        name: {"quarter": [], "full": []} for name in tools}
+        name: {"quarter": [], "full": []} for name in tools
+    }
     for command in tools.values():  # warm-up: fills the bytecode cache
         run(command(one))  # type: ignore[operator]
     for repeat in range(args.repeats):
@@ -195,14 +213,18 @@ def report(results: dict[str, dict[str, list[tuple[float, int]]]], n: int) -> No
         rows[name] = (per_file * 1000, start, small, large, peak_small, peak_large)
     floor = rows["calamine"][0]
     pandas = rows.get("pandas+openpyxl", (float("nan"),))[0]
-    print(f"| process | per file (ms) | x calamine | x pandas | start-up (s) | N/4={quarter_n} "
-          f"(s) | N={n} (s) | peak MiB N/4 | peak MiB N |")
+    print(
+        f"| process | per file (ms) | x calamine | x pandas | start-up (s) | N/4={quarter_n} "
+        f"(s) | N={n} (s) | peak MiB N/4 | peak MiB N |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, (per_file, start, small, large, peak_small, peak_large) in rows.items():
         ratio = f"{per_file / floor:.2f}" if name != "python" else ""
         versus = f"{per_file / pandas:.2f}" if name != "python" else ""
-        print(f"| {name} | {per_file:.2f} | {ratio} | {versus} | {start:.2f} | {small:.2f} | "
-              f"{large:.2f} | {peak_small:.0f} | {peak_large:.0f} |")
+        print(
+            f"| {name} | {per_file:.2f} | {ratio} | {versus} | {start:.2f} | {small:.2f} | "
+            f"{large:.2f} | {peak_small:.0f} | {peak_large:.0f} |"
+        )
 
 
 if __name__ == "__main__":
