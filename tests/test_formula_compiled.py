@@ -31,8 +31,12 @@ from lks_templates.layout import semantics_of
 from lks_templates.spec import load_specs
 from lks_templates.spec.specset import shipped_specs_dir
 
-EDGES = [args[0] for mark in getattr(test_edges, "pytestmark", [])
-         if mark.name == "parametrize" for args in mark.args[1]]
+EDGES = [
+    args[0]
+    for mark in getattr(test_edges, "pytestmark", [])
+    if mark.name == "parametrize"
+    for args in mark.args[1]
+]
 
 
 def outcome(run: Callable[[], Any]) -> tuple[str, str]:
@@ -60,11 +64,11 @@ def test_every_evaluator_case(formula: str) -> None:
 
 def test_hand_worked_values_through_the_compiler() -> None:
     # Independent of the evaluator: values worked out by hand.
-    assert compile_expr(parse("IF(COUNTA(a,b)=0,\"\",IFERROR(a/b,\"\"))"))(
-        {"a": 3.0, "b": 4.0}) == 0.75
-    assert compile_expr(parse("IF(COUNTA(a,b)=0,\"\",IFERROR(a/b,\"\"))"))(
-        {"a": BLANK, "b": BLANK}) == ""
-    assert compile_expr(parse("IFERROR(a/b,\"\")"))({"a": 3.0, "b": 0.0}) == ""
+    assert compile_expr(parse('IF(COUNTA(a,b)=0,"",IFERROR(a/b,""))'))({"a": 3.0, "b": 4.0}) == 0.75
+    assert (
+        compile_expr(parse('IF(COUNTA(a,b)=0,"",IFERROR(a/b,""))'))({"a": BLANK, "b": BLANK}) == ""
+    )
+    assert compile_expr(parse('IFERROR(a/b,"")'))({"a": 3.0, "b": 0.0}) == ""
     assert compile_expr(parse("0.1+0.2-0.3"))({}) == 0.0
     assert compile_expr(parse("SUM(s)/COUNT(s)"))({"s": [2.0, BLANK, 4.0]}) == 3.0
     assert compile_expr(parse("x+1"))({}) == ExcelError("#NAME?")
@@ -73,10 +77,26 @@ def test_hand_worked_values_through_the_compiler() -> None:
 
 def test_environments_with_ints_none_tuples_and_bad_values() -> None:
     env = {"a": 2, "b": None, "c": (1, None, 3), "d": [1, None], "bad": object()}
-    for formula in ("a*3", "b", "SUM(c)+COUNTBLANK(c)", "c", "COUNTA(c,d,b)", "IF(a,d,b)",
-                    "SUMPRODUCT(c*2)", "SUMPRODUCT(d,d)", "bad", "IF(0,bad,1)", "SUM(bad)",
-                    "COUNTA(bad)", "a+bad", "IF(COUNTA(a,bad)=0,1,2)", "IF(COUNTA(b,c,d)=0,1,2)",
-                    "IF(COUNTA(b)=0,1)", "IF(COUNTA(missing,b)=0,1,2)", "IF(COUNTA(b,b)=0,c,d)"):
+    for formula in (
+        "a*3",
+        "b",
+        "SUM(c)+COUNTBLANK(c)",
+        "c",
+        "COUNTA(c,d,b)",
+        "IF(a,d,b)",
+        "SUMPRODUCT(c*2)",
+        "SUMPRODUCT(d,d)",
+        "bad",
+        "IF(0,bad,1)",
+        "SUM(bad)",
+        "COUNTA(bad)",
+        "a+bad",
+        "IF(COUNTA(a,bad)=0,1,2)",
+        "IF(COUNTA(b,c,d)=0,1,2)",
+        "IF(COUNTA(b)=0,1)",
+        "IF(COUNTA(missing,b)=0,1,2)",
+        "IF(COUNTA(b,b)=0,c,d)",
+    ):
         same(parse(formula), env)
 
 
@@ -99,15 +119,18 @@ def _random_expr(rng: random.Random, depth: int) -> Expr:
     kind = rng.randrange(4)
     if kind == 3:  # the blank test every workbook figure is wrapped in
         counted = tuple(Name(rng.choice(_NAMES)) for _ in range(rng.randrange(1, 4)))
-        test = Binary(rng.choice(["=", "=", ">"]), Call("COUNTA", counted),
-                      Number(rng.choice([0.0, 0.0, 1.0])))
-        return Call("IF", (test,
-                           *(_random_expr(rng, depth - 1) for _ in range(rng.randrange(1, 3)))))
+        test = Binary(
+            rng.choice(["=", "=", ">"]),
+            Call("COUNTA", counted),
+            Number(rng.choice([0.0, 0.0, 1.0])),
+        )
+        return Call(
+            "IF", (test, *(_random_expr(rng, depth - 1) for _ in range(rng.randrange(1, 3))))
+        )
     if kind == 0:
         return Unary(rng.choice(["-", "+", "%"]), _random_expr(rng, depth - 1))
     if kind == 1:
-        return Binary(rng.choice(_OPS), _random_expr(rng, depth - 1),
-                      _random_expr(rng, depth - 1))
+        return Binary(rng.choice(_OPS), _random_expr(rng, depth - 1), _random_expr(rng, depth - 1))
     name = rng.choice([*FUNCTIONS, "NOSUCH"])
     count = rng.randrange(0, 5)
     return Call(name, tuple(_random_expr(rng, depth - 1) for _ in range(count)))
@@ -115,8 +138,9 @@ def _random_expr(rng: random.Random, depth: int) -> Expr:
 
 def _random_env(rng: random.Random) -> dict[str, Any]:
     def one() -> Any:
-        return rng.choice([BLANK, None, 0.0, 1.0, -2.5, 7, "", "abc", "5", True, False,
-                           ExcelError("#DIV/0!")])
+        return rng.choice(
+            [BLANK, None, 0.0, 1.0, -2.5, 7, "", "abc", "5", True, False, ExcelError("#DIV/0!")]
+        )
 
     env: dict[str, Any] = {}
     for name in ENV:
@@ -124,10 +148,35 @@ def _random_env(rng: random.Random) -> dict[str, Any]:
     return env
 
 
-_VALUES: list[Any] = [BLANK, None, 0.0, -0.0, 1.0, -2.5, 0.1, 0.2, 0.3, -0.3, 0.1 + 0.2,
-                      -(0.1 + 0.2), 1e308, -1e308, 1e-7,
-                      5e-324, 7, "", "abc", "5", " 12 ", "TRUE", "1,000", True, False,
-                      ExcelError("#DIV/0!"), ExcelError("#N/A")]
+_VALUES: list[Any] = [
+    BLANK,
+    None,
+    0.0,
+    -0.0,
+    1.0,
+    -2.5,
+    0.1,
+    0.2,
+    0.3,
+    -0.3,
+    0.1 + 0.2,
+    -(0.1 + 0.2),
+    1e308,
+    -1e308,
+    1e-7,
+    5e-324,
+    7,
+    "",
+    "abc",
+    "5",
+    " 12 ",
+    "TRUE",
+    "1,000",
+    True,
+    False,
+    ExcelError("#DIV/0!"),
+    ExcelError("#N/A"),
+]
 
 
 def test_every_operator_on_every_pair_of_values() -> None:
@@ -149,8 +198,14 @@ def test_every_function_on_generated_arguments() -> None:
     rng = random.Random(11)
     env = {f"v{i}": value for i, value in enumerate(_VALUES)}
     env.update({"r1": [1.0, BLANK, "x", 4.0], "r2": [BLANK, BLANK], "r3": [2.0, True, "7"]})
-    leaves: list[Expr] = [*(Name(name) for name in env), Name("missing"), Number(2.0),
-                          String("3"), String(""), Boolean(True)]
+    leaves: list[Expr] = [
+        *(Name(name) for name in env),
+        Name("missing"),
+        Number(2.0),
+        String("3"),
+        String(""),
+        Boolean(True),
+    ]
     for name in [*FUNCTIONS, "NOSUCH"]:
         for count in range(5):
             for _ in range(40):
@@ -179,15 +234,19 @@ def test_every_shipped_workbook_formula() -> None:
         if resolved is None:
             continue  # a dataset or the FAQ
         semantics = semantics_of(resolved)
-        names = [*semantics.profile, *semantics.measures, *semantics.derived_names,
-                 *semantics.kpi_names]
+        names = [
+            *semantics.profile,
+            *semantics.measures,
+            *semantics.derived_names,
+            *semantics.kpi_names,
+        ]
         for figure in [*semantics.derived, *semantics.kpis, *semantics.rules]:
             trees = [figure.shown(), figure.flag(), figure.expr]
             for _ in range(20):
-                scalar_env = {n: rng.choice([BLANK, 0.0, 3.0, 12.5, 400.0, "x", ""])
-                              for n in names}
-                range_env = {n: [rng.choice([BLANK, 0.0, 1.0, 25.0]) for _ in range(12)]
-                             for n in names}
+                scalar_env = {n: rng.choice([BLANK, 0.0, 3.0, 12.5, 400.0, "x", ""]) for n in names}
+                range_env = {
+                    n: [rng.choice([BLANK, 0.0, 1.0, 25.0]) for _ in range(12)] for n in names
+                }
                 for tree in trees:
                     same(tree, scalar_env)
                     same(tree, range_env)

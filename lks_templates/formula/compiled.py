@@ -64,8 +64,9 @@ class _Node:
 
     __slots__ = ("array", "name", "reference", "scalar")
 
-    def __init__(self, scalar: _Scalar, array: _Array, reference: _Cells | None,
-                 name: str | None = None) -> None:
+    def __init__(
+        self, scalar: _Scalar, array: _Array, reference: _Cells | None, name: str | None = None
+    ) -> None:
         self.scalar = scalar
         self.array = array
         """Elementwise value, as inside SUMPRODUCT."""
@@ -266,10 +267,16 @@ def _if(args: list[_Node]) -> _Scalar:
 
 def _counts_nothing(test: Expr) -> bool:
     """Whether ``test`` is ``COUNTA(name, ...)=0``, the blank test around every figure."""
-    return (isinstance(test, Binary) and test.op == "=" and isinstance(test.left, Call)
-            and test.left.name == "COUNTA" and arity_ok("COUNTA", len(test.left.args))
-            and all(isinstance(arg, Name) for arg in test.left.args)
-            and isinstance(test.right, Number) and test.right.value == 0.0)
+    return (
+        isinstance(test, Binary)
+        and test.op == "="
+        and isinstance(test.left, Call)
+        and test.left.name == "COUNTA"
+        and arity_ok("COUNTA", len(test.left.args))
+        and all(isinstance(arg, Name) for arg in test.left.args)
+        and isinstance(test.right, Number)
+        and test.right.value == 0.0
+    )
 
 
 def _if_all_blank(expr: Call, args: list[_Node]) -> _Scalar:

@@ -37,8 +37,11 @@ def _openpyxl_tokenizer() -> ModuleType:
     found = importlib.util.find_spec("openpyxl")
     folders = list(found.submodule_search_locations or []) if found is not None else []
     path = Path(folders[0]) / "formula" / "tokenizer.py" if folders else None
-    spec = (importlib.util.spec_from_file_location(f"{__name__}._openpyxl_tokenizer", path)
-            if path is not None and path.is_file() else None)
+    spec = (
+        importlib.util.spec_from_file_location(f"{__name__}._openpyxl_tokenizer", path)
+        if path is not None and path.is_file()
+        else None
+    )
     if spec is None or spec.loader is None:
         import openpyxl.formula.tokenizer as ordinary
 
