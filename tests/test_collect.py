@@ -376,3 +376,18 @@ def test_without_an_ods_code_copies_are_matched_by_organisation_name(tmp_path: P
             for file, of in marked.items()} == {
         "a.xlsx": [""], "b.xlsx": ["a.xlsx"], "c.xlsx": [""], "d.xlsx": ["c.xlsx"],
         "e.xlsx": [""], "f.xlsx": [""], "g.xlsx": ["a.xlsx"]}
+
+
+@pytest.mark.parametrize("command", ["read", "collect"])
+def test_specs_that_do_not_load_are_a_usage_error(
+        command: str, returns: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "broken.yaml").write_text("kind: template\nid: [\n")
+    args = [str(returns / "a-valley.xlsx"), "--specs", str(tmp_path / "specs")]
+    if command == "collect":
+        args += ["--out", str(tmp_path / "out")]
+    assert main([command, *args]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"{tmp_path / 'specs' / 'broken.yaml'}:3:1: yaml-syntax ")
+    assert err[1:] == ["The specs did not load; fix them or choose another --specs folder."]
+    assert not (tmp_path / "out").exists()

@@ -35,8 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from lks_templates.collect import find_returns, write_collection
-    from lks_templates.errors import SpecError
-    from lks_templates.readback.read import load_spec_set
+    from lks_templates.commands.read import load_specs_or_report
 
     if args.jobs < 1:
         print("lks-templates collect: --jobs must be 1 or more.", file=sys.stderr)
@@ -52,13 +51,8 @@ def run(args: argparse.Namespace) -> int:
     if args.parquet and not _has_pyarrow():
         print("--parquet needs pyarrow: pip install pyarrow", file=sys.stderr)
         return 2
-    try:
-        specs = load_spec_set(args.specs)
-    except SpecError as exc:
-        for problem in exc.problems:
-            print(problem.format(), file=sys.stderr)
-        print("The specs did not load; fix them or choose another --specs folder.",
-              file=sys.stderr)
+    specs = load_specs_or_report(args.specs)
+    if specs is None:
         return 2
     show = args.progress or sys.stderr.isatty()
     bar = None

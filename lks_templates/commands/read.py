@@ -27,19 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lks_templates.errors import SpecError
     from lks_templates.readback import read_return
-    from lks_templates.readback.read import load_spec_set
 
     path = Path(args.file)
     if not path.is_file():
         print(f"{args.file}: no such file; check the path.", file=sys.stderr)
         return 2
-    try:
-        specs = load_spec_set(args.specs)
-    except SpecError as exc:
-        for problem in exc.problems:
-            print(problem.format(), file=sys.stderr)
+    specs = load_specs_or_report(args.specs)
+    if specs is None:
         return 2
     result = read_return(path, specs=specs)
     if args.json:
@@ -47,6 +42,22 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_text(result, specs)
     return 0 if result.readable else 1
+
+
+def load_specs_or_report(paths: list[str] | None) -> SpecSet | None:
+    """The specs of ``--specs`` (the shipped ones when None); None, with every problem
+    printed to standard error, when they do not load."""
+    from lks_templates.errors import SpecError
+    from lks_templates.readback.read import load_spec_set
+
+    try:
+        return load_spec_set(paths)
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(problem.format(), file=sys.stderr)
+        print("The specs did not load; fix them or choose another --specs folder.",
+              file=sys.stderr)
+        return None
 
 
 def _as_json(result: Return) -> dict[str, Any]:
