@@ -310,7 +310,7 @@ def test_read_command_prints_blanks_blank_and_whole_numbers_whole(
         <= 100
     assert "  staff_headcount_served  5000" in lines
     assert "  trust_type" in lines  # blank: nothing after the name
-    assert "* not read: a value of the wrong type or a formula, counted as blank (see " \
+    assert "  * not read: a value of the wrong type or a formula, counted as blank (see " \
         "Problems)." in lines
 
 

@@ -101,7 +101,7 @@ def _print_text(result: Return, specs: SpecSet) -> None:
         for line in _period_table(result, _period_labels(result, resolved), formats):
             print(line)
     if result.raw_errors:
-        print(f"{NOT_READ} not read: a value of the wrong type or a formula, counted as blank "
+        print(f"\n  {NOT_READ} not read: a value of the wrong type or a formula, counted as blank "
               "(see Problems).")
     if result.kpis:
         print("\nKPIs (recomputed from the values entered):")
