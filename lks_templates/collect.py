@@ -441,16 +441,17 @@ class _CsvOutput:
                      for row, number in zip(rows.problems, rows.numbers, strict=True)])
 
     def finish(self) -> list[Path]:
+        from lks_templates.atomic import new_file_mode, write_text_atomically
+
         for stream in self.streams.values():
             stream.close()
-        temp_package = self.out / ".datapackage.json.tmp"
-        temp_package.write_text(json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
         written = []
         for name, temp in self.temps.items():
+            os.chmod(temp, new_file_mode())  # mkstemp made it private to its owner
             os.replace(temp, self.out / name)
             written.append(self.out / name)
-        os.replace(temp_package, self.out / "datapackage.json")
-        written.append(self.out / "datapackage.json")
+        written.append(write_text_atomically(self.out / "datapackage.json",
+                                             json.dumps(datapackage(), indent=2) + "\n"))
         return written
 
     def abort(self) -> None:

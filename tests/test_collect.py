@@ -391,3 +391,25 @@ def test_specs_that_do_not_load_are_a_usage_error(
     assert err[0].startswith(f"{tmp_path / 'specs' / 'broken.yaml'}:3:1: yaml-syntax ")
     assert err[1:] == ["The specs did not load; fix them or choose another --specs folder."]
     assert not (tmp_path / "out").exists()
+
+
+def test_output_files_are_readable_like_any_other(returns: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    from lks_templates.commands import collect as command
+
+    # pyarrow may be absent: a stand-in writes the table as CSV, so the file handling is tested.
+    def to_parquet(frame: pd.DataFrame, path: str, index: bool = True) -> None:
+        frame.to_csv(path, index=index)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", to_parquet)
+    monkeypatch.setattr(command, "_has_pyarrow", lambda: True)
+    assert main(["collect", str(returns / "a-valley.xlsx"), "--out", str(tmp_path),
+                 "--parquet"]) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()} == {
+        name: 0o666 & ~umask for name in ("values.csv", "problems.csv", "datapackage.json",
+                                          "values.parquet", "problems.parquet")}
+    assert (tmp_path / "values.parquet").read_text() == (tmp_path / "values.csv").read_text()

@@ -101,15 +101,15 @@ def _has_pyarrow() -> bool:
 
 
 def _write_parquet(out: Path) -> list[Path]:
-    import os
+    from functools import partial
 
     import pandas as pd
+
+    from lks_templates.atomic import write_atomically
 
     written = []
     for name in ("values", "problems"):
         frame = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
-        temp = out / f".{name}.parquet.tmp"
-        frame.to_parquet(temp, index=False)
-        os.replace(temp, out / f"{name}.parquet")
-        written.append(out / f"{name}.parquet")
+        written.append(write_atomically(
+            out / f"{name}.parquet", partial(frame.to_parquet, index=False), suffix=".parquet"))
     return written

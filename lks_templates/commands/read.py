@@ -47,16 +47,15 @@ def run(args: argparse.Namespace) -> int:
 def load_specs_or_report(paths: list[str] | None) -> SpecSet | None:
     """The specs of ``--specs`` (the shipped ones when None); None, with every problem
     printed to standard error, when they do not load."""
+    from lks_templates.commands._common import print_problems
     from lks_templates.errors import SpecError
     from lks_templates.readback.read import load_spec_set
 
     try:
         return load_spec_set(paths)
     except SpecError as exc:
-        for problem in exc.problems:
-            print(problem.format(), file=sys.stderr)
-        print("The specs did not load; fix them or choose another --specs folder.",
-              file=sys.stderr)
+        print_problems(exc.problems, "The specs did not load; fix them or choose another "
+                       "--specs folder.", stream=sys.stderr)
         return None
 
 
