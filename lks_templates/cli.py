@@ -6,13 +6,14 @@ the report and returns the exit code. Subcommand modules are imported only when 
 start-up stays fast.
 
 Exit codes: 0 success; 1 the work ran and found problems (invalid specs, stale dist/,
-unreadable returns); 2 usage error.
+unreadable returns); 2 usage error; 130 interrupted; 141 the output pipe was closed.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -64,10 +65,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     module.add_arguments(sub)
     args = sub.parse_args(args_list[1:])
     try:
-        return int(module.run(args))
+        code = int(module.run(args))
+        sys.stdout.flush()  # inside the try: a closed pipe shows up here
+        return code
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`lks-templates read FILE | head`): stop quietly, as Unix
+        # tools do, and point stdout at devnull so the interpreter's last flush is silent.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141
 
 
 if __name__ == "__main__":
