@@ -413,3 +413,20 @@ def test_output_files_are_readable_like_any_other(returns: Path, tmp_path: Path,
         name: 0o666 & ~umask for name in ("values.csv", "problems.csv", "datapackage.json",
                                           "values.parquet", "problems.parquet")}
     assert (tmp_path / "values.parquet").read_text() == (tmp_path / "values.csv").read_text()
+
+
+def test_parquet_holds_the_raw_text(returns: Path, tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    hill = returns / "sub" / "b-hill.xlsx"
+    assert main(["collect", str(hill), "--out", str(tmp_path), "--parquet"]) == 0
+    values = pd.read_parquet(tmp_path / "values.parquet")
+    csv_rows = read_csv(tmp_path / "values.csv")
+    assert len(values) == len(csv_rows)
+    name = values[values["field"] == "org_name"]["value"].tolist()
+    assert name == ['=HYPERLINK("http://example.invalid")']  # the text typed into the cell
+    searches = values[values["field"] == "evidence_searches"]["value"].tolist()
+    assert searches == ["many"] + ["4"] * 11
+    problems = pd.read_parquet(tmp_path / "problems.parquet")
+    assert "'-3" not in problems["value"].tolist()
+    assert "-3" in problems["value"].tolist()

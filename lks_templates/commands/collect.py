@@ -106,10 +106,14 @@ def _write_parquet(out: Path) -> list[Path]:
     import pandas as pd
 
     from lks_templates.atomic import write_atomically
+    from lks_templates.collect import unescape_text
 
     written = []
     for name in ("values", "problems"):
+        # Parquet is not opened by spreadsheets, so it holds the raw text: the CSV guard
+        # against formula injection is undone (exactly; see escape_text).
         frame = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
+        frame = frame.map(unescape_text)
         written.append(write_atomically(
             out / f"{name}.parquet", partial(frame.to_parquet, index=False), suffix=".parquet"))
     return written
