@@ -36,6 +36,7 @@ SPEC_CODES: dict[str, str] = {
     "unknown-dataset": "a template or form names a dataset that does not exist",
     "unknown-field": "a template, form or chart names a field that does not exist",
     "annual-measure": "an annual field entered per period",
+    "cumulative-not-additive": "a running total charted of a field whose periods do not add up",
     "unknown-faq": "a template or form names an FAQ that does not exist",
     "formula-syntax": "a formula cannot be parsed",
     "cell-reference": "a formula uses a cell reference instead of a name",

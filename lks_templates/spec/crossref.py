@@ -12,6 +12,7 @@ from lks_templates.spec.models import (
     DatasetSpec,
     Derived,
     FaqSpec,
+    FieldSpec,
     FormSpec,
     Kpi,
     Rule,
@@ -133,18 +134,31 @@ def field_references(item: Checked, dataset: DatasetSpec) -> list[Problem]:
                     )
                 )
     if isinstance(spec, TemplateSpec):
-        problems += _series(doc, spec) + _clashes(doc, spec, known)
+        problems += _series(doc, spec, known) + _clashes(doc, spec, known)
     return problems
 
 
-def _series(doc: LoadedDocument, spec: TemplateSpec) -> list[Problem]:
+_NOT_ADDITIVE = {
+    "mean": "is a score or rate (`aggregate: mean`), so adding its periods up means nothing",
+    "last": "is counted at a moment (`aggregate: last`), so adding its periods up counts "
+    "the same things again every period",
+    "none": "cannot be combined across periods (`aggregate: none`)",
+}
+"""Why a running total of a field with each non-additive aggregate is wrong."""
+
+
+def _series(
+    doc: LoadedDocument, spec: TemplateSpec, fields: Mapping[str, FieldSpec]
+) -> list[Problem]:
     plottable = [*spec.measures, *(d.name for d in spec.derived)]
     problems: list[Problem] = []
     for chart_index, chart in enumerate(spec.charts):
         for index, name in enumerate(chart.series):
-            if name in plottable:
-                continue
             where = doc.value_position(("charts", chart_index, "series", index))
+            if name in plottable:
+                if chart.cumulative and name in spec.measures and name in fields:
+                    problems += _cumulative(doc, where, fields[name])
+                continue
             problems.append(
                 problem_at(
                     doc,
@@ -156,6 +170,16 @@ def _series(doc: LoadedDocument, spec: TemplateSpec) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _cumulative(doc: LoadedDocument, where: Position, field: FieldSpec) -> list[Problem]:
+    """A year-to-date (running total) series must be of a field whose periods add up."""
+    if field.aggregate == "sum":
+        return []
+    return [problem_at(doc, where, "cumulative-not-additive",
+                       f"`{field.name}` {_NOT_ADDITIVE[field.aggregate]}; a running total of "
+                       "it would mislead. Remove `cumulative: true` from this chart to plot "
+                       "each period's value, or chart a field with `aggregate: sum`.")]  # fmt: skip
 
 
 def _clashes(

@@ -19,6 +19,7 @@ SPEC_LANGUAGE_VERSION = 1
 
 FieldType = Literal["string", "integer", "number", "boolean", "date"]
 Frequency = Literal["monthly", "annual"]
+Aggregate = Literal["sum", "mean", "last", "none"]
 PeriodFrequency = Literal["monthly", "quarterly", "annual"]
 Direction = Literal["higher", "lower", "neutral"]
 Severity = Literal["error", "warning"]
@@ -76,6 +77,14 @@ class FieldSpec(_Model):
     """Grouping on the entry sheet and in the data dictionary."""
     frequency: Frequency = "monthly"
     """``monthly``: one value per period; ``annual``: one value per return."""
+    aggregate: Aggregate = "sum"
+    """How a monthly field's period values combine into the Year to date figure: ``sum`` for
+    flows counted over each period (searches, loans); ``mean``, the average of the periods
+    entered, for scores and rates; ``last``, the latest period entered, for stocks counted at
+    a moment (registered users at month end); ``none`` where periods cannot be combined
+    (distinct users in each month), so the Year to date is left blank. A chart cannot plot
+    a running total (``cumulative: true``) of a field that is not ``sum``. Ignored for
+    ``annual`` fields, which have one value per return."""
     guidance: str = ""
     """Counting guidance that settles the usual arguments."""
     standard: str = ""
