@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from lks_templates.formula import BLANK, Blank, ExcelError, Value
 from lks_templates.layout import semantics_of
 from lks_templates.layout.periods import period_slots
-from lks_templates.layout.semantics import Semantics
+from lks_templates.layout.semantics import Semantics, year_to_date_value
 from lks_templates.spec.models import FormSpec, ResolvedTemplate
 
 InputValue = Value | int | dt.date | None
@@ -35,8 +35,12 @@ class Computed:
 
     derived: dict[str, list[Value]] = field(default_factory=dict)
     """Derived figure -> its value per period (the Data sheet's derived row)."""
+    measure_totals: dict[str, Value] = field(default_factory=dict)
+    """Measure -> its Year to date value, as its field's ``aggregate`` combines the periods
+    (sum, mean, last, or ``""`` for ``none``); empty when there is a single period."""
     derived_totals: dict[str, Value] = field(default_factory=dict)
-    """Derived figure -> its Year to date value (the formula over the measures' totals)."""
+    """Derived figure -> its Year to date value (the formula over the measures' totals;
+    ``""`` when it depends on a measure whose aggregate is ``none``)."""
     kpis: dict[str, Value] = field(default_factory=dict)
     """KPI -> its value on the Dashboard."""
     rules: dict[str, list[bool | None]] = field(default_factory=dict)
@@ -140,14 +144,18 @@ def _derived_totals(
     measures: dict[str, list[Value]],
     result: Computed,
 ) -> None:
-    """The Year to date column: the formula over the measures' totals."""
-    totals: dict[str, Value] = {}
-    for name, values in measures.items():
-        numbers = [v for v in values if isinstance(v, float)]
-        totals[name] = sum(numbers) if numbers else ""
+    """The Year to date column: each measure's aggregate, then derived figures' formulas
+    over those totals."""
+    totals: dict[str, Value] = {
+        name: year_to_date_value(semantics.aggregates[name], values)
+        for name, values in measures.items()
+    }
+    result.measure_totals = dict(totals)
     env: dict[str, Value] = {**prof, **totals}
     for figure in semantics.derived:
-        if figure.measures:
+        if not semantics.combinable(figure):
+            blank = True
+        elif figure.measures:
             blank = all(isinstance(v, Blank) for m in figure.measures for v in measures[m])
         else:
             blank = bool(figure.profile) and all(isinstance(prof[p], Blank) for p in figure.profile)

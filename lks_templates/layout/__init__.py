@@ -97,7 +97,10 @@ def semantics_of(resolved: ResolvedTemplate) -> Semantics:
     spec = resolved.template
     if isinstance(spec, FormSpec):
         return Semantics(resolved.profile_names, [], rules=spec.rules)
-    return Semantics(spec.profile, spec.measures, spec.derived, spec.kpis, spec.rules)
+    aggregates = {f.name: f.aggregate for f in resolved.measure_fields}
+    return Semantics(
+        spec.profile, spec.measures, spec.derived, spec.kpis, spec.rules, aggregates=aggregates
+    )
 
 
 def plan_workbook(resolved: ResolvedTemplate, faq: FaqSpec | None = None) -> WorkbookPlan:

@@ -17,7 +17,7 @@ from lks_templates.layout.model import (
     sheet_ref,
 )
 from lks_templates.layout.periods import PeriodSlot, period_slots
-from lks_templates.layout.semantics import Figure, Semantics
+from lks_templates.layout.semantics import Figure, Semantics, year_to_date_formula
 from lks_templates.spec.models import Chart, FieldSpec, ResolvedTemplate, TemplateSpec
 
 DATA = "Data"
@@ -118,6 +118,9 @@ class DataSheet:
             "definition.",
             style="note",
         )
+        note = year_to_date_note(self.resolved.measure_fields, self.template.period.frequency)
+        if note and len(self.pos.slots) > 1:
+            s.put(3, LABEL_COL, note, style="note")
         self.row = 4
 
     def _profile_block(self) -> None:
@@ -224,11 +227,14 @@ class DataSheet:
             self._required(row, FIRST_COL, row, pos.last_col)
         if pos.total_col is not None:
             cells = range_name(row, FIRST_COL, row, pos.last_col)
+            total = year_to_date_formula(f.aggregate, cells)
+            if f.aggregate == "mean" and f.type == "integer":
+                fmt = "#,##0.0"  # an average of whole numbers is rarely whole
             s.put(
                 row,
                 pos.total_col,
-                "",
-                formula=f'=IF(COUNT({cells})=0,"",SUM({cells}))',
+                None if total is None else "",
+                formula=total,
                 style="total",
                 number_format=fmt,
             )
@@ -262,11 +268,12 @@ class DataSheet:
                     number_format=item.format,
                 )
             if pos.total_col is not None:
+                total = self._derived_total(figure) if self.semantics.combinable(figure) else None
                 s.put(
                     row,
                     pos.total_col,
-                    "",
-                    formula=self._derived_total(figure),
+                    None if total is None else "",
+                    formula=total,
                     style="total",
                     number_format=item.format,
                 )
@@ -415,6 +422,34 @@ def guarded(figure: Figure, ref: Callable[[str], str], blanks: list[str], empty:
     if not blanks:
         return "=" + body
     return f"=IF(COUNTA({','.join(blanks)})=0,{empty},{body})"
+
+
+def year_to_date_note(fields: list[FieldSpec], frequency: str) -> str | None:
+    """A sentence naming the measures whose Year to date is not the sum (None if none)."""
+    period = {"monthly": "month", "quarterly": "quarter"}.get(frequency, "period")
+    groups: dict[str, list[str]] = {}
+    for f in fields:
+        groups.setdefault(f.aggregate, []).append(f.title)
+    pieces = []
+    for aggregate, says in (
+        ("last", f"the latest {period} entered"),
+        ("mean", f"the average of the {period}s entered"),
+    ):
+        if aggregate in groups:
+            titles = groups[aggregate]
+            verb = "shows" if len(titles) == 1 else "show"
+            pieces.append(f"{_and(titles)} {verb} {says}")
+    if "none" in groups:
+        titles = groups["none"]
+        it = "it is" if len(titles) == 1 else "they are"
+        pieces.append(f"{_and(titles)} cannot be combined over the year, so {it} left blank")
+    if not pieces:
+        return None
+    return f"Year to date adds up the {period}s, except: {'; '.join(pieces)}."
+
+
+def _and(titles: list[str]) -> str:
+    return titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
 
 
 def plots_parts(chart: Chart, periods: int) -> bool:

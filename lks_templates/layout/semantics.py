@@ -15,18 +15,58 @@ Blank rules (documented in docs/workbook-contract.md):
 - a rule that depends on measures is checked per period and not checked in a period where
   they are all blank; any other rule is checked once, and not while every profile field it
   names is blank.
+
+A measure's Year to date follows its field's ``aggregate``: :func:`year_to_date_formula`
+writes it for the workbook and :func:`year_to_date_value` computes it in Python, side by
+side so they cannot drift apart. A derived figure's Year to date is its formula over the
+measures' Year to date cells, and blank when it depends on a measure whose aggregate is
+``none`` (:meth:`Semantics.combinable`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from lks_templates import formula
-from lks_templates.formula import Binary, Call, Expr, Name, Number, String
+from lks_templates.formula import Binary, Call, Expr, Name, Number, String, Value
 from lks_templates.formula.compiled import Compiled, compile_expr
-from lks_templates.spec.models import Derived, Kpi, Rule
+from lks_templates.spec.models import Aggregate, Derived, Kpi, Rule
+
+
+def year_to_date_formula(aggregate: Aggregate, cells: str) -> str | None:
+    """The Year to date cell of a measure whose period cells are ``cells`` (``D14:O14``).
+
+    Blank while no period holds a number; None for ``none`` (the cell is left empty).
+    ``last`` is ``LOOKUP(2, 1/ISNUMBER(cells), cells)``: the division turns every cell
+    without a number into an error, which LOOKUP skips, so it finds the last number even
+    after gaps. ``LOOKUP(9.99E+307, cells)``, the usual idiom, gives #N/A in LibreOffice
+    when the row has blanks; ``tests/test_engine_year_to_date.py`` proves this one in
+    LibreOffice, and it is a long-standing Excel idiom that needs no array entry.
+    """
+    body = {
+        "sum": f"SUM({cells})",
+        "mean": f"AVERAGE({cells})",
+        "last": f"LOOKUP(2,1/ISNUMBER({cells}),{cells})",
+        "none": None,
+    }[aggregate]
+    return None if body is None else f'=IF(COUNT({cells})=0,"",{body})'
+
+
+def year_to_date_value(aggregate: Aggregate, values: Sequence[Value]) -> Value:
+    """What :func:`year_to_date_formula` shows for ``values`` (a measure's periods).
+
+    Only numbers count, as in SUM, AVERAGE and COUNT: blanks and text are skipped.
+    """
+    numbers = [v for v in values if isinstance(v, float)]
+    if not numbers or aggregate == "none":
+        return ""
+    if aggregate == "sum":
+        return sum(numbers)
+    if aggregate == "mean":
+        return sum(numbers) / len(numbers)
+    return numbers[-1]
 
 
 @dataclass(frozen=True)
@@ -96,9 +136,15 @@ class Semantics:
         derived: Sequence[Derived] = (),
         kpis: Sequence[Kpi] = (),
         rules: Sequence[Rule] = (),
+        *,
+        aggregates: Mapping[str, Aggregate] | None = None,
     ) -> None:
         self.profile = list(profile)
         self.measures = list(measures)
+        self.aggregates: dict[str, Aggregate] = {
+            m: (aggregates or {}).get(m, "sum") for m in self.measures
+        }
+        """Measure -> its field's ``aggregate`` (``sum`` when not given)."""
         self._direct: dict[str, tuple[str, formula.Expr, tuple[str, ...]]] = {}
         items: list[Derived | Kpi] = [*derived, *kpis]
         for item in items:
@@ -161,6 +207,10 @@ class Semantics:
         """True when a rule is checked period by period (it depends on measures)."""
         derived = {d.name for d in self.derived}
         return bool(figure.measures) or any(n in derived for n in figure.names)
+
+    def combinable(self, figure: Figure) -> bool:
+        """Whether a derived figure has a Year to date: none of its measures is ``none``."""
+        return all(self.aggregates[m] != "none" for m in figure.measures)
 
     @property
     def derived_names(self) -> list[str]:
