@@ -51,14 +51,32 @@ def tile_col(index: int) -> int:
 
 
 def format_number(value: float, number_format: str) -> str:
-    """Python rendering of a number in a simple Excel format (for static target texts)."""
+    """Python rendering of a number in a simple Excel format, as a spreadsheet shows it.
+
+    Rounds half away from zero on the decimal value, as Excel and LibreOffice do (Python's
+    own formatting rounds half to even on the binary value: 81.25 would show 81.2): the
+    shortest decimal that reads back as the float when it has at most 15 digits, else the
+    float to 16 significant digits, so 1.5499999999999998 (a sum) shows 1.6. A negative
+    currency shows ``-£5.00``; a value that rounds to zero shows no minus sign.
+    """
+    import math
+    from decimal import ROUND_HALF_UP, Decimal
+
     fmt = number_format.split(";")[0]
     percent = "%" in fmt
     shown = value * 100 if percent else value
     decimals = sum(1 for ch in fmt.split(".")[1] if ch in "0#") if "." in fmt else 0
-    text = f"{shown:,.{decimals}f}" if "," in fmt else f"{shown:.{decimals}f}"
+    if isinstance(shown, float) and not math.isfinite(shown):
+        return str(shown)
+    exact = Decimal(int(shown)) if isinstance(shown, int) else Decimal(repr(shown))
+    if isinstance(shown, float) and len(exact.as_tuple().digits) > 15:
+        exact = Decimal(f"{shown:.16g}")
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    magnitude = abs(rounded)
+    text = f"{magnitude:,.{decimals}f}" if "," in fmt else f"{magnitude:.{decimals}f}"
     prefix = "£" if "£" in fmt else ""
-    return prefix + text + ("%" if percent else "")
+    return sign + prefix + text + ("%" if percent else "")
 
 
 def target_text(kpi: Kpi) -> str:
