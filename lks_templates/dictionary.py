@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from lks_templates.atomic import write_text_atomically
 from lks_templates.spec.crossref import version_key
 from lks_templates.spec.models import (
     Constraints,
@@ -338,17 +339,10 @@ def write_docs(specs: SpecSet, out_dir: str | Path) -> list[Path]:
     """Write the generated pages into ``out_dir``; returns the paths written.
 
     Each page is written to a temporary file and renamed, so a reader never sees half a page.
+    Raises :class:`OSError` when ``out_dir`` cannot be written.
     """
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for name, text in render_docs(specs).items():
-        target = folder / name
-        partial = folder / f".{name}.partial"
-        partial.write_text(text, encoding="utf-8", newline="\n")
-        partial.replace(target)
-        written.append(target)
-    return written
+    return [write_text_atomically(folder / name, text) for name, text in render_docs(specs).items()]
 
 
 def stale_docs(specs: SpecSet, out_dir: str | Path) -> list[Path]:

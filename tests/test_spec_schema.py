@@ -48,7 +48,7 @@ def test_schema_command_reports_an_unwritable_target(
 ) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
-    assert main(["schema", "--out", str(blocker / "x.json")]) == 1
+    assert main(["schema", "--out", str(blocker / "x.json")]) == 2
     assert "cannot write" in capsys.readouterr().err
 
 

@@ -1,5 +1,5 @@
 """What several commands share: the spec-path arguments, usage errors for paths that do not
-exist, and printing located problems.
+exist or cannot be written, counted nouns, and printing located problems.
 
 Kept free of library imports so that a command's ``add_arguments`` stays fast.
 """
@@ -7,7 +7,9 @@ Kept free of library imports so that a command's ``add_arguments`` stays fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -60,3 +62,61 @@ def print_problems(
         print(problem.format(), file=stream or sys.stdout)
     if summary:
         print(summary, file=sys.stderr)
+
+
+def count(number: int, noun: str, plural: str = "") -> str:
+    """``1 file``, ``2 files``: a number and its noun in the right form."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def unwritable_out(out: str, *, folder: bool) -> str | None:
+    """Why ``--out out`` cannot be written, as the message to print; None when it can.
+
+    ``folder``: whether ``out`` is a folder to write files into (else a file to write).
+    Checked before any work starts, so that a bad ``--out`` costs nothing and leaves nothing
+    behind: no folder is created; a probe file is made in the nearest existing folder on the
+    way to ``out`` and removed at once.
+    """
+    path = Path(out)
+    try:
+        if folder and path.exists() and not path.is_dir():
+            return cannot_write(out, "it is a file, not a folder")
+        if not folder and path.is_dir():
+            return cannot_write(out, "it is a folder, not a file")
+        nearest = path if folder else path.parent
+        while not nearest.exists() and nearest != nearest.parent:
+            nearest = nearest.parent
+        if not nearest.is_dir():
+            return cannot_write(out, f"{nearest} is a file, not a folder")
+        handle, probe = tempfile.mkstemp(prefix=".lks-templates-", suffix=".probe", dir=nearest)
+        os.close(handle)
+        os.unlink(probe)
+    except FileNotFoundError:
+        # The folder exists, yet creating a file in it says "no such file" (/proc, /sys).
+        return cannot_write(out, "files cannot be created there")
+    except OSError as error:
+        return cannot_write(out, error)
+    return None
+
+
+def cannot_write(out: str, reason: str | OSError) -> str:
+    """``OUT: cannot write here (reason); choose another --out``."""
+    if isinstance(reason, OSError):
+        reason = _reason(reason)
+    return f"{out}: cannot write here ({reason}); choose another --out"
+
+
+def _reason(error: OSError) -> str:
+    text = error.strerror or type(error).__name__
+    return text[:1].lower() + text[1:]
+
+
+def refuse_out(out: str, *, folder: bool) -> bool:
+    """True, having said why on standard error, when ``--out out`` cannot be written.
+
+    The caller then exits 2, as for any usage error.
+    """
+    message = unwritable_out(out, folder=folder)
+    if message is not None:
+        print(message, file=sys.stderr)
+    return message is not None

@@ -3,18 +3,23 @@
 PATH: spec files or folders (datasets are found among them by id); default
 ``template_specs/``. Writes ``DIR/<template-id>.xlsx`` for the latest version of every
 template and form, and ``DIR/README.md``. Invalid specs: prints every located problem and
-exits 1. A path that does not exist is a usage error (exit 2).
+exits 1. A path that does not exist, or an ``--out`` that cannot be written (a file, a
+read-only place), is a usage error (exit 2); each workbook is written whole or not at all.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from lks_templates.commands._common import (
     DEFAULT_DIST,
     add_spec_paths,
+    cannot_write,
+    count,
     existing_paths,
     print_problems,
+    refuse_out,
 )
 
 
@@ -34,14 +39,17 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.errors import LksError
 
     paths = existing_paths(args.paths, "build")
-    if paths is None:
+    if paths is None or refuse_out(args.out, folder=True):
         return 2
     try:
         written = build_all(paths, args.out)
     except LksError as error:
-        summary = f"Nothing built: {len(error.problems)} problem(s) to fix first."
+        summary = f"Nothing built: {count(len(error.problems), 'problem')} to fix first."
         print_problems(error.problems, summary)
         return 1
+    except OSError as error:  # the folder changed since it was checked, or the disk is full
+        print(cannot_write(args.out, error), file=sys.stderr)
+        return 2
     if not args.quiet:
         for path in written:
             print(f"wrote {path}")

@@ -4,14 +4,22 @@ Writes ``data-dictionary.md`` (every dataset field, grouped by section) and ``fa
 FAQ spec) into ``--out`` (default ``docs``). With ``--check`` nothing is written: the command
 names each page that is missing or differs from what the specs give and exits 1, so CI can
 keep the committed pages in step with the specs. Invalid specs: their problems are printed
-and the exit code is 1. A specs path that does not exist is a usage error (exit 2).
+and the exit code is 1. A specs path that does not exist, or an ``--out`` that cannot be
+written, is a usage error (exit 2).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-from lks_templates.commands._common import add_specs_option, existing_paths, print_problems
+from lks_templates.commands._common import (
+    add_specs_option,
+    cannot_write,
+    existing_paths,
+    print_problems,
+    refuse_out,
+)
 
 DEFAULT_OUT = "docs"
 
@@ -37,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.spec import load_specs
 
     paths = existing_paths(args.specs, "docs")
-    if paths is None:
+    if paths is None or (not args.check and refuse_out(args.out, folder=True)):
         return 2
     try:
         specs = load_specs(paths)
@@ -51,6 +59,11 @@ def run(args: argparse.Namespace) -> int:
         for path in stale:
             print(f"{path}: out of date; run `lks-templates docs` and commit the result.")
         return 1 if stale else 0
-    for path in write_docs(specs, args.out):
+    try:
+        written = write_docs(specs, args.out)
+    except OSError as error:  # the folder changed since it was checked, or the disk is full
+        print(cannot_write(args.out, error), file=sys.stderr)
+        return 2
+    for path in written:
         print(f"wrote {path}")
     return 0

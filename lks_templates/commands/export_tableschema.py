@@ -4,7 +4,8 @@ Writes a dataset spec as a Frictionless Table Schema (JSON), with the project's 
 keys as ``lks:`` custom properties (``--no-extensions`` leaves them out). The dataset is a
 spec file, or the id of a dataset among ``--specs`` (default ``template_specs``). Without
 ``--out`` the schema goes to standard output. Exit 0 on success, 1 when the dataset cannot
-be loaded (its problems are printed), 2 for a usage error.
+be loaded (its problems are printed), 2 for a usage error (an unknown dataset, an ``--out``
+that cannot be written).
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ import sys
 from pathlib import Path
 
 from lks_templates.atomic import write_text_atomically
-from lks_templates.commands._common import add_specs_option, print_problems
+from lks_templates.commands._common import (
+    add_specs_option,
+    cannot_write,
+    print_problems,
+    refuse_out,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.spec import AnySpec, DatasetSpec, load_spec, load_specs
     from lks_templates.tableschema import export_tableschema
 
+    if args.out is not None and refuse_out(args.out, folder=False):
+        return 2
     spec: AnySpec | None
     try:
         if Path(args.dataset).is_file():
@@ -56,8 +64,12 @@ def run(args: argparse.Namespace) -> int:
             "Left out the lks: properties (unit, section, frequency, guidance, standard).",
             file=sys.stderr,
         )
-    if args.out:
-        write_text_atomically(Path(args.out), text + "\n")
+    if args.out is not None:
+        try:
+            write_text_atomically(Path(args.out), text + "\n")
+        except OSError as error:  # the folder changed since it was checked, or the disk is full
+            print(cannot_write(args.out, error), file=sys.stderr)
+            return 2
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         print(text)

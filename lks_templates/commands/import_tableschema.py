@@ -5,7 +5,8 @@ is printed as ``FILE:LINE:COL: CODE message``: errors (a field name that cannot 
 name, an unsupported type) stop the import; warnings (keys left out, converted types or
 names) do not. ``--rename`` converts invalid field names instead of refusing them (see
 ``lks_templates.tableschema`` for the rule). Without ``--out`` the spec goes to standard
-output. Exit 0 on success, 1 when there are errors, 2 for a usage error.
+output. Exit 0 on success, 1 when there are errors, 2 for a usage error (a missing
+SCHEMA, a bad ``--id``, an ``--out`` that cannot be written).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 from lks_templates.atomic import write_text_atomically
+from lks_templates.commands._common import cannot_write, refuse_out
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.out is not None and refuse_out(args.out, folder=False):
+        return 2
     result = convert_tableschema(args.schema, dataset_id=args.dataset_id, rename=args.rename)
     for problem in result.problems:
         print(problem.format(), file=sys.stderr)
@@ -54,8 +58,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(result.errors)} error(s): nothing written.", file=sys.stderr)
         return 1
     text = yaml.safe_dump(result.data, sort_keys=False, allow_unicode=True, width=100)
-    if args.out:
-        write_text_atomically(Path(args.out), text)
+    if args.out is not None:
+        try:
+            write_text_atomically(Path(args.out), text)
+        except OSError as error:  # the folder changed since it was checked, or the disk is full
+            print(cannot_write(args.out, error), file=sys.stderr)
+            return 2
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)

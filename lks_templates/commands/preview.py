@@ -4,8 +4,9 @@ Builds every template under PATH (default ``template_specs/``) filled with examp
 for a mid-sized acute trust, has LibreOffice recalculate and print it, and writes
 ``DIR/<template-id>-dashboard.png`` and ``DIR/<template-id>-infographic.png`` (default
 ``dist/previews/``). Needs LibreOffice (soffice) and pdftoppm (poppler-utils); without them
-it says so and exits 1. PNG bytes vary between LibreOffice versions and fonts, so
-``lks-templates check`` only checks that the previews exist.
+it says so and exits 1. An ``--out`` that cannot be written is a usage error (exit 2).
+PNG bytes vary between LibreOffice versions and fonts, so ``lks-templates check`` only
+checks that the previews exist.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from pathlib import Path
 from lks_templates.commands._common import (
     DEFAULT_DIST,
     add_spec_paths,
+    cannot_write,
     existing_paths,
     print_problems,
+    refuse_out,
 )
 
 DEFAULT_OUT = f"{DEFAULT_DIST}/previews"
@@ -41,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.preview import LibreOfficeError, find_soffice, render_previews
 
     paths = existing_paths(args.paths, "preview")
-    if paths is None:
+    if paths is None or refuse_out(args.out, folder=True):
         return 2
     if find_soffice() is None:
         print(
@@ -59,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
     except LibreOfficeError as error:
         print(f"lks-templates preview: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # the folder changed since it was checked, or the disk is full
+        print(cannot_write(args.out, error), file=sys.stderr)
+        return 2
     if not args.quiet:
         for path in written:
             print(f"wrote {path}")
