@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from lks_templates.compute import compute
 from lks_templates.formula import BLANK, dependency_order, evaluate, parse
 from lks_templates.spec import SpecSet, load_specs, validate_paths
 from lks_templates.spec.models import DatasetSpec, FieldSpec, FormSpec, TemplateSpec
@@ -40,6 +41,8 @@ MODEL_HOSPITAL_TRUST_TYPES = [
     "Community",
     "Mental Health & Learning Disability",
 ]
+# Services hosted outside an NHS trust (ICBs, hospices, NHS England) need a choice too.
+TRUST_TYPES = [*MODEL_HOSPITAL_TRUST_TYPES, "Other (not a Model Hospital trust type)"]
 NHS_REGIONS = [
     "East of England",
     "London",
@@ -80,7 +83,7 @@ registered_users new_registrations openathens_accounts openathens_active_users
 counter_total_item_requests counter_unique_item_requests counter_unique_title_requests
 counter_searches_regular counter_no_license counter_limit_exceeded
 impact_returns impact_returns_positive case_studies_submitted time_saved_hours
-satisfaction_score
+satisfaction_score satisfaction_ratings
 """.split()  # noqa: SIM905  (a word list reads better than 50 quoted strings)
 
 
@@ -165,7 +168,8 @@ def test_names_are_safe_excel_defined_names(specs: SpecSet) -> None:
 
 
 def test_enums_follow_model_hospital_and_nhs_regions(dataset: DatasetSpec) -> None:
-    assert dataset.field("trust_type").constraints.enum == MODEL_HOSPITAL_TRUST_TYPES
+    assert dataset.field("trust_type").constraints.enum == TRUST_TYPES
+    assert "left out of trust-type benchmarking" in dataset.field("trust_type").guidance
     assert dataset.field("nhs_region").constraints.enum == NHS_REGIONS
 
 
@@ -202,9 +206,20 @@ def test_standards_are_cited(dataset: DatasetSpec) -> None:
     assert standards["lks_wte_total"] == "ISO 2789 (staff, at the end of the period)"
 
 
-def test_guidance_settles_the_renewals_argument(dataset: DatasetSpec) -> None:
-    assert dataset.field("loans").guidance.startswith("Do renewals count as loans? No:")
+def test_guidance_settles_the_renewals_argument(specs: SpecSet, dataset: DatasetSpec) -> None:
+    loans = " ".join(dataset.field("loans").guidance.split())
+    assert loans.startswith("Do renewals count as loans? No:")
     assert "Not counted as loans" in dataset.field("renewals").guidance
+    # Short loan periods mean more renewals; the field and the FAQ say the same.
+    faq = specs.get("lks-faq")
+    assert faq is not None and faq.kind == "faq"
+    renewals = next(e for e in faq.entries if e.question == "Do renewals count as loans?")
+    for text in (loans, " ".join(renewals.answer.split())):
+        assert "a service with short loan periods look busier" in text
+    # A book lent to another library is counted once: as a document supplied to it.
+    assert "Loans to other libraries are counted in documents supplied" in loans
+    supplied = dataset.field("documents_supplied_libraries").guidance
+    assert "counted here, not also in loans" in supplied
 
 
 def _satisfies(spec_field: FieldSpec, value: Any) -> bool:
@@ -320,9 +335,10 @@ def _kpis(spec: TemplateSpec, env: dict[str, Any]) -> dict[str, Any]:
 
 
 # Worked by hand from the examples: 5,200 staff (headcount), 4,400 WTE, 3.8 qualified WTE,
-# GBP 520,000 spent (95,000 on e-resources), and each month 35 searches, 140 search hours,
-# 85 attendees, 420 loans, 140 documents supplied, 4,200 item requests, 18 impact returns
-# (15 positive), 30 hours saved, 3,100 registered users, 2,700 OpenAthens accounts.
+# GBP 520,000 spent (95,000 on e-resources), 650 learners on placement, and each month 35
+# searches, 140 search hours, 85 attendees, 420 loans, 140 documents supplied, 4,200 item
+# requests (3,300 unique), 18 impact returns (15 positive), 30 hours saved, a satisfaction
+# score of 4.6, 3,100 registered users, 2,700 OpenAthens accounts.
 EXPECTED_KPIS = [
     ("monthly-activity", "searches_per_1000_staff", 35 * 12 / 5200 * 1000),
     ("monthly-activity", "mean_hours_per_search", 4.0),
@@ -332,14 +348,89 @@ EXPECTED_KPIS = [
     ("staffing-and-finance", "vacancy_rate", 0.6 / 9.0 * 100),
     ("staffing-and-finance", "spend_per_staff_wte", 520000 / 4400),
     ("staffing-and-finance", "cost_per_collection_use", 520000 / (420 + 140 + 4200)),
+    # Twelve months entered: twelve twelfths of the spend over the year's requests.
     ("e-resources", "cost_per_use", 95000 / (4200 * 12)),
+    ("e-resources", "cost_per_unique_item", 95000 / (3300 * 12)),
     ("e-resources", "item_requests_ytd", 50400),
-    ("reach-and-registration", "staff_registered_pct", 3100 / 5200 * 100),
+    # Potential users: 5,200 staff + 650 learners.
+    ("reach-and-registration", "staff_registered_pct", 3100 / 5850 * 100),
+    ("reach-and-registration", "openathens_pct", 2700 / 5850 * 100),
     ("reach-and-registration", "openathens_active_rate", 900 / 2700 * 100),
     ("impact", "positive_impact_rate", 15 / 18 * 100),
     ("impact", "time_saved_per_return", 30 / 18),
+    ("impact", "mean_satisfaction", 4.6),
+    ("impact", "returns_per_100_searches", 18 / 35 * 100),
     ("supplementary-return", "cost_per_use", 95000 / 4200),
+    ("supplementary-return", "staff_registered_pct", 3100 / 5850 * 100),
 ]
+
+
+def _computed(
+    specs: SpecSet, spec_id: str, profile: dict[str, Any], measures: dict[str, list[Any]]
+) -> Any:
+    """The workbook's figures (blank and error wrappers included) for a partial return."""
+    resolved = specs.resolve(spec_id)
+    assert resolved is not None
+    return compute(resolved, profile, measures)
+
+
+def test_cost_per_use_is_pro_rated_to_the_months_entered(specs: SpecSet) -> None:
+    profile = {"spend_e_resources": 95000}
+    april = _computed(
+        specs,
+        "e-resources",
+        profile,
+        {"counter_total_item_requests": [4200], "counter_unique_item_requests": [3300]},
+    )
+    # One month: a twelfth of the spend, 7,916.67, over April's requests.
+    assert april.kpis["cost_per_use"] == pytest.approx(95000 / 12 / 4200, rel=1e-12)
+    assert april.kpis["cost_per_unique_item"] == pytest.approx(95000 / 12 / 3300, rel=1e-12)
+    quarter = _computed(
+        specs, "e-resources", profile, {"counter_total_item_requests": [4200, 3000, 4800]}
+    )
+    # Three months: 23,750 over 12,000 requests.
+    assert quarter.kpis["cost_per_use"] == pytest.approx(23750 / 12000, rel=1e-12)
+
+
+def test_hours_per_search_only_where_hours_are_recorded(specs: SpecSet) -> None:
+    profile = {"staff_headcount_served": 5200}
+    none = _computed(specs, "monthly-activity", profile, {"evidence_searches": [35, 30, 40]})
+    assert none.kpis["mean_hours_per_search"] == ""
+    assert none.derived["hours_per_search"][:3] == ["", "", ""]
+    # Hours for April only: 140 hours over April's 35 searches, not over all 105.
+    some = _computed(
+        specs,
+        "monthly-activity",
+        profile,
+        {"evidence_searches": [35, 30, 40], "search_hours": [140, None, None]},
+    )
+    assert some.kpis["mean_hours_per_search"] == pytest.approx(4.0)
+    assert some.derived["hours_per_search"][:3] == [pytest.approx(4.0), "", ""]
+    # Blank hours are "not recorded": no warning. A 0 beside searches is.
+    assert some.rules["searches_with_hours"][:3] == [True, True, True]
+    zero = _computed(
+        specs, "monthly-activity", profile, {"evidence_searches": [35], "search_hours": [0]}
+    )
+    assert zero.rules["searches_with_hours"][0] is False
+
+
+def test_mean_satisfaction_is_the_mean_of_all_ratings(specs: SpecSet) -> None:
+    result = _computed(
+        specs, "impact", {}, {"satisfaction_score": [5.0, 3.0], "satisfaction_ratings": [3, 60]}
+    )
+    # 3 ratings of 5 and 60 of 3: 195 / 63, not (5 + 3) / 2 = 4.
+    assert result.kpis["mean_satisfaction"] == pytest.approx(195 / 63, rel=1e-12)
+
+
+def test_no_qualified_librarian_is_blank_not_best(specs: SpecSet) -> None:
+    result = _computed(
+        specs, "staffing-and-finance", {"staff_wte_served": 4400, "lks_wte_qualified": 0}, {}
+    )
+    assert result.derived["staff_ratio"] == [""]
+    assert result.kpis["staff_per_qualified_librarian"] == ""
+    # Spending shares with no total spend are blank too, not 0%.
+    shares = _computed(specs, "staffing-and-finance", {"spend_total": 0, "spend_staff": 0}, {})
+    assert shares.derived["share_spend_staff"] == [""]
 
 
 @pytest.mark.parametrize(("spec_id", "kpi", "expected"), EXPECTED_KPIS)
@@ -389,6 +480,35 @@ MISTAKES = [
     ("staffing-and-finance", "served_wte_not_above_headcount", {"staff_wte_served": 5300}),
     ("staffing-and-finance", "headcount_not_below_wte", {"lks_headcount": 8}),
     ("reach-and-registration", "active_not_above_accounts", {"openathens_active_users": 2701}),
+    # Twice the 5,850 potential users.
+    ("reach-and-registration", "registered_not_far_above_staff", {"registered_users": 11701}),
+    ("monthly-activity", "searches_with_hours", {"search_hours": 0}),
+    ("monthly-activity", "user_hours_with_attendees", {"training_user_hours": 0}),
+    # Minutes typed as hours: 110 user-hours as 6,600 (over 85 x 8 = 680), 140 search
+    # hours as 8,400 (over 35 x 40 = 1,400).
+    ("monthly-activity", "user_hours_not_minutes", {"training_user_hours": 6600}),
+    ("monthly-activity", "search_hours_not_minutes", {"search_hours": 8400}),
+    ("supplementary-return", "user_hours_not_minutes", {"training_user_hours": 6600}),
+    ("supplementary-return", "search_hours_not_minutes", {"search_hours": 8400}),
+    ("impact", "satisfaction_score_with_ratings", {"satisfaction_ratings": BLANK}),
+    ("impact", "satisfaction_score_with_ratings", {"satisfaction_score": BLANK}),
+    ("supplementary-return", "satisfaction_score_with_ratings", {"satisfaction_ratings": 0}),
+]  # fmt: skip
+
+# Figures that look odd but are right, each with the rule that must let them pass.
+NOT_MISTAKES = [
+    # Headcount not entered yet: nothing to compare the WTE with.
+    ("staffing-and-finance", "served_wte_not_above_headcount", {"staff_headcount_served": BLANK}),
+    ("supplementary-return", "served_wte_not_above_headcount", {"staff_headcount_served": BLANK}),
+    # A service that does not record hours leaves them blank (the dataset is suggested).
+    ("monthly-activity", "searches_with_hours", {"search_hours": BLANK}),
+    ("monthly-activity", "user_hours_with_attendees", {"training_user_hours": BLANK}),
+    # A full day's course for everyone; a 40-hour systematic review search.
+    ("monthly-activity", "user_hours_not_minutes", {"training_user_hours": 680}),
+    ("monthly-activity", "search_hours_not_minutes", {"search_hours": 1400}),
+    ("impact", "satisfaction_score_with_ratings",
+     {"satisfaction_score": BLANK, "satisfaction_ratings": 0}),
+    ("reach-and-registration", "registered_not_far_above_staff", {"registered_users": 11700}),
 ]  # fmt: skip
 
 
@@ -402,6 +522,18 @@ def test_rules_catch_common_mistakes(
     scope.update(overrides)
     rule = next(r for r in spec.rules if r.name == rule_name)
     assert evaluate(parse(rule.check), scope) is False
+
+
+@pytest.mark.parametrize(("spec_id", "rule_name", "overrides"), NOT_MISTAKES)
+def test_rules_let_odd_but_right_figures_pass(
+    specs: SpecSet, dataset: DatasetSpec, spec_id: str, rule_name: str, overrides: dict[str, Any]
+) -> None:
+    spec = template(specs, spec_id)
+    env = _environment(spec, dataset)
+    scope = {k: (v[0] if isinstance(v, list) else v) for k, v in env.items()}
+    scope.update(overrides)
+    rule = next(r for r in spec.rules if r.name == rule_name)
+    assert evaluate(parse(rule.check), scope) is True
 
 
 def test_banded_wte_rule_tolerates_floating_point(specs: SpecSet, dataset: DatasetSpec) -> None:
@@ -427,7 +559,15 @@ def test_case_study_form(specs: SpecSet) -> None:
     assert len(impacts) == 9 and {f.type for f in impacts} == {"boolean"}
     assert fields.field("case_narrative").constraints.maxLength == 3000
     assert fields.field("case_date").type == "date"
-    assert "Nursing and midwifery" in (fields.field("staff_group").constraints.enum or [])
+    groups = fields.field("staff_group").constraints.enum or []
+    # Electronic Staff Record groups, named as ESR names them (bar its "Additional" prefix).
+    for group in (
+        "Nursing and midwifery",
+        "Estates and ancillary",
+        "Professional scientific and technical",
+        "Additional clinical services",
+    ):
+        assert group in groups
 
 
 def test_case_study_rules(specs: SpecSet) -> None:
@@ -464,3 +604,71 @@ def test_titles_fit_their_tiles_and_charts(specs: SpecSet) -> None:
     long_kpis = [k.title for s in specs.templates for k in s.kpis if len(k.title) > 38]
     long_charts = [c.title for s in specs.templates for c in s.charts if len(c.title) > 60]
     assert (long_kpis, long_charts) == ([], [])
+
+
+def test_figures_for_part_of_the_year_say_so(specs: SpecSet) -> None:
+    # A monthly dashboard's count so far over a yearly population grows month by month;
+    # a title that reads as the year's figure would understate it all year.
+    partial = {
+        (spec.id, k.name): k.title
+        for spec in specs.templates
+        if spec.period.frequency == "monthly"
+        for k in spec.kpis
+        if "per 1,000 staff" in k.unit or k.unit == "searches per WTE"
+    }
+    assert sorted(partial) == [
+        ("e-resources", "item_requests_per_1000_staff"),
+        ("monthly-activity", "attendees_per_1000_staff"),
+        ("monthly-activity", "document_supply_per_1000_staff"),
+        ("monthly-activity", "enquiries_per_1000_staff"),
+        ("monthly-activity", "searches_per_1000_staff"),
+        ("monthly-activity", "searches_per_qualified_wte"),
+        ("reach-and-registration", "new_registrations_per_1000_staff"),
+    ]
+    assert [t for t in partial.values() if not t.endswith(" so far")] == []
+
+
+def test_review_wording(specs: SpecSet, dataset: DatasetSpec) -> None:
+    def kpi(spec_id: str, name: str) -> Any:
+        return next(k for k in template(specs, spec_id).kpis if k.name == name)
+
+    def flat(text: str) -> str:
+        return " ".join(text.split())
+
+    faq = specs.get("lks-faq")
+    assert faq is not None and faq.kind == "faq"
+    answers = {e.question: flat(e.answer) for e in faq.entries}
+    # E-resource cost per use is pro-rated, in the KPI and the FAQ alike.
+    cost_per_use = flat(kpi("e-resources", "cost_per_use").description)
+    assert "spend pro-rated to the months entered" in cost_per_use
+    assert (
+        "spend pro-rated to the months entered"
+        in answers["How is e-resource cost per use worked out?"]
+    )
+    # Cost per collection use is the whole service's cost, as ISO 11620 defines it.
+    collection_use = kpi("staffing-and-finance", "cost_per_collection_use").description
+    assert "all costs, staff included" in collection_use
+    # Impact returns per search is not a response rate, nor better when higher.
+    returns = kpi("impact", "returns_per_100_searches")
+    assert (returns.direction, "response rate" in returns.description) == ("neutral", False)
+    assert kpi("reach-and-registration", "staff_registered_pct").title == (
+        "% of potential users registered"
+    )
+    # Evidence search or enquiry: the FAQ and the field give the same 15 minutes.
+    assert "under 15 minutes" in flat(dataset.field("evidence_searches").guidance)
+    assert "under 15 minutes" in answers["When is an enquiry an evidence search?"]
+    # The annual return counts distinct accounts over the year, never monthly sums.
+    active = flat(dataset.field("openathens_active_users").guidance)
+    assert "never add up the monthly figures" in active
+    # Nothing promised about publication that the project cannot keep.
+    cases = specs.get("case-study-fields")
+    assert isinstance(cases, DatasetSpec)
+    promises = [*answers.values(), flat(cases.field("consent_to_share").guidance)]
+    assert [t for t in promises if "publish it" in t or "not published without" in t] == []
+    assert (
+        "Ask your regional lead how figures are used and shared"
+        in answers["Who sees the figures I send?"]
+    )
+    assert "Ask your regional lead how case studies are used and shared" in flat(
+        cases.field("consent_to_share").guidance
+    )
