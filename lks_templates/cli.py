@@ -55,9 +55,15 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    if not args_list or args_list[0] not in COMMANDS:
-        # Top-level help, --version, or an unknown command (argparse says which, exit 2).
-        parser.parse_args(args_list or ["--help"])
+    if not args_list:
+        # No command is a usage error like any other; --help lists the commands.
+        parser.print_usage(sys.stderr)
+        print("lks-templates: name a command; `lks-templates --help` lists them.", file=sys.stderr)
+        return 2
+    if args_list[0] not in COMMANDS:
+        # Top-level --help or --version (exit 0), or an unknown command (argparse says which,
+        # exit 2).
+        parser.parse_args(args_list)
         return 2
     name = args_list[0]
     module = importlib.import_module(f"lks_templates.commands.{COMMANDS[name][0]}")

@@ -28,6 +28,25 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
     assert "invalid choice: 'bulid'" in capsys.readouterr().err
 
 
+def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "usage: lks-templates [-h] [--version] COMMAND ...\n"
+        "lks-templates: name a command; `lks-templates --help` lists them.\n"
+    )
+
+
+@pytest.mark.parametrize("option", ["--help", "--version"])
+def test_help_and_version_exit_0(option: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([option])
+    assert exit_info.value.code == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("usage: lks-templates" if option == "--help" else "lks-templates ")
+
+
 class _ClosedPipe:
     """A stdout whose reader has gone away, as under `| head`."""
 
