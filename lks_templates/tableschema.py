@@ -6,7 +6,7 @@ What only this project knows travels as custom properties with an ``lks:`` prefi
 Table Schema allows and other tools ignore:
 
 - per field: ``lks:unit``, ``lks:section``, ``lks:frequency``, ``lks:guidance``,
-  ``lks:standard``;
+  ``lks:standard``, ``lks:aggregate`` (written only when it is not ``sum``);
 - per schema: ``lks:id``, ``lks:version``, ``lks:title``, ``lks:description``.
 
 Export writes them unless asked not to (``extensions=False``); import reads them back, so a
@@ -48,12 +48,13 @@ from lks_templates.spec.names import name_problem, suggest_identifier
 PREFIX = "lks:"
 FIELD_KEYS = ("name", "title", "description", "type", "format", "constraints", "example")
 """Field keys that Table Schema and a dataset spec both understand, in output order."""
-EXTENSION_KEYS = ("unit", "section", "frequency", "guidance", "standard")
+EXTENSION_KEYS = ("unit", "section", "frequency", "guidance", "standard", "aggregate")
 """Dataset-spec field keys carried as ``lks:<key>`` custom properties."""
 CONSTRAINT_KEYS = ("required", "minimum", "maximum", "enum", "pattern", "minLength", "maxLength")
 SPEC_TYPES = ("string", "integer", "number", "boolean", "date")
 CONVERTED_TYPES = {"year": "integer", "any": "string"}
 FREQUENCIES = ("monthly", "annual")
+AGGREGATES = ("sum", "mean", "last", "none")
 DEFAULT_MISSING_VALUES = [""]
 
 
@@ -95,7 +96,7 @@ def _export_field(spec_field: FieldSpec, extensions: bool) -> dict[str, Any]:
     if extensions:
         for key in EXTENSION_KEYS:
             value = getattr(spec_field, key)
-            if value != "":
+            if value != "" and not (key == "aggregate" and value == "sum"):
                 out[f"{PREFIX}{key}"] = value
     return out
 
@@ -373,6 +374,13 @@ class _Converter:
                 f"`{PREFIX}frequency` must be one of {', '.join(FREQUENCIES)}, not {value!r}.",
             )
             return "monthly"
+        if key == "aggregate" and value not in AGGREGATES:
+            self.problem(
+                path,
+                "invalid-value",
+                f"`{PREFIX}aggregate` must be one of {', '.join(AGGREGATES)}, not {value!r}.",
+            )
+            return "sum"
         return str(value)
 
 
