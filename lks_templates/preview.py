@@ -246,7 +246,8 @@ def _soffice(
             )
         except subprocess.TimeoutExpired as exc:
             raise LibreOfficeError(
-                f"soffice did not finish converting {len(paths)} file(s) in {limit:.0f} s."
+                f"soffice did not finish converting {len(paths)} file{'s' * (len(paths) != 1)} "
+                f"in {limit:.0f} s."
             ) from exc
     return f"soffice exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
 

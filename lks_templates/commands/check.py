@@ -12,6 +12,7 @@ import argparse
 from lks_templates.commands._common import (
     DEFAULT_DIST,
     add_spec_paths,
+    count,
     existing_paths,
     print_problems,
 )
@@ -38,11 +39,14 @@ def run(args: argparse.Namespace) -> int:
         problems = check_dist(paths, args.dist)
     except LksError as error:
         print_problems(
-            error.problems, f"Cannot check: {len(error.problems)} problem(s) in the specs."
+            error.problems, f"Cannot check: {count(len(error.problems), 'problem')} in the specs."
         )
         return 1
     if problems:
-        summary = f"{args.dist} is out of date: {len(problems)} file(s). Run `lks-templates build`."
+        summary = (
+            f"{args.dist} is out of date: {count(len(problems), 'file')}. "
+            "Run `lks-templates build`."
+        )
         print_problems(problems, summary)
         return 1
     print(f"{args.dist} is up to date.")

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lks_templates.commands._common import DEFAULT_SPECS
+from lks_templates.commands._common import DEFAULT_SPECS, count
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,8 +41,8 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         files = len({p.file for p in problems})
         warnings = len(problems) - errors
-        summary = f"{errors} error{'s' * (errors != 1)}"
+        summary = count(errors, "error")
         if warnings:
-            summary += f", {warnings} warning{'s' * (warnings != 1)}"
-        print(f"{summary} in {files} file{'s' * (files != 1)}.", file=sys.stderr)
+            summary += f", {count(warnings, 'warning')}"
+        print(f"{summary} in {count(files, 'file')}.", file=sys.stderr)
     return 1 if errors else 0
