@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from lks_templates.errors import Problem, Severity, SpecError, sort_problems
-from lks_templates.spec.loader import DataPath, LoadedDocument, load_document, load_text
+from lks_templates.spec.loader import MAX_BYTES, DataPath, LoadedDocument, load_text
 from lks_templates.spec.models import (
     SEMVER_PATTERN,
     SPEC_LANGUAGE_VERSION,
@@ -56,6 +56,8 @@ CONVERTED_TYPES = {"year": "integer", "any": "string"}
 FREQUENCIES = ("monthly", "annual")
 AGGREGATES = ("sum", "mean", "last", "none")
 DEFAULT_MISSING_VALUES = [""]
+SHAPE = '{"fields": [{"name": "loans", "type": "integer"}, ...]}'
+"""What a Table Schema looks like, for messages about files that are not one."""
 
 
 # ------------------------------------------------------------------------------- export
@@ -143,23 +145,50 @@ def convert_tableschema(
 
 
 def _load(path: Path) -> tuple[LoadedDocument | None, list[Problem]]:
-    """Parse JSON or YAML with the position of every value (JSON is read as YAML)."""
-    if path.suffix.lower() != ".json":
-        return load_document(path)
+    """Parse JSON or YAML with the position of every value (JSON is read as YAML).
+
+    Messages speak of Table Schemas, not of spec files: this is not a spec yet.
+    """
+    file = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        json.loads(text)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            message = (
+                f"The file is {size:,} bytes; a Table Schema should be far smaller "
+                f"(limit {MAX_BYTES:,}). Check that this is the right file."
+            )
+            return None, [Problem("unreadable-file", message, file)]
+        text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        return None, [Problem("unreadable-file", f"Cannot read the file ({reason}).", str(path))]
+        return None, [Problem("unreadable-file", f"Cannot read the file ({reason}).", file)]
     except UnicodeDecodeError:
-        return None, [Problem("not-text", "This is not a UTF-8 text file.", str(path))]
-    except json.JSONDecodeError as error:
-        message = f"This is not valid JSON: {error.msg}. Fix the JSON syntax."
-        return None, [Problem("json-syntax", message, str(path), error.lineno, error.colno)]
-    # Valid JSON has tabs only between tokens, where a space means the same and keeps
-    # every column; YAML refuses some tabs that JSON allows.
-    return load_text(text.replace("\t", " "), str(path))
+        text = "\x00"
+    if "\x00" in text:
+        message = f"This is not a UTF-8 text file; a Table Schema is JSON or YAML text: {SHAPE}."
+        return None, [Problem("not-text", message, file)]
+    if path.suffix.lower() == ".json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as error:
+            message = f"This is not valid JSON: {error.msg}. Fix the JSON syntax."
+            return None, [Problem("json-syntax", message, file, error.lineno, error.colno)]
+        # Valid JSON has tabs only between tokens, where a space means the same and keeps
+        # every column; YAML refuses some tabs that JSON allows.
+        text = text.replace("\t", " ")
+    doc, problems = load_text(text, file)
+    return doc, [_about_schema(problem) for problem in problems]
+
+
+def _about_schema(problem: Problem) -> Problem:
+    """A loader problem reworded for a Table Schema (the loader's words are about specs)."""
+    if problem.code == "not-a-mapping":
+        message = f"This is not a Table Schema, which is a JSON object (or YAML mapping): {SHAPE}."
+    elif "one spec in each file" in problem.message:
+        message = "A Table Schema file holds one document; remove the `---` and what follows."
+    else:
+        return problem
+    return replace(problem, message=message)
 
 
 def _default_id(doc: LoadedDocument, path: Path) -> str:
@@ -236,7 +265,9 @@ class _Converter:
     def fields(self, raw: Any) -> list[dict[str, Any]]:
         if not isinstance(raw, list) or not raw:
             self.problem(
-                ("fields",), "missing-fields", "A Table Schema needs a non-empty `fields` list."
+                ("fields",),
+                "missing-fields",
+                f"A Table Schema needs a non-empty `fields` list: {SHAPE}.",
             )
             return []
         out: list[dict[str, Any]] = []

@@ -242,3 +242,46 @@ def test_import_command_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture
     assert f"{path}:3:14: invalid-name `Total Loans` is not a valid name" in err
     assert main(["import-tableschema", str(tmp_path / "missing.json")]) == 2
     assert main(["import-tableschema", str(path), "--id", "Not An Id"]) == 2
+
+
+SHAPE = '{"fields": [{"name": "loans", "type": "integer"}, ...]}'
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "readme.txt",
+            b"Read me first.\n",
+            f":1:1: not-a-mapping This is not a Table Schema, which is a JSON object "
+            f"(or YAML mapping): {SHAPE}.",
+        ),
+        (
+            "list.json",
+            b"[1, 2]\n",
+            f":1:1: not-a-mapping This is not a Table Schema, which is a JSON object "
+            f"(or YAML mapping): {SHAPE}.",
+        ),
+        (
+            "picture.json",
+            b"\x89PNG\r\n\x1a\n\x00\x00",
+            f": not-text This is not a UTF-8 text file; a Table Schema is JSON or YAML text: "
+            f"{SHAPE}.",
+        ),
+        (
+            "notes.yaml",
+            b"note: fields come later\n",
+            f":1:1: missing-fields A Table Schema needs a non-empty `fields` list: {SHAPE}.",
+        ),
+    ],
+)
+def test_a_file_that_is_not_a_table_schema_is_told_what_one_looks_like(
+    name: str, content: bytes, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["import-tableschema", str(path)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert f"{path}{expected}" in lines
+    assert lines[-1] == "1 error: nothing written."
+    assert "spec: 1" not in "\n".join(lines)
