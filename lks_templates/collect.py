@@ -13,6 +13,7 @@ nothing is dropped: filter on an empty ``duplicate_of`` to count each return onc
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -407,24 +408,56 @@ def _write_plainly(stream: TextIO, rows: Sequence[Sequence[Any]], head: Sequence
 _NEEDS_QUOTING = re.compile('["\r\n]')
 
 
+class OutputError(Exception):
+    """The output folder cannot be written; nothing was left half-written in it."""
+
+    def __init__(self, out: Path, reason: str) -> None:
+        super().__init__(f"{out}: cannot write here ({reason}); choose another --out")
+        self.out = out
+        self.reason = reason
+
+
+def _reason(exc: OSError) -> str:
+    """``permission denied``, ``no such file or directory``...: the system's words."""
+    text = exc.strerror or type(exc).__name__
+    return text[:1].lower() + text[1:]
+
+
 class _CsvOutput:
     """values.csv and problems.csv written to temporary files, renamed into place at the end."""
 
     def __init__(self, out: Path) -> None:
-        out.mkdir(parents=True, exist_ok=True)
+        if out.exists() and not out.is_dir():
+            raise OutputError(out, "it is a file, not a folder")
         self.out = out
         self.temps: dict[str, Path] = {}
         self.streams: dict[str, TextIO] = {}
         self.writers: dict[str, Any] = {}
-        for name, columns in (("values.csv", VALUE_COLUMNS), ("problems.csv", PROBLEM_COLUMNS)):
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
-            stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
-            self.temps[name] = Path(temp)
-            self.streams[name] = stream
-            self.writers[name] = csv.writer(stream, lineterminator="\n")
-            self.writers[name].writerow(columns)
+        with self._writing():
+            out.mkdir(parents=True, exist_ok=True)
+            for name, columns in (("values.csv", VALUE_COLUMNS),
+                                  ("problems.csv", PROBLEM_COLUMNS)):
+                handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+                stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+                self.temps[name] = Path(temp)
+                self.streams[name] = stream
+                self.writers[name] = csv.writer(stream, lineterminator="\n")
+                self.writers[name].writerow(columns)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Any failure to write becomes an :class:`OutputError`, the temporary files gone."""
+        try:
+            yield
+        except OSError as exc:
+            self.abort()
+            raise OutputError(self.out, _reason(exc)) from None
 
     def __call__(self, rows: FileRows) -> None:
+        with self._writing():
+            self._write(rows)
+
+    def _write(self, rows: FileRows) -> None:
         safe_head = [escape_text(cell) for cell in rows.values[0][:4]] if rows.values else []
         tails = []
         for row in rows.values:
@@ -443,22 +476,26 @@ class _CsvOutput:
     def finish(self) -> list[Path]:
         from lks_templates.atomic import new_file_mode, write_text_atomically
 
-        for stream in self.streams.values():
-            stream.close()
         written = []
-        for name, temp in self.temps.items():
-            os.chmod(temp, new_file_mode())  # mkstemp made it private to its owner
-            os.replace(temp, self.out / name)
-            written.append(self.out / name)
-        written.append(write_text_atomically(self.out / "datapackage.json",
-                                             json.dumps(datapackage(), indent=2) + "\n"))
+        with self._writing():
+            for stream in self.streams.values():
+                stream.close()
+            for temp in self.temps.values():
+                os.chmod(temp, new_file_mode())  # mkstemp made it private to its owner
+            written.append(write_text_atomically(self.out / "datapackage.json",
+                                                 json.dumps(datapackage(), indent=2) + "\n"))
+            for name, temp in self.temps.items():
+                os.replace(temp, self.out / name)
+                written.insert(-1, self.out / name)
         return written
 
     def abort(self) -> None:
         for stream in self.streams.values():
-            stream.close()
+            with contextlib.suppress(OSError):
+                stream.close()
         for temp in self.temps.values():
-            temp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
 
 
 def write_collection(paths: Iterable[str | Path], out: str | Path, *, specs: Any = None,

@@ -430,3 +430,42 @@ def test_parquet_holds_the_raw_text(returns: Path, tmp_path: Path) -> None:
     problems = pd.read_parquet(tmp_path / "problems.parquet")
     assert "'-3" not in problems["value"].tolist()
     assert "-3" in problems["value"].tolist()
+
+
+def test_an_out_that_is_a_file_is_a_usage_error(returns: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    taken = tmp_path / "values"
+    taken.write_text("keep me")
+    assert main(["collect", str(returns / "a-valley.xlsx"), "--out", str(taken)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"{taken}: cannot write here (it is a file, not a folder); "
+                            "choose another --out\n")
+    assert "Traceback" not in captured.err + captured.out
+    assert taken.read_text() == "keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["values"]
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux /proc")
+def test_an_out_that_cannot_be_made_is_a_usage_error(returns: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # /proc refuses new folders, even to root.
+    out = Path("/proc") / "lks-out"
+    assert main(["collect", str(returns / "a-valley.xlsx"), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (f"{out}: cannot write here (no such file or "
+                                       "directory); choose another --out\n")
+    assert not out.exists()
+
+
+def test_a_failure_while_finishing_leaves_nothing_half_written(
+        returns: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lks_templates.atomic
+    from lks_templates.collect import OutputError
+
+    def disk_full(path: Path, text: str) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(lks_templates.atomic, "write_text_atomically", disk_full)
+    with pytest.raises(OutputError) as failed:
+        write_collection([returns / "a-valley.xlsx"], tmp_path, specs=specs())
+    assert failed.value.reason == "no space left on device"
+    assert list(tmp_path.iterdir()) == []

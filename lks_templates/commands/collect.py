@@ -1,7 +1,8 @@
 """``lks-templates collect PATH ... --out DIR``: many returns into tidy CSV files.
 
 Exit codes: 0 every file was read (problems may exist); 1 some file could not be read;
-2 usage error (no paths, a path that does not exist, specs that do not load).
+2 usage error (no paths, a path that does not exist, specs that do not load, an --out
+folder that cannot be written).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lks_templates.collect import find_returns, write_collection
+    from lks_templates.collect import OutputError, find_returns, write_collection
     from lks_templates.commands.read import load_specs_or_report
 
     if args.jobs < 1:
@@ -64,6 +65,12 @@ def run(args: argparse.Namespace) -> int:
         summary = write_collection([], args.out, specs=specs, jobs=args.jobs,
                                    progress=bar.update if bar is not None else None,
                                    files=files)
+    except OutputError as exc:
+        if bar is not None:
+            bar.close()
+            bar = None
+        print(exc, file=sys.stderr)
+        return 2
     finally:
         if bar is not None:
             bar.close()
