@@ -430,19 +430,12 @@ def year_to_date_note(fields: list[FieldSpec], frequency: str) -> str | None:
     groups: dict[str, list[str]] = {}
     for f in fields:
         groups.setdefault(f.aggregate, []).append(f.title)
-    pieces = []
-    for aggregate, says in (
-        ("last", f"the latest {period} entered"),
-        ("mean", f"the average of the {period}s entered"),
-    ):
-        if aggregate in groups:
-            titles = groups[aggregate]
-            verb = "shows" if len(titles) == 1 else "show"
-            pieces.append(f"{_and(titles)} {verb} {says}")
-    if "none" in groups:
-        titles = groups["none"]
-        it = "it is" if len(titles) == 1 else "they are"
-        pieces.append(f"{_and(titles)} cannot be combined over the year, so {it} left blank")
+    says = {
+        "last": f"the latest {period} entered for {{}}",
+        "mean": f"the average of the {period}s entered for {{}}",
+        "none": f"left blank for {{}}, whose {period}s cannot be combined",
+    }
+    pieces = [text.format(_and(groups[key])) for key, text in says.items() if key in groups]
     if not pieces:
         return None
     return f"Year to date adds up the {period}s, except: {'; '.join(pieces)}."
