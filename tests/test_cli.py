@@ -87,3 +87,57 @@ def test_a_closed_pipe_prints_no_traceback() -> None:
     assert "Traceback" not in stderr
     assert "BrokenPipeError" not in stderr
     assert code == 141
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "validate",
+        "schema",
+        "build",
+        "check",
+        "preview",
+        "docs",
+        "import-tableschema",
+        "export-tableschema",
+    ],
+)
+def test_help_texts_write_defaults_one_way(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([name, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default" not in text
+    assert "--specs PATH [PATH" not in text
+
+
+def test_docs_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["docs", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--out DIR folder to write the pages into; default: docs/" in text
+    assert "a spec file or folder to document; repeat for more; default: template_specs/" in text
+
+
+def test_specs_is_repeatable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    specs = Path(__file__).parent / "data" / "specs"
+    dataset = str(specs / "supplementary-dataset.yaml")
+    faq = str(specs / "faq.yaml")
+    out = tmp_path / "docs"
+    assert main(["docs", "--specs", dataset, "--specs", faq, "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["data-dictionary.md", "faq.md"]
+    code = main(["export-tableschema", "supplementary-dataset", "--specs", faq, "--specs", dataset])
+    assert code == 0
+    capsys.readouterr()
+    # One path per flag: a second path is not swallowed as a spec path.
+    with pytest.raises(SystemExit) as exit_info:
+        main(["docs", "--specs", dataset, faq])
+    assert exit_info.value.code == 2
+    assert f"unrecognized arguments: {faq}" in capsys.readouterr().err
+
+
+def test_export_tableschema_missing_specs_path_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["export-tableschema", "supplementary-dataset", "--specs", "no/such/folder"]) == 2
+    expected = "lks-templates export-tableschema: no/such/folder: no such file or folder\n"
+    assert capsys.readouterr().err == expected

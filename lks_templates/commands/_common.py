@@ -31,22 +31,23 @@ def add_spec_paths(parser: argparse.ArgumentParser) -> None:
 
 
 def add_specs_option(parser: argparse.ArgumentParser, purpose: str) -> None:
-    """``--specs PATH ...``, for a command whose positional argument is something else."""
+    """``--specs PATH``, repeatable as in ``read`` and ``collect``, for a command whose
+    positional argument is something else. ``args.specs`` is None when not given; pass it to
+    :func:`existing_paths`, which gives ``template_specs/`` then."""
     parser.add_argument(
         "--specs",
-        nargs="+",
-        default=[DEFAULT_SPECS],
+        action="append",
         metavar="PATH",
-        help=f"{purpose} (default: {DEFAULT_SPECS}/)",
+        help=f"{purpose}; repeat for more; default: {DEFAULT_SPECS}/",
     )
 
 
-def existing_paths(paths: Sequence[str], command: str) -> list[str] | None:
+def existing_paths(paths: Sequence[str] | None, command: str) -> list[str] | None:
     """``paths`` (``template_specs/`` if none), or None when any does not exist.
 
     Each missing path gets a usage error on standard error; the caller then exits 2.
     """
-    wanted = list(paths) or [DEFAULT_SPECS]
+    wanted = list(paths or []) or [DEFAULT_SPECS]
     missing = [path for path in wanted if not Path(path).exists()]
     for path in missing:
         print(f"lks-templates {command}: {path}: no such file or folder", file=sys.stderr)

@@ -1,7 +1,8 @@
-"""``lks-templates docs [--out DIR] [--specs PATH ...] [--check]``: write the Markdown pages.
+"""``lks-templates docs [--out DIR] [--specs PATH] [--check]``: write the Markdown pages.
 
 Writes ``data-dictionary.md`` (every dataset field, grouped by section) and ``faq.md`` (the
-FAQ spec) into ``--out`` (default ``docs``). With ``--check`` nothing is written: the command
+FAQ spec) into ``--out`` (default ``docs/``) from the specs under ``--specs`` (a spec file or
+folder, repeatable; default ``template_specs/``). With ``--check`` nothing is written: the command
 names each page that is missing or differs from what the specs give and exits 1, so CI can
 keep the committed pages in step with the specs. Invalid specs: their problems are printed
 and the exit code is 1. A specs path that does not exist, or an ``--out`` that cannot be
@@ -29,9 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out",
         default=DEFAULT_OUT,
         metavar="DIR",
-        help=f"folder to write to (default: {DEFAULT_OUT})",
+        help=f"folder to write the pages into; default: {DEFAULT_OUT}/",
     )
-    add_specs_option(parser, "spec files or folders to document")
+    add_specs_option(parser, "a spec file or folder to document")
     parser.add_argument(
         "--check",
         action="store_true",

@@ -1,11 +1,12 @@
-"""``lks-templates export-tableschema DATASET_ID_OR_FILE [--out FILE] [--specs PATH ...]``.
+"""``lks-templates export-tableschema DATASET_ID_OR_FILE [--out FILE] [--specs PATH]``.
 
 Writes a dataset spec as a Frictionless Table Schema (JSON), with the project's own field
 keys as ``lks:`` custom properties (``--no-extensions`` leaves them out). The dataset is a
-spec file, or the id of a dataset among ``--specs`` (default ``template_specs``). Without
+spec file, or the id of a dataset among ``--specs`` (a spec file or folder, repeatable;
+default ``template_specs/``). Without
 ``--out`` the schema goes to standard output. Exit 0 on success, 1 when the dataset cannot
-be loaded (its problems are printed), 2 for a usage error (an unknown dataset, an ``--out``
-that cannot be written).
+be loaded (its problems are printed), 2 for a usage error (an unknown dataset, a missing
+``--specs`` path, an ``--out`` that cannot be written).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from lks_templates.atomic import write_text_atomically
 from lks_templates.commands._common import (
     add_specs_option,
     cannot_write,
+    existing_paths,
     print_problems,
     refuse_out,
 )
@@ -26,8 +28,8 @@ from lks_templates.commands._common import (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dataset", metavar="DATASET_ID_OR_FILE", help="a dataset id or spec file")
-    parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
-    add_specs_option(parser, "where to look up a dataset id")
+    parser.add_argument("--out", metavar="FILE", help="file to write; default: standard output")
+    add_specs_option(parser, "a spec file or folder to look up a dataset id in")
     parser.add_argument(
         "--no-extensions",
         dest="extensions",
@@ -48,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
         if Path(args.dataset).is_file():
             spec = load_spec(args.dataset)
         else:
-            spec = load_specs(args.specs).get(args.dataset)
+            specs = existing_paths(args.specs, "export-tableschema")
+            if specs is None:
+                return 2
+            spec = load_specs(specs).get(args.dataset)
     except SpecError as error:
         print_problems(error.problems)
         return 1

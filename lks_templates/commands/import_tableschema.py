@@ -20,14 +20,14 @@ from lks_templates.commands._common import cannot_write, count, refuse_out
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("schema", metavar="SCHEMA", help="Table Schema file (.json, .yaml)")
+    parser.add_argument("schema", metavar="SCHEMA", help="a Table Schema file (.json, .yaml)")
     parser.add_argument(
         "--id",
         dest="dataset_id",
         metavar="ID",
-        help="id of the new dataset (default: lks:id, else the file name)",
+        help="id of the new dataset; default: the schema's lks:id, else the file name",
     )
-    parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    parser.add_argument("--out", metavar="FILE", help="file to write; default: standard output")
     parser.add_argument(
         "--rename", action="store_true", help="convert field names that are not valid spec names"
     )

@@ -16,9 +16,7 @@ from lks_templates.commands._common import cannot_write, refuse_out
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--out", metavar="FILE", help="write the schema to FILE instead of standard output"
-    )
+    parser.add_argument("--out", metavar="FILE", help="file to write; default: standard output")
 
 
 def run(args: argparse.Namespace) -> int:
