@@ -127,13 +127,15 @@ def test_rules_are_evaluated_in_python_per_period(tmp_path: Path) -> None:
     attendees = [10] * 12
     attendees[4] = 1  # fewer attendees than the 2 sessions in August
     hours = [15.0] * 12
-    hours[7] = None  # attendees but no user-hours in November
+    hours[7] = 0.0  # attendees but 0 user-hours in November (a blank is "not recorded")
     result = read_return(build(tmp_path / "rules.xlsx", values=monthly_values(
         training_attendees=attendees, training_user_hours=hours)), specs=specs())
     failed = [(p.field, p.period, p.severity, p.sheet) for p in result.problems
               if p.code == "rule-failed"]
     assert failed == [("attendees_not_below_sessions", "m05", "error", "Checks"),
-                      ("user_hours_with_attendees", "m08", "warning", "Checks")]
+                      ("user_hours_with_attendees", "m08", "warning", "Checks"),
+                      # August's 15 user-hours for 1 attendee look like minutes.
+                      ("user_hours_not_minutes", "m05", "warning", "Checks")]
 
 
 def test_annual_template_has_one_period(tmp_path: Path) -> None:
@@ -190,7 +192,9 @@ def test_problems_are_listed_by_sheet_then_row_then_column(tmp_path: Path) -> No
         ("type-error", cells[3], "evidence_searches", "m01"),
         # "lots" counts as blank, so April has search hours without searches.
         ("rule-failed", "Checks!D7", "attendees_not_below_sessions", "m01"),
-        ("rule-failed", "Checks!D9", "search_hours_with_searches", "m01")]
+        ("rule-failed", "Checks!D9", "search_hours_with_searches", "m01"),
+        # 15 user-hours for April's 1 attendee look like minutes.
+        ("rule-failed", "Checks!D11", "user_hours_not_minutes", "m01")]
 
 
 def test_formula_typed_into_an_entry_cell_is_reported_not_read(good_return: Path,
