@@ -4,7 +4,8 @@ For every template and form spec (the toolbox's and the test examples), blank wo
 built, filled THROUGH THEIR DEFINED NAMES with openpyxl for several scenarios, recalculated
 by LibreOffice in one batch, and read back through the defined names. Every derived figure,
 KPI, rule flag and the failure count must equal ``compute()`` on the same values, and every
-Year to date cell its hand-worked sum (measures) or ``compute()``'s total (derived figures):
+Year to date cell its hand-worked value (measures: the sum, mean or last number entered, as
+the field's ``aggregate`` says, or blank) or ``compute()``'s total (derived figures):
 exactly for whole numbers and text, to 1e-9 relative otherwise. Blank and partly filled workbooks
 must show no error value in any cell (but #N/A in the hidden chart-data rows, which charts
 draw as gaps). Dashboards must print on exactly one A4 landscape page, infographics on one
@@ -50,7 +51,11 @@ from lks_templates.spec.models import FieldSpec, FormSpec, ResolvedTemplate
 pytestmark = pytest.mark.engine
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC_FOLDERS = {"toolbox": ROOT / "template_specs", "example": ROOT / "tests" / "data" / "specs"}
+SPEC_FOLDERS = {
+    "toolbox": ROOT / "template_specs",
+    "example": ROOT / "tests" / "data" / "specs",
+    "aggregate": ROOT / "tests" / "data" / "aggregate",  # every Year to date aggregate
+}
 REPORTING_YEAR = 2025
 A4_LANDSCAPE = (842, 595)  # points
 
@@ -253,12 +258,13 @@ def _mismatches(case: Case) -> list[str]:
 
 
 def _year_to_date_mismatches(case: Case, expected: Computed) -> list[str]:
-    """The Year to date column: a measure's is the sum of its numbers (blank while there
-    are none), worked out here by hand; a derived figure's is ``compute().derived_totals``."""
+    """The Year to date column: a measure's is worked out here by hand from its numbers
+    (blank while there are none); a derived figure's is ``compute().derived_totals``."""
     wanted: dict[str, Any] = {}
+    aggregates = {f.name: f.aggregate for f in case.resolved.measure_fields}
     for name, values in case.scenario.measures.items():
         numbers = [v for v in values if isinstance(v, int | float)]
-        wanted[name] = sum(numbers) if numbers else ""
+        wanted[name] = _by_hand(aggregates[name], numbers)
     for name in case.resolved.measure_names:
         wanted.setdefault(name, "")  # the blank scenario enters nothing
     wanted.update(expected.derived_totals)
@@ -267,6 +273,14 @@ def _year_to_date_mismatches(case: Case, expected: Computed) -> list[str]:
         for name, value in wanted.items()
         if not _same(case.shown.beside[name], value)
     ]
+
+
+def _by_hand(aggregate: str, numbers: list[int | float]) -> Any:
+    if not numbers or aggregate == "none":
+        return ""
+    if aggregate == "mean":
+        return sum(numbers) / len(numbers)
+    return numbers[-1] if aggregate == "last" else sum(numbers)
 
 
 CASE_IDS = [(key, name) for key in sorted(TEMPLATES) for name in SCENARIOS]
