@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -290,30 +291,62 @@ def _shift_names(data: bytes, first: int, by: int = 1) -> bytes:
     return re.sub(r"(<definedName [^>]*>Data!)([^<]*)<", name, data.decode()).encode()
 
 
-def test_row_inserted_in_the_entry_area(good: Path, tmp_path: Path) -> None:
-    sheet, first = cell_of("loans")
+def _insert_row_above(good: Path, target: Path, field: str,
+                      then: Callable[[bytes], bytes] = bytes) -> tuple[Path, str, int]:
+    """``good`` with one row inserted above ``field``'s row of the Data sheet, as Excel
+    does it (cells and defined names below move down), the sheet then changed by ``then``;
+    also the field's column and row."""
+    sheet, first = cell_of(field)
     row = int(re.sub(r"[A-Z]+", "", first))
-    path = rewrite(good, tmp_path / "inserted.xlsx", {
-        sheet_part(good, "Data"): lambda d: _shift_rows(d, row),
+    path = rewrite(good, target, {
+        sheet_part(good, sheet): lambda d: then(_shift_rows(d, row)),
         "xl/workbook.xml": lambda d: _shift_names(d, row)})
-    problems = found(path)
-    moved = {field for code, _, field in problems if code == "moved-name"}
-    assert "loans" in moved and "renewals" in moved
-    assert "evidence_searches" not in moved
-    assert {code for code, _, _ in problems} == {"moved-name"}
-    assert ("moved-name", f"{sheet}!{first[:-len(str(row))]}{row + 1}", "loans") in problems
+    return path, first[:-len(str(row))], row
+
+
+def test_row_inserted_in_the_entry_area(good: Path, tmp_path: Path) -> None:
+    path, column, row = _insert_row_above(good, tmp_path / "inserted.xlsx", "loans")
+    result = read_return(path, specs=specs())
+    # One problem for the sheet, not one per defined name (internal names included).
+    assert [(p.code, p.severity, f"{p.sheet}!{p.cell}", p.field, p.message)
+            for p in result.problems] == [(
+                "moved-name", "warning", f"Data!{column}{row + 1}", "",
+                f"Rows were inserted or deleted in Data above row {row}, so the entry area "
+                "moved; every value was still read by name. Please send the template as it "
+                "was given, without inserting or deleting rows or columns.")]
     # Every value is still read, from where the names point now.
-    assert read_return(path, specs=specs()).measures == MEASURES
+    assert result.measures == MEASURES
+
+
+def test_row_inserted_and_a_formula_typed_over_is_an_error(good: Path, tmp_path: Path) -> None:
+    def type_over_first_formula(data: bytes) -> bytes:
+        return re.sub(rb"<f>[^<]*</f>", b"", data, count=1)
+
+    path, column, row = _insert_row_above(good, tmp_path / "inserted.xlsx", "loans",
+                                          type_over_first_formula)
+    result = read_return(path, specs=specs())
+    assert [(p.code, p.severity, f"{p.sheet}!{p.cell}") for p in result.problems] == [
+        ("moved-name", "error", f"Data!{column}{row + 1}")]
+    assert result.problems[0].message == (
+        f"Rows were inserted or deleted in Data above row {row}, so the entry area moved; "
+        "every value was still read by name and 1 formula was typed over or deleted, so the "
+        "workbook's own totals may be wrong. Copy the figures into a fresh copy of the "
+        "template and send that.")
+    assert result.measures == MEASURES
 
 
 def test_column_inserted_inside_a_measure_row(good: Path, tmp_path: Path) -> None:
     path = rewrite(good, tmp_path / "widened.xlsx", {"xl/workbook.xml": replace(
         r'(<definedName name="loans">Data!\$[A-Z]+\$\d+:\$)([A-Z]+)', r"\1P")})
-    problems = found(path)
-    assert [(c, f) for c, _, f in problems] == [("moved-name", "loans")]
     result = read_return(path, specs=specs())
+    assert [(p.code, p.severity, p.field) for p in result.problems] == [
+        ("moved-name", "error", "loans")]
     assert result.measures["loans"] == [None] * 12
-    assert "13 cells instead of 12" in result.problems[0].message
+    assert result.problems[0].message == (
+        "Cells were inserted or deleted inside the entry area of Data, so the entry area "
+        "moved; the values of loans (13 cells instead of 12) could not be read, as they no "
+        "longer match the periods. Copy the figures into a fresh copy of the template and "
+        "send that.")
 
 
 def test_spec_text_changed_without_a_version_bump(good: Path, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 class Code(NamedTuple):
     severity: str
-    """``error``, ``warning``, or ``rule`` (the severity the spec gives the rule)."""
+    """``error``, ``warning``, ``rule`` (the severity the spec gives the rule), or
+    ``warning or error`` (``moved-name``: depending on what could still be read)."""
     rejects: bool
     meaning: str
 
@@ -46,10 +47,11 @@ CODES: dict[str, Code] = {
     "missing-sheet": Code("error", False, "A sheet of the template was deleted or renamed."),
     "missing-name": Code("error", False, "A defined name was deleted or refers to deleted "
                          "cells (#REF!); its values cannot be read."),
-    "moved-name": Code("error", False, "A defined name points somewhere other than the "
-                       "template puts it (rows, columns or sheets inserted, deleted or "
-                       "renamed). Values are read where it points when its shape is "
-                       "unchanged; formulas are then not compared."),
+    "moved-name": Code("warning or error", False, "Rows or columns were inserted or "
+                       "deleted, so defined names point somewhere other than the template "
+                       "puts them: one problem per sheet. A warning when every value was "
+                       "still read by name; an error when a field's cells changed shape (its "
+                       "values are not read) or formulas were typed over or deleted."),
     "formula-overwritten": Code("warning", False, "A formula cell holds a typed value or a "
                                 "different formula. Collected figures are recomputed, so "
                                 "they are not affected; the workbook's own dashboard may be."),

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from lks_templates.errors import Problem
 from lks_templates.readback.contract import YEAR_NAME, Contract, contract_for
 from lks_templates.readback.formulas import normalise_formula
+from lks_templates.readback.moved import Move, moved_problem, moves_by_sheet
 from lks_templates.readback.result import Location, PeriodInfo, Return
 from lks_templates.readback.safety import Package, Refused, open_package, refuse
 from lks_templates.readback.values import (
@@ -200,6 +201,8 @@ class _Reader:
         self.refs: dict[str, Reference] = {}
         """Input name -> where its values are read (the workbook's own defined name)."""
         self.shifted = False
+        self.moves: list[Move] = []
+        """Defined names that point somewhere other than the template puts them."""
         self.sheet_bytes: dict[str, bytes] = {}
         self.formula_cache: dict[str, dict[str, str] | None] = {}
 
@@ -232,8 +235,30 @@ class _Reader:
                              "sender to use a fresh copy of the template.", sheet=sheet)
         for name, expected in self.contract.names.items():
             self._check_name(name, expected, renamed)
+        if self.moves:
+            lost = self._lost_formulas()
+            for sheet, moves in moves_by_sheet(self.moves).items():
+                self.result.problems.append(moved_problem(self.result.file, sheet, moves, lost))
         if not self.shifted:
             self._check_formulas()
+
+    def _lost_formulas(self) -> int:
+        """How many fewer formulas the template's sheets hold than the generator wrote.
+
+        Once rows or columns moved, formulas can no longer be compared cell by cell (their
+        cells and references moved too), but a formula typed over or deleted is still one
+        formula fewer.
+        """
+        lost = 0
+        for sheet, expected in self.contract.formulas.items():
+            data = self._sheet_data(sheet)
+            if data is None:
+                continue
+            plain = stored_formulas(data)
+            count = len(plain) if plain is not None else len(
+                read_sheet(self.package, self.structure.sheets[sheet], data).formulas)
+            lost += max(0, len(expected) - count)
+        return lost
 
     def _renamed_sheets(self) -> dict[str, str]:
         """Contract sheet -> its new name, when the defined names followed a renamed sheet."""
@@ -262,16 +287,8 @@ class _Reader:
             actual.sheet != expected.sheet and renamed.get(expected.sheet) != actual.sheet)
         if moved:
             self.shifted = True
-            same_shape = (actual.rows, actual.columns) == (expected.rows, expected.columns)
-            effect = ("values were read from where it points now"
-                      if same_shape else
-                      f"it now covers {len(actual.cells)} cells instead of "
-                      f"{len(expected.cells)}, so its values were not read")
-            self.problem("moved-name", f'The defined name "{name}" points at {actual.text} '
-                         f"where the template has {expected.text}: rows, columns or sheets were "
-                         f"inserted, deleted or renamed; {effect}. Formulas were not compared.",
-                         sheet=actual.sheet, cell=actual.cells[0], field=name)
-            if not same_shape:
+            self.moves.append(Move(name, expected, actual, is_input))
+            if not self.moves[-1].same_shape:
                 return
         if is_input:
             self.refs[name] = actual
