@@ -138,6 +138,29 @@ def test_rules_are_evaluated_in_python_per_period(tmp_path: Path) -> None:
                       ("user_hours_not_minutes", "m05", "warning", "Checks")]
 
 
+def test_rules_are_not_checked_on_a_cell_that_could_not_be_read(tmp_path: Path) -> None:
+    # search_hours_with_searches: IF(search_hours > 0, evidence_searches > 0, TRUE).
+    # April's "fifteen" counts as blank, which alone would fail the rule in April; June's
+    # 0 searches with 20.5 search hours really fails it.
+    searches: list[object] = ["fifteen"] + [10] * 11
+    searches[2] = 0
+    result = read_return(build(tmp_path / "typed.xlsx", values=monthly_values(
+        evidence_searches=searches)), specs=specs())
+    assert codes(result) == [
+        ("type-error", f"Data!{cell_of('evidence_searches')[1]}", "evidence_searches", "m01"),
+        ("rule-failed", "Checks!F9", "search_hours_with_searches", "m03")]
+    # A check of another field in the same period is still made: sessions without
+    # attendees fail attendees_not_below_sessions in April.
+    attendees = [10] * 12
+    attendees[0] = 1
+    result = read_return(build(tmp_path / "typed2.xlsx", values=monthly_values(
+        evidence_searches=["fifteen"] + [10] * 11, training_attendees=attendees,
+        training_user_hours=[1.0] * 12)), specs=specs())
+    assert [(p.code, p.field, p.period) for p in result.problems] == [
+        ("type-error", "evidence_searches", "m01"),
+        ("rule-failed", "attendees_not_below_sessions", "m01")]
+
+
 def test_annual_template_has_one_period(tmp_path: Path) -> None:
     resolved = specs().resolve(ANNUAL)
     assert resolved is not None
@@ -190,9 +213,8 @@ def test_problems_are_listed_by_sheet_then_row_then_column(tmp_path: Path) -> No
         ("required-missing", cells[1], "trust_type", ""),
         ("constraint-error", cells[2], "staff_headcount_served", ""),
         ("type-error", cells[3], "evidence_searches", "m01"),
-        # "lots" counts as blank, so April has search hours without searches.
+        # "lots" is not checked by search_hours_with_searches (see the test below).
         ("rule-failed", "Checks!D7", "attendees_not_below_sessions", "m01"),
-        ("rule-failed", "Checks!D9", "search_hours_with_searches", "m01"),
         # 15 user-hours for April's 1 attendee look like minutes.
         ("rule-failed", "Checks!D11", "user_hours_not_minutes", "m01")]
 
@@ -236,9 +258,9 @@ def test_stored_result_of_a_typed_formula_is_not_used(good_return: Path,
     result = read_return(path, specs=specs())
     assert codes(result) == [
         ("formula-in-input", f"Data!{year}", "reporting_year", ""),
-        ("formula-in-input", f"Data!{searches}", "evidence_searches", "m01"),
-        # April's searches count as blank, so its search hours have no searches.
-        ("rule-failed", "Checks!D9", "search_hours_with_searches", "m01")]
+        # April's searches count as blank, but the rules that use them are not checked
+        # in April (search_hours_with_searches would fail).
+        ("formula-in-input", f"Data!{searches}", "evidence_searches", "m01")]
     assert result.reporting_year is None
     assert result.periods[0].start is None
     assert result.measures["evidence_searches"] == [None] + [10] * 11

@@ -74,7 +74,8 @@ CODES: dict[str, Code] = {
     "required-missing": Code("error", False, "A required value is blank (a required measure "
                              "only in periods where some measure was entered)."),
     "rule-failed": Code("rule", False, "A check from the spec's rules failed, evaluated in "
-                        "Python on the values read."),
+                        "Python on the values read. Not checked where it uses a cell with a "
+                        "`type-error` or `formula-in-input`."),
     # Across files.
     "duplicate-return": Code("error", False, "The same organisation, template and reporting "
                              "year as an earlier file (a form: identical values)."),

@@ -8,11 +8,14 @@ same evaluator) and is the single source of these figures.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lks_templates.errors import Problem
 from lks_templates.readback.contract import Contract
 from lks_templates.readback.result import Figure, Return
+
+if TYPE_CHECKING:
+    from lks_templates.layout.semantics import Figure as RuleFigure
 
 
 def compute_figures(contract: Contract, result: Return) -> None:
@@ -27,13 +30,33 @@ def compute_figures(contract: Contract, result: Return) -> None:
                       for name, values in computed.derived.items()}
     result.kpis = {name: _figure(value) for name, value in computed.kpis.items()}
     rules = {rule.name: rule for rule in resolved.template.rules}
+    figures = {f.name: f for f in contract.semantics.rules} if contract.semantics else {}
     for name, flags in computed.rules.items():
         rule = rules.get(name)
         if rule is None:
             continue
         for index, passed in enumerate(flags):
-            if passed is False:
+            if passed is False and not _unusable_input(contract, result, figures.get(name),
+                                                       index, len(flags)):
                 result.problems.append(_rule_problem(contract, result, rule, index, len(flags)))
+
+
+def _unusable_input(contract: Contract, result: Return, figure: RuleFigure | None, index: int,
+                    count: int) -> bool:
+    """Whether the rule's check at ``index`` uses a cell that could not be read.
+
+    Such a cell (a ``type-error`` or ``formula-in-input``, already reported) counts as blank,
+    so the check would fail only because of it: it is skipped, not reported. A check made
+    period by period looks at that period's measures; a check of the whole year at every
+    period's.
+    """
+    if figure is None or not result.raw_errors:
+        return False
+    if any((name, "") in result.raw_errors for name in figure.profile):
+        return True
+    periodic = figure.name in contract.periodic_rules and count == len(contract.period_keys)
+    keys = [contract.period_keys[index]] if periodic else list(contract.period_keys)
+    return any((name, key) in result.raw_errors for name in figure.measures for key in keys)
 
 
 def _figure(value: Any) -> Figure:
