@@ -220,6 +220,17 @@ def test_read_command(returns: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["read", str(returns / "e-old.xls")]) == 1
     assert "old-excel-format" in capsys.readouterr().out
     assert main(["read", str(returns / "missing.xlsx")]) == 2
+    assert capsys.readouterr().err == f"{returns / 'missing.xlsx'}: no such file; check the path.\n"
+
+
+def test_read_of_a_folder_points_to_collect(returns: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["read", str(returns / "sub")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"{returns / 'sub'}: is a folder; read takes one workbook. To read "
+                            f"every workbook in it, run: lks-templates collect {returns / 'sub'} "
+                            "--out DIR\n")
 
 
 def test_collect_help_starts_without_pandas_or_openpyxl() -> None:

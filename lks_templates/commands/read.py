@@ -1,7 +1,7 @@
 """``lks-templates read FILE``: read one filled workbook and print its values and problems.
 
 Exit codes: 0 the file was read (problems may exist); 1 it could not be read; 2 usage
-error (no such file, specs that do not load).
+error (no such file, a folder, specs that do not load).
 """
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.readback import read_return
 
     path = Path(args.file)
+    if path.is_dir():
+        import shlex
+
+        print(f"{args.file}: is a folder; read takes one workbook. To read every workbook in "
+              f"it, run: lks-templates collect {shlex.quote(args.file)} --out DIR",
+              file=sys.stderr)
+        return 2
     if not path.is_file():
         print(f"{args.file}: no such file; check the path.", file=sys.stderr)
         return 2
