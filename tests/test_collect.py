@@ -197,7 +197,10 @@ def test_summary_and_exit_codes(returns: Path, tmp_path: Path,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["collect", str(returns / "a-valley.xlsx"), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "Collected 1 files: 1 read, 0 rejected." in out
+    # 243 values: 7 profile values (the reporting year included), 12 months of 15 measures
+    # and 4 derived figures, 8 KPIs (counted in monthly-activity.yaml).
+    assert out.splitlines()[:2] == ["Collected 1 file: 1 read, 0 rejected.",
+                                    "Values: 243. Problems: 0 errors, 0 warnings."]
     assert main(["collect", str(returns / "nowhere"), "--out", str(tmp_path)]) == 2
     assert "no such file or folder" in capsys.readouterr().err
     with pytest.raises(SystemExit) as stop:
@@ -221,6 +224,25 @@ def test_read_command(returns: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "old-excel-format" in capsys.readouterr().out
     assert main(["read", str(returns / "missing.xlsx")]) == 2
     assert capsys.readouterr().err == f"{returns / 'missing.xlsx'}: no such file; check the path.\n"
+
+
+def test_one_of_each_is_counted_in_the_singular(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = build(tmp_path / "in" / "short.xlsx", values=monthly_values(org_name="X"))
+    shutil.copy(path, tmp_path / "in" / "short-again.xlsx")
+    assert main(["collect", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # The copy is a duplicate of the first, and repeats its problem: 3 errors.
+    assert lines[:3] == [
+        "Collected 2 files: 2 read, 0 rejected.",
+        "Values: 486. Problems: 3 errors, 0 warnings (constraint-error 2, duplicate-return 1).",
+        "Duplicates: 1 file repeats an earlier return (see duplicate_of in values.csv)."]
+    assert main(["read", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "\nProblems: 1 error, 0 warnings:\n"
+        f"  {path} Data!D8: constraint-error Organisation name in Data!D8: the text has "
+        "1 character, fewer than 3; correct it.\n")
 
 
 def test_read_of_a_folder_points_to_collect(returns: Path,

@@ -83,14 +83,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(summary: Summary, written: list[Path]) -> None:
+    from lks_templates.readback.words import counted
+
     rejected = len(summary.rejected)
-    print(f"Collected {summary.files:,} files: {summary.read:,} read, {rejected:,} rejected.")
+    print(f"Collected {counted(summary.files, 'file')}: {summary.read:,} read, "
+          f"{rejected:,} rejected.")
     errors, warnings = summary.severities["error"], summary.severities["warning"]
     codes = ", ".join(f"{code} {count:,}" for code, count in sorted(summary.codes.items()))
-    print(f"Values: {summary.values:,}. Problems: {errors:,} errors, {warnings:,} warnings"
-          + (f" ({codes})." if codes else "."))
+    print(f"Values: {summary.values:,}. Problems: {counted(errors, 'error')}, "
+          f"{counted(warnings, 'warning')}" + (f" ({codes})." if codes else "."))
     if summary.duplicates:
-        print(f"Duplicates: {summary.duplicates:,} files repeat an earlier return "
+        repeat = "repeats" if summary.duplicates == 1 else "repeat"
+        print(f"Duplicates: {counted(summary.duplicates, 'file')} {repeat} an earlier return "
               "(see duplicate_of in values.csv).")
     if rejected:
         print("Rejected files:")

@@ -113,7 +113,9 @@ def _print_text(result: Return, specs: SpecSet) -> None:
         print("\nKPIs (recomputed from the values entered):")
         _print_pairs([(name, _figure(value, formats.get(name)))
                       for name, value in result.kpis.items()])
-    counts = f"{len(result.errors)} errors, {len(result.warnings)} warnings"
+    from lks_templates.readback.words import counted
+
+    counts = f"{counted(len(result.errors), 'error')}, {counted(len(result.warnings), 'warning')}"
     print(f"\nProblems: {counts}" + (":" if result.problems else "."))
     for problem in result.problems:
         print(f"  {problem.format()}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lks_templates.errors import Problem
+from lks_templates.readback.words import counted
 from lks_templates.readback.workbook import Reference, column_letters
 
 INTERNAL_PREFIX = "lks_"
@@ -57,14 +58,14 @@ def moved_problem(file: str, sheet: str, moves: list[Move], lost_formulas: int) 
     unread = [m for m in moves if m.is_input and not m.same_shape]
     consequences = []
     if unread:
-        shapes = ", ".join(f"{m.name} ({len(m.actual.cells)} cells instead of "
-                           f"{len(m.expected.cells)})" for m in unread)
+        shapes = ", ".join(f"{m.name} ({counted(len(m.actual.cells), 'cell')} instead of "
+                           f"{len(m.expected.cells):,})" for m in unread)
         consequences.append(f"the values of {shapes} could not be read, as they no longer "
                             "match the periods")
     elif any(m.is_input for m in moves):
         consequences.append("every value was still read by name")
     if lost_formulas:
-        some = "1 formula was" if lost_formulas == 1 else f"{lost_formulas} formulas were"
+        some = counted(lost_formulas, "formula") + (" was" if lost_formulas == 1 else " were")
         consequences.append(f"{some} typed over or deleted, so the workbook's own totals "
                             "may be wrong")
     error = bool(unread or lost_formulas)

@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from lks_templates.readback.words import counted
 from lks_templates.spec.models import FieldSpec
 
 Value = str | int | float | bool | dt.date
@@ -206,9 +207,10 @@ def _constraint_findings(field: FieldSpec, value: Value) -> list[Finding]:
         if rules.pattern and not re.fullmatch(rules.pattern, value):
             found.append(f"{_show(value)} does not have the expected form")
         if rules.minLength is not None and len(value) < rules.minLength:
-            found.append(f"the text has {len(value)} characters, fewer than {rules.minLength}")
+            found.append(f"the text has {counted(len(value), 'character')}, fewer than "
+                         f"{rules.minLength:,}")
         if rules.maxLength is not None and len(value) > rules.maxLength:
-            found.append(f"the text has {len(value):,} characters, more than "
+            found.append(f"the text has {counted(len(value), 'character')}, more than "
                          f"{rules.maxLength:,}")
     return [Finding("constraint-error", "error", f"{detail}; correct it.") for detail in found]
 
