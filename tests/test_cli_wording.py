@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lks_templates.cli import main
-from lks_templates.commands._common import count
+from lks_templates.words import counted as count
 
 SPECS = Path(__file__).parent / "data" / "specs"
 
@@ -17,6 +17,7 @@ def test_count() -> None:
     assert [count(n, "file") for n in (0, 1, 2)] == ["0 files", "1 file", "2 files"]
     assert count(1, "entry", "entries") == "1 entry"
     assert count(3, "entry", "entries") == "3 entries"
+    assert count(1234, "error") == "1,234 errors"
 
 
 @pytest.fixture

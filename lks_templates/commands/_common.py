@@ -65,11 +65,6 @@ def print_problems(
         print(summary, file=sys.stderr)
 
 
-def count(number: int, noun: str, plural: str = "") -> str:
-    """``1 file``, ``2 files``: a number and its noun in the right form."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
-
-
 def unwritable_out(out: str, *, folder: bool) -> str | None:
     """Why ``--out out`` cannot be written, as the message to print; None when it can.
 

@@ -16,11 +16,11 @@ from lks_templates.commands._common import (
     DEFAULT_DIST,
     add_spec_paths,
     cannot_write,
-    count,
     existing_paths,
     print_problems,
     refuse_out,
 )
+from lks_templates.words import counted
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         written = build_all(paths, args.out)
     except LksError as error:
-        summary = f"Nothing built: {count(len(error.problems), 'problem')} to fix first."
+        summary = f"Nothing built: {counted(len(error.problems), 'problem')} to fix first."
         print_problems(error.problems, summary)
         return 1
     except OSError as error:  # the folder changed since it was checked, or the disk is full

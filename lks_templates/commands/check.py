@@ -12,10 +12,10 @@ import argparse
 from lks_templates.commands._common import (
     DEFAULT_DIST,
     add_spec_paths,
-    count,
     existing_paths,
     print_problems,
 )
+from lks_templates.words import counted
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,12 +39,12 @@ def run(args: argparse.Namespace) -> int:
         problems = check_dist(paths, args.dist)
     except LksError as error:
         print_problems(
-            error.problems, f"Cannot check: {count(len(error.problems), 'problem')} in the specs."
+            error.problems, f"Cannot check: {counted(len(error.problems), 'problem')} in the specs."
         )
         return 1
     if problems:
         summary = (
-            f"{args.dist} is out of date: {count(len(problems), 'file')}. "
+            f"{args.dist} is out of date: {counted(len(problems), 'file')}. "
             "Run `lks-templates build`."
         )
         print_problems(problems, summary)

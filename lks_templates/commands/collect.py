@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(summary: Summary, written: list[Path]) -> None:
-    from lks_templates.readback.words import counted
+    from lks_templates.words import counted
 
     rejected = len(summary.rejected)
     print(f"Collected {counted(summary.files, 'file')}: {summary.read:,} read, "

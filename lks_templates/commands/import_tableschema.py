@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 from lks_templates.atomic import write_text_atomically
-from lks_templates.commands._common import cannot_write, count, refuse_out
+from lks_templates.commands._common import cannot_write, refuse_out
+from lks_templates.words import counted
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(problem.format(), file=sys.stderr)
     if result.errors:
-        print(f"{count(len(result.errors), 'error')}: nothing written.", file=sys.stderr)
+        print(f"{counted(len(result.errors), 'error')}: nothing written.", file=sys.stderr)
         return 1
     text = yaml.safe_dump(result.data, sort_keys=False, allow_unicode=True, width=100)
     if args.out is not None:

@@ -113,7 +113,7 @@ def _print_text(result: Return, specs: SpecSet) -> None:
         print("\nKPIs (recomputed from the values entered):")
         _print_pairs([(name, _figure(value, formats.get(name)))
                       for name, value in result.kpis.items()])
-    from lks_templates.readback.words import counted
+    from lks_templates.words import counted
 
     counts = f"{counted(len(result.errors), 'error')}, {counted(len(result.warnings), 'warning')}"
     print(f"\nProblems: {counts}" + (":" if result.problems else "."))

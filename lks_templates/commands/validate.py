@@ -11,7 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from lks_templates.commands._common import DEFAULT_SPECS, count
+from lks_templates.commands._common import DEFAULT_SPECS
+from lks_templates.words import counted
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         files = len({p.file for p in problems})
         warnings = len(problems) - errors
-        summary = count(errors, "error")
+        summary = counted(errors, "error")
         if warnings:
-            summary += f", {count(warnings, 'warning')}"
-        print(f"{summary} in {count(files, 'file')}.", file=sys.stderr)
+            summary += f", {counted(warnings, 'warning')}"
+        print(f"{summary} in {counted(files, 'file')}.", file=sys.stderr)
     return 1 if errors else 0

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lks_templates.errors import Problem
-from lks_templates.readback.words import counted
 from lks_templates.readback.workbook import Reference, column_letters
+from lks_templates.words import counted
 
 INTERNAL_PREFIX = "lks_"
 """Defined names the generator uses for itself (chart data and the like)."""

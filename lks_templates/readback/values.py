@@ -13,8 +13,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from lks_templates.readback.words import counted
 from lks_templates.spec.models import FieldSpec
+from lks_templates.words import counted
 
 Value = str | int | float | bool | dt.date
 """A checked value: the Python type that matches the field's type."""
