@@ -149,8 +149,8 @@ class Dashboard:
         s.put(
             2,
             1,
-            formula='=IF(lks_failures=0,"No failed checks",lks_failures&'
-            '" failed check(s): see the Checks sheet")',
+            formula='=IF(lks_failures=0,"No failed checks",IF(lks_failures=1,'
+            '"1 failed check",lks_failures&" failed checks")&": see the Checks sheet")',
             style="dash_checks",
         )
         s.conditional_formats.append(

@@ -153,7 +153,7 @@ def _translate(
         return "unknown-key", doc.key_position(loc), message
     if kind == "missing":
         where = f"`{dotted(loc[:-1])}`" if loc[:-1] else "The spec"
-        message = f"{where} needs a `{loc[-1]}` key; add it."
+        message = f"{where} needs the key `{loc[-1]}`; add it."
         return "missing-key", doc.value_position(loc[:-1]), message
     value = item.get("input")
     if loc[:1] == ("version",):
