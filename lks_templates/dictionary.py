@@ -2,9 +2,9 @@
 
 The data dictionary lets definitions be read, searched and reviewed without Excel: every
 field of every dataset, grouped by section, with its definition, type, unit, frequency,
-constraints, counting guidance, the standard it follows and the templates that use it. The
-FAQ page is the FAQ spec as Markdown. Both are deterministic (spec order, no dates), so the
-committed pages can be checked against the specs.
+how its months combine into the year, constraints, counting guidance, the standard it
+follows and the templates that use it. The FAQ page is the FAQ spec as Markdown. Both are
+deterministic (spec order, no dates), so the committed pages can be checked against the specs.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from lks_templates.atomic import write_text_atomically
+from lks_templates.layout.fields import aggregate_words
 from lks_templates.spec.crossref import version_key
 from lks_templates.spec.models import (
     Constraints,
@@ -235,6 +236,7 @@ def _field_entry(spec_field: FieldSpec, usage: Sequence[Usage]) -> list[str]:
         ("Type", spec_field.type + (f" ({spec_field.format})" if spec_field.format else "")),
         ("Unit", spec_field.unit),
         ("Frequency", _FREQUENCY_WORDS[spec_field.frequency]),
+        ("Over the year", _over_the_year(spec_field)),
         ("Constraints", describe_constraints(spec_field.constraints, spec_field.type)),
         ("Standard", spec_field.standard),
         ("Example", _example(spec_field.example)),
@@ -245,6 +247,11 @@ def _field_entry(spec_field: FieldSpec, usage: Sequence[Usage]) -> list[str]:
     if spec_field.guidance:
         lines += ["", f"Counting guidance: {_one_line(spec_field.guidance)}"]
     return lines
+
+
+def _over_the_year(spec_field: FieldSpec) -> str:
+    """How the months of a monthly field combine into its year (blank for annual fields)."""
+    return aggregate_words(spec_field.aggregate) if spec_field.frequency == "monthly" else ""
 
 
 _FREQUENCY_WORDS = {

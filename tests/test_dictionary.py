@@ -182,3 +182,22 @@ def test_figures_and_checks_by_template(specs: SpecSet) -> None:
     form = part.split("### Impact case study form (`impact-case-study` 1.0.0)", 1)[1]
     assert "| `at_least_one_impact` | warning | " in form and "| KPI |" not in form
     assert "- [Figures and checks by template](#figures-and-checks-by-template)" in page
+
+
+def _entry(page: str, name: str) -> str:
+    """The table of one field's entry in the data dictionary page."""
+    start = page.index(f"#### `{name}`")
+    return page[start : page.index("####", start + 5)]
+
+
+def test_each_monthly_field_says_how_its_months_combine(specs: SpecSet) -> None:
+    page = data_dictionary(specs)
+    # Spec: registered_users is a count at the month end (aggregate: last).
+    assert "| Over the year | latest month: the last month entered, not added up |" in _entry(
+        page, "registered_users"
+    )
+    assert "| Over the year | added up: the sum of the months entered |" in _entry(
+        page, "evidence_searches"
+    )
+    # An annual field has one value a year: nothing to combine, no row.
+    assert "Over the year" not in _entry(page, "org_name")

@@ -160,3 +160,13 @@ def year_validation() -> dict[str, Any]:
         "error_message": "Enter a four-digit year from 2000 to 2099, e.g. 2026.",
         "error_type": "stop",
     }
+
+
+def aggregate_words(aggregate: str, period: str = "month") -> str:
+    """How a measure's ``period`` values combine into its year, in plain words."""
+    return {
+        "sum": f"added up: the sum of the {period}s entered",
+        "mean": f"averaged: the average of the {period}s entered",
+        "last": f"latest {period}: the last {period} entered, not added up",
+        "none": f"not combined: each {period} stands alone, no figure for the year",
+    }[aggregate]
