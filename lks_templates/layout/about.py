@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from lks_templates.layout.fields import aggregate_words
 from lks_templates.layout.model import SheetPlan
 from lks_templates.spec.models import FaqSpec, FieldSpec, FormSpec, ResolvedTemplate
 
@@ -23,6 +24,27 @@ def lines_needed(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (a safe estimate)."""
     per_line = max(int(width * 1.2), 8)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+CHECK_ADVICE = {
+    "error": "An error must be fixed before sending.",
+    "warning": "A warning asks for a second look: fix the figure or confirm it.",
+}
+
+
+def split_message(message: str) -> tuple[str, str]:
+    """A check's message as (what is wrong, what to do): split after its first clause.
+
+    The first clause names the check in the Figure column, like a figure's title; the
+    advice goes to Notes, so the narrow Figure column is not crammed with the whole text.
+    """
+    text = " ".join(message.split())
+    cuts = [at for at in (text.find(". "), text.find("; ")) if at != -1]
+    if not cuts:
+        return text, ""
+    at = min(cuts)
+    rest = text[at + 2 :]
+    return text[:at] + ".", rest[:1].upper() + rest[1:]
 
 
 class About:
@@ -128,12 +150,23 @@ class About:
             "dict_header",
         )
         fields: list[FieldSpec] = [*self.resolved.profile_fields, *self.resolved.measure_fields]
+        measures = {f.name for f in self.resolved.measure_fields}
         for f in fields:
             required = " (required)" if f.constraints.required else ""
+            count = f.guidance
+            if f.name in measures:
+                count = " ".join(filter(None, [count, self._year_to_date(f)]))
             self._table_row(
-                [f.title + required, f.description, f.unit, f.guidance, f.standard, f.name],
+                [f.title + required, f.description, f.unit, count, f.standard, f.name],
                 "dict_cell",
             )
+
+    def _year_to_date(self, f: FieldSpec) -> str:
+        """How a measure's periods combine in the Year to date column ("" if there is none)."""
+        if isinstance(self.spec, FormSpec) or self.spec.period.frequency == "annual":
+            return ""
+        period = "quarter" if self.spec.period.frequency == "quarterly" else "month"
+        return f"Year to date: {aggregate_words(f.aggregate, period)}."
 
     def _calculations(self) -> None:
         spec = self.spec
@@ -156,8 +189,18 @@ class About:
                 [k.title, k.formula, k.unit, target + k.description, "KPI", k.name], "dict_cell"
             )
         for r in spec.rules:
+            what, advice = split_message(r.message)
+            then = CHECK_ADVICE[r.severity]
             self._table_row(
-                [r.message, r.check, "", "", f"Check ({r.severity})", r.name], "dict_cell"
+                [
+                    what,
+                    r.check,
+                    "pass or fail",
+                    " ".join(filter(None, [advice, then])),
+                    f"Check ({r.severity})",
+                    r.name,
+                ],
+                "dict_cell",
             )
 
     def _faq(self, faq: FaqSpec) -> None:
