@@ -25,6 +25,15 @@ LABEL_COL = 1
 UNIT_COL = 2
 FIRST_COL = 3
 """Every input starts in column D: the profile value, or the first period."""
+NAME_CHARS = 50
+"""Length of a long organisation name, e.g. "Example Valley Hospitals NHS Foundation Trust"."""
+ENTRY_WIDTH = {"annual": 50.0, "several": 26.0}
+"""Width (characters) of column D, the profile entry column: an annual template's holds
+NAME_CHARS on a line; where D is also the first period it holds them in two wrapped lines,
+wider than the other periods but not so wide that the grid reads badly."""
+PERIOD_WIDTH = {"monthly": 11.0, "quarterly": 14.0}
+TEXT_ROW_HEIGHT = 30.0
+"""Two lines of Arial 10: the height of a wrapped text entry row where D is narrow."""
 MAX_FROZEN_ROWS = 16
 """Freeze the rows above the measures only while they fit on a laptop screen."""
 
@@ -155,8 +164,12 @@ class DataSheet:
         s, row = self.sheet, self.row
         s.put(row, LABEL_COL, f.title, style="label")
         s.put(row, UNIT_COL, fieldkit.unit_label(f), style="unit")
-        style = "input" if f.type in ("integer", "number", "date") else "input_left"
+        # The profile entry shares column D with the first period, so it is as narrow as a
+        # period: text wraps (the row grows as it is typed) rather than spill out of its box.
+        style = "input" if f.type in ("integer", "number", "date") else "input_wrap"
         s.put(row, FIRST_COL, None, style=style, number_format=fieldkit.number_format(f))
+        if len(self.pos.slots) > 1 and is_long_text(f):
+            s.row_heights[row] = TEXT_ROW_HEIGHT
         s.validations.append(
             Validation(row, FIRST_COL, row, FIRST_COL, fieldkit.validation_options(f))
         )
@@ -402,13 +415,14 @@ class DataSheet:
 
     def _columns(self) -> None:
         s = self.sheet
-        s.page.landscape = True
+        # One page wide, as many tall as it needs; landscape only where periods make it wide.
+        s.page.landscape = len(self.pos.slots) > 1
         s.page.fit_width, s.page.fit_height = 1, 0
-        s.column_widths.update({0: 1.5, LABEL_COL: 44, UNIT_COL: 12})
-        # An annual return has one entry column: wide enough for an organisation's name.
-        width = {"monthly": 11, "quarterly": 14, "annual": 40}[self.template.period.frequency]
+        s.column_widths.update({0: 1.5, LABEL_COL: 44, UNIT_COL: 16})
+        frequency = self.template.period.frequency
         for col in self.pos.period_cols():
-            s.column_widths[col] = width
+            s.column_widths[col] = PERIOD_WIDTH.get(frequency, ENTRY_WIDTH["annual"])
+        s.column_widths[FIRST_COL] = ENTRY_WIDTH["annual" if frequency == "annual" else "several"]
         if self.pos.total_col is not None:
             s.column_widths[self.pos.total_col] = 13
 
@@ -450,6 +464,13 @@ def plots_parts(chart: Chart, periods: int) -> bool:
     if len(chart.series) < 2:
         return False
     return chart.type in ("pie", "doughnut") or periods == 1
+
+
+def is_long_text(f: FieldSpec) -> bool:
+    """A free-text field that may hold more than a period column shows (a name, notes)."""
+    c = f.constraints
+    short = c.enum is not None or c.pattern is not None
+    return f.type == "string" and not short and (c.maxLength is None or c.maxLength > 26)
 
 
 def template_of(resolved: ResolvedTemplate) -> TemplateSpec:

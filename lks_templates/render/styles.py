@@ -60,6 +60,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "input": {**_INPUT, "align": "right"},
     "input_left": {**_INPUT, "align": "left"},
     "input_text": {**_INPUT, "align": "left", "valign": "top", "text_wrap": True},
+    "input_wrap": {**_INPUT, "align": "left", "valign": "vcenter", "text_wrap": True},
     "input_top": {**_INPUT, "align": "left", "valign": "top"},
     "label_top": {"font_color": BLACK, "valign": "top", "text_wrap": True},
     "unit_top": {"font_color": DARK_GREY, "valign": "top", "indent": 1},
