@@ -43,3 +43,17 @@ def new_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+
+def reason_of(reason: str | OSError) -> str:
+    """Why a write failed, in the system's words: ``permission denied``."""
+    if isinstance(reason, OSError):
+        text = reason.strerror or type(reason).__name__
+        return text[:1].lower() + text[1:]
+    return reason
+
+
+def cannot_write(out: str | Path, reason: str | OSError) -> str:
+    """``OUT: cannot write here (reason); choose another --out``: one wording everywhere."""
+    return f"{out}: cannot write here ({reason_of(reason)}); choose another --out"

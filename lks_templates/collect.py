@@ -411,16 +411,12 @@ _NEEDS_QUOTING = re.compile('["\r\n]')
 class OutputError(Exception):
     """The output folder cannot be written; nothing was left half-written in it."""
 
-    def __init__(self, out: Path, reason: str) -> None:
-        super().__init__(f"{out}: cannot write here ({reason}); choose another --out")
+    def __init__(self, out: Path, reason: str | OSError) -> None:
+        from lks_templates.atomic import cannot_write, reason_of
+
+        super().__init__(cannot_write(out, reason))
         self.out = out
-        self.reason = reason
-
-
-def _reason(exc: OSError) -> str:
-    """``permission denied``, ``no such file or directory``...: the system's words."""
-    text = exc.strerror or type(exc).__name__
-    return text[:1].lower() + text[1:]
+        self.reason = reason_of(reason)
 
 
 class _CsvOutput:
@@ -451,7 +447,7 @@ class _CsvOutput:
             yield
         except OSError as exc:
             self.abort()
-            raise OutputError(self.out, _reason(exc)) from None
+            raise OutputError(self.out, exc) from None
 
     def __call__(self, rows: FileRows) -> None:
         with self._writing():

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from lks_templates.atomic import cannot_write
+
 if TYPE_CHECKING:
     from lks_templates.errors import Problem
 
@@ -93,18 +95,6 @@ def unwritable_out(out: str, *, folder: bool) -> str | None:
     except OSError as error:
         return cannot_write(out, error)
     return None
-
-
-def cannot_write(out: str, reason: str | OSError) -> str:
-    """``OUT: cannot write here (reason); choose another --out``."""
-    if isinstance(reason, OSError):
-        reason = _reason(reason)
-    return f"{out}: cannot write here ({reason}); choose another --out"
-
-
-def _reason(error: OSError) -> str:
-    text = error.strerror or type(error).__name__
-    return text[:1].lower() + text[1:]
 
 
 def refuse_out(out: str, *, folder: bool) -> bool:

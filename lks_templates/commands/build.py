@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from lks_templates.atomic import cannot_write
 from lks_templates.commands._common import (
     DEFAULT_DIST,
     add_spec_paths,
-    cannot_write,
     existing_paths,
     print_problems,
     refuse_out,

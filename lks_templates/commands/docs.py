@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from lks_templates.atomic import cannot_write
 from lks_templates.commands._common import (
     add_specs_option,
-    cannot_write,
     existing_paths,
     print_problems,
     refuse_out,

@@ -16,10 +16,9 @@ import json
 import sys
 from pathlib import Path
 
-from lks_templates.atomic import write_text_atomically
+from lks_templates.atomic import cannot_write, write_text_atomically
 from lks_templates.commands._common import (
     add_specs_option,
-    cannot_write,
     existing_paths,
     print_problems,
     refuse_out,

@@ -15,10 +15,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from lks_templates.atomic import cannot_write
 from lks_templates.commands._common import (
     DEFAULT_DIST,
     add_spec_paths,
-    cannot_write,
     existing_paths,
     print_problems,
     refuse_out,

@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from lks_templates.atomic import write_text_atomically
-from lks_templates.commands._common import cannot_write, refuse_out
+from lks_templates.atomic import cannot_write, write_text_atomically
+from lks_templates.commands._common import refuse_out
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
