@@ -45,7 +45,6 @@ def new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-
 def reason_of(reason: str | OSError) -> str:
     """Why a write failed, in the system's words: ``permission denied``."""
     if isinstance(reason, OSError):

@@ -35,16 +35,49 @@ if TYPE_CHECKING:
     from lks_templates.readback.duplicates import ReturnKey
     from lks_templates.readback.result import Return
 
-VALUE_COLUMNS = ("file", "template_id", "template_version", "org_ods_code", "kind", "field",
-                 "period", "period_start", "value", "type", "problem", "duplicate_of")
-PROBLEM_COLUMNS = ("file", "template_id", "template_version", "org_ods_code", "severity",
-                   "code", "sheet", "cell", "field", "period", "period_start", "value",
-                   "message")
+VALUE_COLUMNS = (
+    "file",
+    "template_id",
+    "template_version",
+    "org_ods_code",
+    "kind",
+    "field",
+    "period",
+    "period_start",
+    "value",
+    "type",
+    "problem",
+    "duplicate_of",
+)
+PROBLEM_COLUMNS = (
+    "file",
+    "template_id",
+    "template_version",
+    "org_ods_code",
+    "severity",
+    "code",
+    "sheet",
+    "cell",
+    "field",
+    "period",
+    "period_start",
+    "value",
+    "message",
+)
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".ods"})
 """Files picked up when a folder is collected (anything given by name is always read)."""
 INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
-CELL_PROBLEMS = frozenset({"type-error", "formula-in-input", "number-as-text", "date-as-text",
-                           "date-as-number", "boolean-as-text", "constraint-error"})
+CELL_PROBLEMS = frozenset(
+    {
+        "type-error",
+        "formula-in-input",
+        "number-as-text",
+        "date-as-text",
+        "date-as-number",
+        "boolean-as-text",
+        "constraint-error",
+    }
+)
 UNUSABLE = frozenset({"type-error", "formula-in-input"})
 """Codes of a cell whose content could not be used: ``Return.raw_errors`` holds it."""
 _VALUE_INDEX = VALUE_COLUMNS.index("value")
@@ -84,8 +117,11 @@ def find_returns(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
         if path.is_dir():
             for candidate in path.rglob("*"):
                 parts = candidate.relative_to(path).parts
-                if (candidate.suffix.lower() in WORKBOOK_SUFFIXES and candidate.is_file()
-                        and not any(p.startswith((".", "~$")) for p in parts)):
+                if (
+                    candidate.suffix.lower() in WORKBOOK_SUFFIXES
+                    and candidate.is_file()
+                    and not any(p.startswith((".", "~$")) for p in parts)
+                ):
                     found[candidate.as_posix()] = candidate
         elif path.is_file():
             found[path.as_posix()] = path
@@ -127,8 +163,19 @@ def rows_of(result: Return) -> FileRows:
     values: list[list[str]] = []
 
     def add(kind: str, name: str, key: str, value: Any, kind_of_value: str) -> None:
-        values.append([*head, kind, name, key, starts.get(key, ""), value, kind_of_value,
-                       codes_of.get((name, key), ""), ""])
+        values.append(
+            [
+                *head,
+                kind,
+                name,
+                key,
+                starts.get(key, ""),
+                value,
+                kind_of_value,
+                codes_of.get((name, key), ""),
+                "",
+            ]
+        )
 
     if result.reporting_year is not None:
         add("profile", "reporting_year", "", str(result.reporting_year), "integer")
@@ -142,15 +189,37 @@ def rows_of(result: Return) -> FileRows:
     for name, series in result.measures.items():
         for (key, start), value in zip(keys, series, strict=False):
             if type(value) is int:
-                values.append([*head, "measure", name, key, start, str(value), "integer",
-                               codes_of.get((name, key), ""), ""])
+                values.append(
+                    [
+                        *head,
+                        "measure",
+                        name,
+                        key,
+                        start,
+                        str(value),
+                        "integer",
+                        codes_of.get((name, key), ""),
+                        "",
+                    ]
+                )
             elif value is not None or (name, key) in result.raw_errors:
                 _add_input(add, "measure", name, key, value, result)
     for name, figures in result.derived.items():
         for (key, start), figure in zip(keys, figures, strict=False):
             if type(figure) is float:
-                values.append([*head, "derived", name, key, start, format_number(figure),
-                               "number", codes_of.get((name, key), ""), ""])
+                values.append(
+                    [
+                        *head,
+                        "derived",
+                        name,
+                        key,
+                        start,
+                        format_number(figure),
+                        "number",
+                        codes_of.get((name, key), ""),
+                        "",
+                    ]
+                )
             elif figure is not None and figure != "":
                 add("derived", name, key, format_value(figure), _figure_type(figure))
     for name, figure in result.kpis.items():
@@ -160,19 +229,36 @@ def rows_of(result: Return) -> FileRows:
     numbers: list[bool] = []
     for p in result.problems:
         text, kind = _problem_value(result, p)
-        problems.append([*head, p.severity, p.code, p.sheet, p.cell, p.field, p.period,
-                         starts.get(p.period, ""), text, p.message])
+        problems.append(
+            [
+                *head,
+                p.severity,
+                p.code,
+                p.sheet,
+                p.cell,
+                p.field,
+                p.period,
+                starts.get(p.period, ""),
+                text,
+                p.message,
+            ]
+        )
         numbers.append(kind in ("integer", "number"))
     return FileRows(
-        file=result.file, readable=result.readable, values=values, problems=problems,
-        duplicate_key=return_key(result), numbers=numbers,
+        file=result.file,
+        readable=result.readable,
+        values=values,
+        problems=problems,
+        duplicate_key=return_key(result),
+        numbers=numbers,
         severities=Counter(p.severity for p in result.problems),
         codes=Counter(p.code for p in result.problems),
     )
 
 
-def _add_input(add: Callable[..., None], kind: str, name: str, key: str, value: Any,
-               result: Return) -> None:
+def _add_input(
+    add: Callable[..., None], kind: str, name: str, key: str, value: Any, result: Return
+) -> None:
     from lks_templates.readback.values import format_value
 
     if type(value) is int:
@@ -256,8 +342,9 @@ def _read_one(path: Path) -> FileRows:
     return rows_of(read_return(path, specs=_WORKER_SPECS, file=path.as_posix()))
 
 
-def iter_file_rows(files: Sequence[Path], *, specs: Any = None,
-                   jobs: int = 1) -> Iterator[FileRows]:
+def iter_file_rows(
+    files: Sequence[Path], *, specs: Any = None, jobs: int = 1
+) -> Iterator[FileRows]:
     """Read ``files`` in order, yielding each file's rows; ``jobs`` > 1 uses processes.
 
     The order (and so the output) is the same for any ``jobs``.
@@ -313,21 +400,31 @@ class _Deduplicator:
         for row in rows.values:
             row[-1] = first
         head = rows.values[0][:4] if rows.values else [rows.file, "", "", key.code]
-        message = (f"This return repeats {first} ({key.shown}). Its values are kept, marked "
-                   "with duplicate_of; remove one copy or ask the service which is right.")
+        message = (
+            f"This return repeats {first} ({key.shown}). Its values are kept, marked "
+            "with duplicate_of; remove one copy or ask the service which is right."
+        )
         # A problem about the whole file: after the others of its kind, before located ones.
-        at = next((i for i, row in enumerate(rows.problems) if row[_SHEET_INDEX]),
-                  len(rows.problems))
-        rows.problems.insert(at, [*head, "error", "duplicate-return", "", "", "", "", "", "",
-                                  message])
+        at = next(
+            (i for i, row in enumerate(rows.problems) if row[_SHEET_INDEX]), len(rows.problems)
+        )
+        rows.problems.insert(
+            at, [*head, "error", "duplicate-return", "", "", "", "", "", "", message]
+        )
         rows.numbers.insert(at, False)
         rows.severities["error"] += 1
         rows.codes["duplicate-return"] += 1
         return True
 
 
-def _run(files: Sequence[Path], sinks: Sequence[Callable[[FileRows], None]], *, specs: Any,
-         jobs: int, progress: Callable[[int], object] | None) -> Summary:
+def _run(
+    files: Sequence[Path],
+    sinks: Sequence[Callable[[FileRows], None]],
+    *,
+    specs: Any,
+    jobs: int,
+    progress: Callable[[int], object] | None,
+) -> Summary:
     summary = Summary(files=len(files))
     dedupe = _Deduplicator()
     for rows in iter_file_rows(files, specs=specs, jobs=jobs):
@@ -351,8 +448,9 @@ def _run(files: Sequence[Path], sinks: Sequence[Callable[[FileRows], None]], *, 
 # -- writing ------------------------------------------------------------------------------
 
 
-def _write_rows(stream: TextIO, writer: Any, rows: Sequence[Sequence[Any]],
-                head: Sequence[str] = ()) -> None:
+def _write_rows(
+    stream: TextIO, writer: Any, rows: Sequence[Sequence[Any]], head: Sequence[str] = ()
+) -> None:
     """``writer.writerows([*head, *row] for row in rows)``, the commonest rows joined directly.
 
     A row of two or more texts none of which holds a comma, a double quote or a line
@@ -362,8 +460,10 @@ def _write_rows(stream: TextIO, writer: Any, rows: Sequence[Sequence[Any]],
     if _write_plainly(stream, rows, head):
         return
     width = len(head)
-    plain_head = all(isinstance(cell, str) and "," not in cell
-                     and _NEEDS_QUOTING.search(cell) is None for cell in head)
+    plain_head = all(
+        isinstance(cell, str) and "," not in cell and _NEEDS_QUOTING.search(cell) is None
+        for cell in head
+    )
     prefix = ",".join(head) + "," if head and plain_head else ""
     lines: list[str] = []
     for row in rows:
@@ -371,8 +471,13 @@ def _write_rows(stream: TextIO, writer: Any, rows: Sequence[Sequence[Any]],
             line: str | None = ",".join(row)
         except TypeError:  # not all text: let the csv module format it
             line = None
-        if (line is not None and plain_head and width + len(row) > 1
-                and line.count(",") == len(row) - 1 and _NEEDS_QUOTING.search(line) is None):
+        if (
+            line is not None
+            and plain_head
+            and width + len(row) > 1
+            and line.count(",") == len(row) - 1
+            and _NEEDS_QUOTING.search(line) is None
+        ):
             lines.append(prefix + line)
             continue
         if lines:
@@ -397,9 +502,13 @@ def _write_plainly(stream: TextIO, rows: Sequence[Sequence[Any]], head: Sequence
         block = "\n".join([prefix + ",".join(row) for row in rows])
     except TypeError:  # not all text
         return False
-    if (min(map(len, rows)) + width <= 1
-            or block.count(",") != len(rows) * (width - 1) + sum(map(len, rows))
-            or block.count("\n") != len(rows) - 1 or '"' in block or "\r" in block):
+    if (
+        min(map(len, rows)) + width <= 1
+        or block.count(",") != len(rows) * (width - 1) + sum(map(len, rows))
+        or block.count("\n") != len(rows) - 1
+        or '"' in block
+        or "\r" in block
+    ):
         return False
     stream.write(block + "\n")
     return True
@@ -431,8 +540,7 @@ class _CsvOutput:
         self.writers: dict[str, Any] = {}
         with self._writing():
             out.mkdir(parents=True, exist_ok=True)
-            for name, columns in (("values.csv", VALUE_COLUMNS),
-                                  ("problems.csv", PROBLEM_COLUMNS)):
+            for name, columns in (("values.csv", VALUE_COLUMNS), ("problems.csv", PROBLEM_COLUMNS)):
                 handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
                 stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
                 self.temps[name] = Path(temp)
@@ -464,10 +572,17 @@ class _CsvOutput:
                 tail[-1] = escape_text(tail[-1])
             tails.append(tail)
         _write_rows(self.streams["values.csv"], self.writers["values.csv"], tails, safe_head)
-        _write_rows(self.streams["problems.csv"], self.writers["problems.csv"],
-                    [[cell if number and index == _PROBLEM_VALUE_INDEX else escape_text(cell)
-                      for index, cell in enumerate(row)]
-                     for row, number in zip(rows.problems, rows.numbers, strict=True)])
+        _write_rows(
+            self.streams["problems.csv"],
+            self.writers["problems.csv"],
+            [
+                [
+                    cell if number and index == _PROBLEM_VALUE_INDEX else escape_text(cell)
+                    for index, cell in enumerate(row)
+                ]
+                for row, number in zip(rows.problems, rows.numbers, strict=True)
+            ],
+        )
 
     def finish(self) -> list[Path]:
         from lks_templates.atomic import new_file_mode, write_text_atomically
@@ -478,8 +593,11 @@ class _CsvOutput:
                 stream.close()
             for temp in self.temps.values():
                 os.chmod(temp, new_file_mode())  # mkstemp made it private to its owner
-            written.append(write_text_atomically(self.out / "datapackage.json",
-                                                 json.dumps(datapackage(), indent=2) + "\n"))
+            written.append(
+                write_text_atomically(
+                    self.out / "datapackage.json", json.dumps(datapackage(), indent=2) + "\n"
+                )
+            )
             for name, temp in self.temps.items():
                 os.replace(temp, self.out / name)
                 written.insert(-1, self.out / name)
@@ -494,9 +612,15 @@ class _CsvOutput:
                 temp.unlink(missing_ok=True)
 
 
-def write_collection(paths: Iterable[str | Path], out: str | Path, *, specs: Any = None,
-                     jobs: int = 1, progress: Callable[[int], object] | None = None,
-                     files: Sequence[Path] | None = None) -> Summary:
+def write_collection(
+    paths: Iterable[str | Path],
+    out: str | Path,
+    *,
+    specs: Any = None,
+    jobs: int = 1,
+    progress: Callable[[int], object] | None = None,
+    files: Sequence[Path] | None = None,
+) -> Summary:
     """Collect the workbooks under ``paths`` into ``out``: values.csv, problems.csv and
     datapackage.json, each written atomically. Returns the counts for a report.
 
@@ -526,8 +650,13 @@ class Collection:
     summary: Summary
 
 
-def collect(paths: Iterable[str | Path] | str | Path, *, specs: Any = None, jobs: int = 1,
-            out: str | Path | None = None) -> Collection:
+def collect(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    specs: Any = None,
+    jobs: int = 1,
+    out: str | Path | None = None,
+) -> Collection:
     """Read every workbook under ``paths`` into a :class:`Collection`.
 
     With ``out``, also write values.csv, problems.csv and datapackage.json there. The
@@ -576,7 +705,7 @@ _DESCRIPTIONS = {
     "period": "Period key: m01-m12, q1-q4 or year; empty for values entered once.",
     "period_start": "First day of the period (ISO date); empty for values entered once.",
     "value": "The value as text. Text starting with = + - @ tab CR or ' has one extra "
-             "leading ' (remove it to get the raw text); numbers are never changed.",
+    "leading ' (remove it to get the raw text); numbers are never changed.",
     "type": "Type of the value: integer, number, string, boolean or date.",
     "problem": "Codes of problems with this very cell, separated by ';' (see problems.csv).",
     "duplicate_of": "For a later copy of the same return, the file it repeats; else empty.",
@@ -590,27 +719,48 @@ _DESCRIPTIONS = {
 
 def _schema(columns: Sequence[str], **types: str) -> dict[str, Any]:
     return {
-        "fields": [{"name": name, "type": types.get(name, "string"),
-                    "description": _DESCRIPTIONS[name]} for name in columns],
+        "fields": [
+            {"name": name, "type": types.get(name, "string"), "description": _DESCRIPTIONS[name]}
+            for name in columns
+        ],
         "missingValues": [""],
     }
 
 
 def datapackage() -> dict[str, Any]:
     """The Frictionless data package descriptor of a collection's two CSV files."""
-    dialect = {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"',
-               "doubleQuote": True, "header": True}
+    dialect = {
+        "delimiter": ",",
+        "lineTerminator": "\n",
+        "quoteChar": '"',
+        "doubleQuote": True,
+        "header": True,
+    }
     return {
         "name": "lks-returns",
         "title": "Collected LKS statistics returns",
         "profile": "tabular-data-package",
         "resources": [
-            {"name": "values", "path": "values.csv", "profile": "tabular-data-resource",
-             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "dialect": dialect,
-             "schema": _schema(VALUE_COLUMNS, period_start="date")},
-            {"name": "problems", "path": "problems.csv", "profile": "tabular-data-resource",
-             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "dialect": dialect,
-             "schema": _schema(PROBLEM_COLUMNS, period_start="date")},
+            {
+                "name": "values",
+                "path": "values.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": dialect,
+                "schema": _schema(VALUE_COLUMNS, period_start="date"),
+            },
+            {
+                "name": "problems",
+                "path": "problems.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": dialect,
+                "schema": _schema(PROBLEM_COLUMNS, period_start="date"),
+            },
         ],
     }
 

@@ -37,15 +37,19 @@ def test_static_function_names_hold_all_of_openpyxls_list() -> None:
 
 
 def test_collecting_imports_neither_openpyxl_nor_pandas(
-        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
     good = good_return_path(tmp_path_factory)
     out = tmp_path / "out"
-    code = ("import sys\nfrom lks_templates.cli import main\n"
-            f"code = main(['collect', {str(good)!r}, '--out', {str(out)!r}])\n"
-            "print(code, sorted(m for m in ('pandas', 'openpyxl', 'numpy') "
-            "if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=True)
+    code = (
+        "import sys\nfrom lks_templates.cli import main\n"
+        f"code = main(['collect', {str(good)!r}, '--out', {str(out)!r}])\n"
+        "print(code, sorted(m for m in ('pandas', 'openpyxl', 'numpy') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.strip().splitlines()[-1] == "0 []"
     assert (out / "values.csv").read_text(encoding="utf-8").count("\n") > 100
 
@@ -58,10 +62,14 @@ def test_csv_rows_are_written_exactly_as_the_csv_module_writes_them() -> None:
     for _ in range(3000):
         chars = rng.choice([alphabet, plain])  # batches that take the short cut, too
         rows: list[list[Any]] = [
-            [rng.choice([None, 3, 2.5]) if rng.random() < 0.02 else
-             "".join(rng.choice(chars) for _ in range(rng.randrange(0, 4)))
-             for _ in range(rng.choice([1, 2, 12]))]
-            for _ in range(rng.randrange(0, 5))]
+            [
+                rng.choice([None, 3, 2.5])
+                if rng.random() < 0.02
+                else "".join(rng.choice(chars) for _ in range(rng.randrange(0, 4)))
+                for _ in range(rng.choice([1, 2, 12]))
+            ]
+            for _ in range(rng.randrange(0, 5))
+        ]
         head = [rng.choice(["", "f.xlsx", "a,b", "'=x", 'q"']) for _ in range(rng.choice([0, 4]))]
         expected = io.StringIO()
         csv.writer(expected, lineterminator="\n").writerows([[*head, *row] for row in rows])
@@ -114,28 +122,61 @@ def _normalise_by_characters(text: str) -> str:
 
 def test_formula_normalisation_matches_the_character_by_character_reference() -> None:
     rng = random.Random(9)
-    pieces = ["a", "B", "ß", '"', "'", "''", '""', "$", " ", "\t", "\n", "=", "(", ")",
-              "_xlfn.", "TRUE()", "Sheet 1", "!", "1", ".", "é", "SUM(", "Data", ","]
+    pieces = [
+        "a",
+        "B",
+        "ß",
+        '"',
+        "'",
+        "''",
+        '""',
+        "$",
+        " ",
+        "\t",
+        "\n",
+        "=",
+        "(",
+        ")",
+        "_xlfn.",
+        "TRUE()",
+        "Sheet 1",
+        "!",
+        "1",
+        ".",
+        "é",
+        "SUM(",
+        "Data",
+        ",",
+    ]
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 10)))
         assert normalise_formula(text) == _normalise_by_characters(text), text
     # Hand-worked: re-saved forms of one formula agree, a real change does not.
-    assert normalise_formula("=_xlfn.IFERROR( 'Data'!$C$9 / sum(x) ,\"a b\")") == \
-        'IFERROR(DATA!C9/SUM(X),"a b")'
+    assert (
+        normalise_formula("=_xlfn.IFERROR( 'Data'!$C$9 / sum(x) ,\"a b\")")
+        == 'IFERROR(DATA!C9/SUM(X),"a b")'
+    )
     assert normalise_formula("IF(a,TRUE(),0)") == "IF(A,TRUE,0)"
     assert normalise_formula("'My sheet'!A1") == "'MY SHEET'!A1"
 
 
 def test_a_row_without_a_number_is_a_corrupt_file_not_a_crash(
-        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
     # Met while making the slow path (formulas differing from the template's) faster: the
     # row number was trusted to be a number.
     good = good_return_path(tmp_path_factory)
     data = sheet_part(good, "Data")
     (tmp_path / "returns").mkdir()
-    bad = rewrite(good, tmp_path / "returns" / "bad.xlsx", {
-        data: lambda xml: xml.replace(b'<row r="40"', b'<row r="x"', 1)
-                              .replace(b"<f>", b'<f t="normal">', 1)})
+    bad = rewrite(
+        good,
+        tmp_path / "returns" / "bad.xlsx",
+        {
+            data: lambda xml: xml.replace(b'<row r="40"', b'<row r="x"', 1).replace(
+                b"<f>", b'<f t="normal">', 1
+            )
+        },
+    )
     result = read_return(bad)
     assert not result.readable
     assert [(p.code, p.severity) for p in result.problems] == [("corrupt-file", "error")]
@@ -146,37 +187,60 @@ def test_a_row_without_a_number_is_a_corrupt_file_not_a_crash(
     assert len(collection.summary.rejected) == 1
 
 
-@pytest.mark.parametrize(("address", "code"), [("A99999999", "zip-bomb"), ("ZZZZ1", "zip-bomb"),
-                                               ("1A", "corrupt-file"), ("A-1", "corrupt-file")])
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        ("A99999999", "zip-bomb"),
+        ("ZZZZ1", "zip-bomb"),
+        ("1A", "corrupt-file"),
+        ("A-1", "corrupt-file"),
+    ],
+)
 def test_a_cell_address_that_cannot_be_placed_is_refused(
-        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, address: str,
-        code: str) -> None:
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, address: str, code: str
+) -> None:
     # python-calamine reads A99999999 as row 99,999,999 and asks for 51 GB, which aborts
     # the process; the sheet is refused before it is handed over. In a child process, so
     # that a regression fails this test and not the whole run.
     good = good_return_path(tmp_path_factory)
-    bad = rewrite(good, tmp_path / "far.xlsx", {
-        sheet_part(good, "Data"): lambda xml: xml.replace(b'<c r="B1"',
-                                                          f'<c r="{address}"'.encode(), 1)})
-    code_text = ("from lks_templates.readback import read_return\n"
-                 f"result = read_return({str(bad)!r})\n"
-                 "print(result.readable, [p.code for p in result.problems])")
-    done = subprocess.run([sys.executable, "-c", code_text], capture_output=True, text=True,
-                          timeout=60, check=True)
+    bad = rewrite(
+        good,
+        tmp_path / "far.xlsx",
+        {
+            sheet_part(good, "Data"): lambda xml: xml.replace(
+                b'<c r="B1"', f'<c r="{address}"'.encode(), 1
+            )
+        },
+    )
+    code_text = (
+        "from lks_templates.readback import read_return\n"
+        f"result = read_return({str(bad)!r})\n"
+        "print(result.readable, [p.code for p in result.problems])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code_text], capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.strip() == f"False [{code!r}]"
 
 
 @pytest.mark.parametrize("master", ["'x", '"a', ")"])
 def test_a_shared_formula_that_does_not_parse_is_a_changed_formula_not_a_crash(
-        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, master: str) -> None:
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, master: str
+) -> None:
     good = good_return_path(tmp_path_factory)
 
     def share(xml: bytes) -> bytes:
         # The first formula becomes a broken shared master, the second its copy.
         first, second = list(re.finditer(rb"<f>[^<]*</f>", xml))[:2]
-        return (xml[:first.start()] + b'<f t="shared" si="7" ref="A1:Z99">'
-                + master.encode() + b"</f>" + xml[first.end():second.start()]
-                + b'<f t="shared" si="7"/>' + xml[second.end():])
+        return (
+            xml[: first.start()]
+            + b'<f t="shared" si="7" ref="A1:Z99">'
+            + master.encode()
+            + b"</f>"
+            + xml[first.end() : second.start()]
+            + b'<f t="shared" si="7"/>'
+            + xml[second.end() :]
+        )
 
     bad = rewrite(good, tmp_path / "shared.xlsx", {sheet_part(good, "Data"): share})
     result = read_return(bad)

@@ -33,8 +33,10 @@ def good_return(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def codes(result: object) -> list[tuple[str, str, str, str]]:
     """(code, cell, field, period) of every problem, in order."""
-    return [(p.code, f"{p.sheet}!{p.cell}" if p.sheet else "", p.field, p.period)
-            for p in result.problems]  # type: ignore[attr-defined]
+    return [
+        (p.code, f"{p.sheet}!{p.cell}" if p.sheet else "", p.field, p.period)
+        for p in result.problems
+    ]  # type: ignore[attr-defined]
 
 
 def test_good_return_reads_every_value_without_problems(good_return: Path) -> None:
@@ -45,7 +47,8 @@ def test_good_return_reads_every_value_without_problems(good_return: Path) -> No
     assert result.reporting_year == 2026
     assert result.org_ods_code == "RXX"
     assert {k: v for k, v in result.profile.items()} == {
-        k: v for k, v in PROFILE.items() if k != "reporting_year"}
+        k: v for k, v in PROFILE.items() if k != "reporting_year"
+    }
     assert result.measures == MEASURES
     assert [p.key for p in result.periods] == MONTH_KEYS
     assert result.periods[0].start == dt.date(2026, 4, 1)
@@ -73,8 +76,9 @@ def test_values_frame_has_one_row_per_period(good_return: Path) -> None:
 
 def test_partly_filled_year_keeps_blanks_blank(tmp_path: Path) -> None:
     half = {name: values[:6] for name, values in MEASURES.items()}
-    result = read_return(build(tmp_path / "half.xlsx", values=monthly_values(**half)),
-                         specs=specs())
+    result = read_return(
+        build(tmp_path / "half.xlsx", values=monthly_values(**half)), specs=specs()
+    )
     assert result.problems == []
     assert result.measures["evidence_searches"] == [10] * 6 + [None] * 6
     assert result.kpis["evidence_searches_ytd"] == 60
@@ -83,9 +87,18 @@ def test_partly_filled_year_keeps_blanks_blank(tmp_path: Path) -> None:
 
 def test_mistyped_values_are_located_and_good_ones_kept(tmp_path: Path) -> None:
     searches = ["12", "many", 3.5, 4, "1,200"] + [1] * 7
-    result = read_return(build(tmp_path / "typed.xlsx", values=monthly_values(
-        evidence_searches=searches, staff_headcount_served=-5, org_ods_code="rxx!",
-        trust_type="Big hospital")), specs=specs())
+    result = read_return(
+        build(
+            tmp_path / "typed.xlsx",
+            values=monthly_values(
+                evidence_searches=searches,
+                staff_headcount_served=-5,
+                org_ods_code="rxx!",
+                trust_type="Big hospital",
+            ),
+        ),
+        specs=specs(),
+    )
     row = cell_of("evidence_searches")[1][1:]  # the row number, e.g. "17"
     col = [cell_of("evidence_searches", i)[1].rstrip("0123456789") for i in range(12)]
     found = codes(result)
@@ -96,8 +109,12 @@ def test_mistyped_values_are_located_and_good_ones_kept(tmp_path: Path) -> None:
     sheet, ods = cell_of("org_ods_code")
     assert ("constraint-error", f"{sheet}!{ods}", "org_ods_code", "") in found
     assert ("constraint-error", f"Data!{cell_of('trust_type')[1]}", "trust_type", "") in found
-    assert ("constraint-error", f"Data!{cell_of('staff_headcount_served')[1]}",
-            "staff_headcount_served", "") in found
+    assert (
+        "constraint-error",
+        f"Data!{cell_of('staff_headcount_served')[1]}",
+        "staff_headcount_served",
+        "",
+    ) in found
     assert result.measures["evidence_searches"] == [12, None, None, 4, 1200] + [1] * 7
     assert result.raw_errors[("evidence_searches", "m02")] == "many"
     assert result.raw_errors[("evidence_searches", "m03")] == 3.5
@@ -110,16 +127,26 @@ def test_mistyped_values_are_located_and_good_ones_kept(tmp_path: Path) -> None:
 
 def test_missing_required_values(tmp_path: Path) -> None:
     half = {name: values[:3] for name, values in MEASURES.items()}
-    result = read_return(build(tmp_path / "blank.xlsx", values=monthly_values(
-        org_name=None, reporting_year=None, **half)), specs=specs())
+    result = read_return(
+        build(
+            tmp_path / "blank.xlsx",
+            values=monthly_values(org_name=None, reporting_year=None, **half),
+        ),
+        specs=specs(),
+    )
     found = codes(result)
     assert ("required-missing", f"Data!{cell_of('org_name')[1]}", "org_name", "") in found
-    assert ("required-missing", f"Data!{cell_of('reporting_year')[1]}", "reporting_year",
-            "") in found
+    assert (
+        "required-missing",
+        f"Data!{cell_of('reporting_year')[1]}",
+        "reporting_year",
+        "",
+    ) in found
     # No measure is required here, so blank later months are not problems.
     assert [c for c in found if c[0] == "required-missing"] == [
         ("required-missing", f"Data!{cell_of('reporting_year')[1]}", "reporting_year", ""),
-        ("required-missing", f"Data!{cell_of('org_name')[1]}", "org_name", "")]
+        ("required-missing", f"Data!{cell_of('org_name')[1]}", "org_name", ""),
+    ]
     assert result.periods[0].start is None
 
 
@@ -128,14 +155,22 @@ def test_rules_are_evaluated_in_python_per_period(tmp_path: Path) -> None:
     attendees[4] = 1  # fewer attendees than the 2 sessions in August
     hours = [15.0] * 12
     hours[7] = 0.0  # attendees but 0 user-hours in November (a blank is "not recorded")
-    result = read_return(build(tmp_path / "rules.xlsx", values=monthly_values(
-        training_attendees=attendees, training_user_hours=hours)), specs=specs())
-    failed = [(p.field, p.period, p.severity, p.sheet) for p in result.problems
-              if p.code == "rule-failed"]
-    assert failed == [("attendees_not_below_sessions", "m05", "error", "Checks"),
-                      ("user_hours_with_attendees", "m08", "warning", "Checks"),
-                      # August's 15 user-hours for 1 attendee look like minutes.
-                      ("user_hours_not_minutes", "m05", "warning", "Checks")]
+    result = read_return(
+        build(
+            tmp_path / "rules.xlsx",
+            values=monthly_values(training_attendees=attendees, training_user_hours=hours),
+        ),
+        specs=specs(),
+    )
+    failed = [
+        (p.field, p.period, p.severity, p.sheet) for p in result.problems if p.code == "rule-failed"
+    ]
+    assert failed == [
+        ("attendees_not_below_sessions", "m05", "error", "Checks"),
+        ("user_hours_with_attendees", "m08", "warning", "Checks"),
+        # August's 15 user-hours for 1 attendee look like minutes.
+        ("user_hours_not_minutes", "m05", "warning", "Checks"),
+    ]
 
 
 def test_rules_are_not_checked_on_a_cell_that_could_not_be_read(tmp_path: Path) -> None:
@@ -144,21 +179,33 @@ def test_rules_are_not_checked_on_a_cell_that_could_not_be_read(tmp_path: Path) 
     # 0 searches with 20.5 search hours really fails it.
     searches: list[object] = ["fifteen"] + [10] * 11
     searches[2] = 0
-    result = read_return(build(tmp_path / "typed.xlsx", values=monthly_values(
-        evidence_searches=searches)), specs=specs())
+    result = read_return(
+        build(tmp_path / "typed.xlsx", values=monthly_values(evidence_searches=searches)),
+        specs=specs(),
+    )
     assert codes(result) == [
         ("type-error", f"Data!{cell_of('evidence_searches')[1]}", "evidence_searches", "m01"),
-        ("rule-failed", "Checks!F9", "search_hours_with_searches", "m03")]
+        ("rule-failed", "Checks!F9", "search_hours_with_searches", "m03"),
+    ]
     # A check of another field in the same period is still made: sessions without
     # attendees fail attendees_not_below_sessions in April.
     attendees = [10] * 12
     attendees[0] = 1
-    result = read_return(build(tmp_path / "typed2.xlsx", values=monthly_values(
-        evidence_searches=["fifteen"] + [10] * 11, training_attendees=attendees,
-        training_user_hours=[1.0] * 12)), specs=specs())
+    result = read_return(
+        build(
+            tmp_path / "typed2.xlsx",
+            values=monthly_values(
+                evidence_searches=["fifteen"] + [10] * 11,
+                training_attendees=attendees,
+                training_user_hours=[1.0] * 12,
+            ),
+        ),
+        specs=specs(),
+    )
     assert [(p.code, p.field, p.period) for p in result.problems] == [
         ("type-error", "evidence_searches", "m01"),
-        ("rule-failed", "attendees_not_below_sessions", "m01")]
+        ("rule-failed", "attendees_not_below_sessions", "m01"),
+    ]
 
 
 def test_annual_template_has_one_period(tmp_path: Path) -> None:
@@ -184,12 +231,22 @@ def test_form_reads_every_field_once(tmp_path: Path) -> None:
 
 
 def test_form_boolean_and_date_typed_as_text(tmp_path: Path) -> None:
-    result = read_return(build(tmp_path / "case.xlsx", FORM, form_values(
-        case_date="12/06/2025", impact_patient_care="maybe", consent_to_share="TRUE")),
-        specs=specs())
+    result = read_return(
+        build(
+            tmp_path / "case.xlsx",
+            FORM,
+            form_values(
+                case_date="12/06/2025", impact_patient_care="maybe", consent_to_share="TRUE"
+            ),
+        ),
+        specs=specs(),
+    )
     found = {(p.code, p.field) for p in result.problems}
-    assert found == {("date-as-text", "case_date"), ("type-error", "impact_patient_care"),
-                     ("boolean-as-text", "consent_to_share")}
+    assert found == {
+        ("date-as-text", "case_date"),
+        ("type-error", "impact_patient_care"),
+        ("boolean-as-text", "consent_to_share"),
+    }
     assert result.profile["case_date"] == dt.date(2025, 6, 12)
     assert result.profile["consent_to_share"] is True
 
@@ -197,15 +254,32 @@ def test_form_boolean_and_date_typed_as_text(tmp_path: Path) -> None:
 def test_problems_are_listed_by_sheet_then_row_then_column(tmp_path: Path) -> None:
     attendees = [10] * 12
     attendees[0] = 1  # fewer attendees than the 2 sessions in April: a rule on Checks
-    built = build(tmp_path / "order.xlsx", values=monthly_values(
-        org_ods_code=None, trust_type=None, staff_headcount_served=-5,
-        evidence_searches=["lots"] + [10] * 11, training_attendees=attendees))
+    built = build(
+        tmp_path / "order.xlsx",
+        values=monthly_values(
+            org_ods_code=None,
+            trust_type=None,
+            staff_headcount_served=-5,
+            evidence_searches=["lots"] + [10] * 11,
+            training_attendees=attendees,
+        ),
+    )
     # A changed spec hash concerns the whole file, so it comes first.
-    path = rewrite(built, tmp_path / "order-sha.xlsx", {"docProps/custom.xml": replace(
-        r"(<property[^>]*name=\"lks_spec_sha256\"><vt:lpwstr>)[0-9a-f]{64}", r"\g<1>" + "0" * 64)})
+    path = rewrite(
+        built,
+        tmp_path / "order-sha.xlsx",
+        {
+            "docProps/custom.xml": replace(
+                r"(<property[^>]*name=\"lks_spec_sha256\"><vt:lpwstr>)[0-9a-f]{64}",
+                r"\g<1>" + "0" * 64,
+            )
+        },
+    )
     result = read_return(path, specs=specs())
-    cells = [f"Data!{cell_of(name)[1]}" for name in (
-        "org_ods_code", "trust_type", "staff_headcount_served", "evidence_searches")]
+    cells = [
+        f"Data!{cell_of(name)[1]}"
+        for name in ("org_ods_code", "trust_type", "staff_headcount_served", "evidence_searches")
+    ]
     assert [cell.split("!")[1] for cell in cells] == ["D9", "D10", "D12", "D18"]
     assert codes(result) == [
         ("spec-mismatch", "", "", ""),
@@ -216,11 +290,13 @@ def test_problems_are_listed_by_sheet_then_row_then_column(tmp_path: Path) -> No
         # "lots" is not checked by search_hours_with_searches (see the test below).
         ("rule-failed", "Checks!D7", "attendees_not_below_sessions", "m01"),
         # 15 user-hours for April's 1 attendee look like minutes.
-        ("rule-failed", "Checks!D11", "user_hours_not_minutes", "m01")]
+        ("rule-failed", "Checks!D11", "user_hours_not_minutes", "m01"),
+    ]
 
 
-def test_formula_typed_into_an_entry_cell_is_reported_not_read(good_return: Path,
-                                                               tmp_path: Path) -> None:
+def test_formula_typed_into_an_entry_cell_is_reported_not_read(
+    good_return: Path, tmp_path: Path
+) -> None:
     import openpyxl
 
     book = openpyxl.load_workbook(good_return)
@@ -232,11 +308,13 @@ def test_formula_typed_into_an_entry_cell_is_reported_not_read(good_return: Path
     enquiries = f"{sheet}!{cell_of('enquiries_information', 1)[1]}"
     assert codes(result) == [
         ("formula-in-input", f"{sheet}!{ods}", "org_ods_code", ""),
-        ("formula-in-input", enquiries, "enquiries_information", "m02")]
+        ("formula-in-input", enquiries, "enquiries_information", "m02"),
+    ]
     assert result.problems[0].severity == "error"
     assert result.problems[0].message == (
         f'ODS code in {sheet}!{ods} holds the formula =HYPERLINK("x") instead of a typed '
-        "value; formulas in entry cells are not read. Type the value itself.")
+        "value; formulas in entry cells are not read. Type the value itself."
+    )
     assert result.profile["org_ods_code"] is None
     assert result.raw_errors[("org_ods_code", "")] == '=HYPERLINK("x")'
     assert result.raw_errors[("enquiries_information", "m02")] == "=A1*2"
@@ -244,23 +322,35 @@ def test_formula_typed_into_an_entry_cell_is_reported_not_read(good_return: Path
     assert result.derived["enquiries_total"][:3] == [102, 102, 106]  # m02: 102 + blank
 
 
-def test_stored_result_of_a_typed_formula_is_not_used(good_return: Path,
-                                                     tmp_path: Path) -> None:
+def test_stored_result_of_a_typed_formula_is_not_used(good_return: Path, tmp_path: Path) -> None:
     # Excel stores each formula's last result: here a plausible 10 searches in April and
     # 2026 as the year. Neither is used: the sender must type the values.
     _, searches = cell_of("evidence_searches")
     _, year = cell_of("reporting_year")
-    path = rewrite(good_return, tmp_path / "cached.xlsx", {sheet_part(good_return, "Data"): (
-        lambda data: replace(rf'<c r="{searches}"( s="\d+")><v>10</v>',
-                             rf'<c r="{searches}"\1><f>5+5</f><v>10</v>')(
-            replace(rf'<c r="{year}"( s="\d+")><v>2026</v>',
-                    rf'<c r="{year}"\1><f>YEAR(TODAY())</f><v>2026</v>')(data)))})
+    path = rewrite(
+        good_return,
+        tmp_path / "cached.xlsx",
+        {
+            sheet_part(good_return, "Data"): (
+                lambda data: replace(
+                    rf'<c r="{searches}"( s="\d+")><v>10</v>',
+                    rf'<c r="{searches}"\1><f>5+5</f><v>10</v>',
+                )(
+                    replace(
+                        rf'<c r="{year}"( s="\d+")><v>2026</v>',
+                        rf'<c r="{year}"\1><f>YEAR(TODAY())</f><v>2026</v>',
+                    )(data)
+                )
+            )
+        },
+    )
     result = read_return(path, specs=specs())
     assert codes(result) == [
         ("formula-in-input", f"Data!{year}", "reporting_year", ""),
         # April's searches count as blank, but the rules that use them are not checked
         # in April (search_hours_with_searches would fail).
-        ("formula-in-input", f"Data!{searches}", "evidence_searches", "m01")]
+        ("formula-in-input", f"Data!{searches}", "evidence_searches", "m01"),
+    ]
     assert result.reporting_year is None
     assert result.periods[0].start is None
     assert result.measures["evidence_searches"] == [None] + [10] * 11
@@ -268,8 +358,7 @@ def test_stored_result_of_a_typed_formula_is_not_used(good_return: Path,
 
 
 @pytest.mark.engine
-def test_workbook_resaved_by_libreoffice_reads_the_same(good_return: Path,
-                                                        tmp_path: Path) -> None:
+def test_workbook_resaved_by_libreoffice_reads_the_same(good_return: Path, tmp_path: Path) -> None:
     from engine import recalculate
 
     (resaved,) = recalculate([good_return], tmp_path)
@@ -286,12 +375,17 @@ def test_every_problem_code_is_known_and_documented() -> None:
     from lks_templates.readback import CODES
 
     root = Path(__file__).resolve().parents[1]
-    sources = [*(root / "lks_templates" / "readback").glob("*.py"),
-               root / "lks_templates" / "collect.py"]
+    sources = [
+        *(root / "lks_templates" / "readback").glob("*.py"),
+        root / "lks_templates" / "collect.py",
+    ]
     used = set()
     for source in sources:
-        used |= set(re.findall(r'(?:refuse|problem|Finding|_type_error)\(\s*"([a-z-]+)"',
-                               source.read_text()))
+        used |= set(
+            re.findall(
+                r'(?:refuse|problem|Finding|_type_error)\(\s*"([a-z-]+)"', source.read_text()
+            )
+        )
         used |= set(re.findall(r'code="([a-z-]+)"', source.read_text()))
         used |= set(re.findall(r'"(duplicate-return|rule-failed)"', source.read_text()))
     assert used - set(CODES) == set()

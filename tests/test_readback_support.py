@@ -88,8 +88,7 @@ def form_values(**changes: Any) -> dict[str, Any]:
     return values
 
 
-def build(path: Path, template_id: str = MONTHLY, values: Mapping[str, Any] | None = None
-          ) -> Path:
+def build(path: Path, template_id: str = MONTHLY, values: Mapping[str, Any] | None = None) -> Path:
     """Build the real template ``template_id`` filled with ``values`` at ``path``."""
     resolved = specs().resolve(template_id)
     assert resolved is not None, template_id
@@ -112,8 +111,14 @@ def plan_of(template_id: str = MONTHLY) -> Any:
 Edit = Callable[[bytes], bytes]
 
 
-def rewrite(source: Path, target: Path, edits: Mapping[str, Edit] | None = None, *,
-            add: Mapping[str, bytes] | None = None, drop: tuple[str, ...] = ()) -> Path:
+def rewrite(
+    source: Path,
+    target: Path,
+    edits: Mapping[str, Edit] | None = None,
+    *,
+    add: Mapping[str, bytes] | None = None,
+    drop: tuple[str, ...] = (),
+) -> Path:
     """Copy the zip ``source`` to ``target``, editing, adding or dropping members."""
     edits = edits or {}
     buffer = io.BytesIO()
@@ -136,21 +141,23 @@ def sheet_part(path: Path, sheet: str) -> str:
     with zipfile.ZipFile(path) as archive:
         workbook = archive.read("xl/workbook.xml").decode()
         rels = archive.read("xl/_rels/workbook.xml.rels").decode()
-    rel_id = re.search(rf'<sheet name="{re.escape(sheet)}" sheetId="\d+" r:id="(rId\d+)"',
-                       workbook)
+    rel_id = re.search(rf'<sheet name="{re.escape(sheet)}" sheetId="\d+" r:id="(rId\d+)"', workbook)
     assert rel_id, sheet
-    target = re.search(rf'Id="{rel_id.group(1)}" Type="[^"]+" Target="([^"]+)"', rels) or \
-        re.search(rf'Target="([^"]+)"[^>]*Id="{rel_id.group(1)}"', rels)
+    target = re.search(rf'Id="{rel_id.group(1)}" Type="[^"]+" Target="([^"]+)"', rels) or re.search(
+        rf'Target="([^"]+)"[^>]*Id="{rel_id.group(1)}"', rels
+    )
     assert target, rel_id.group(1)
     return "xl/" + target.group(1).lstrip("/").removeprefix("xl/")
 
 
 def replace(pattern: str, replacement: str, count: int = 1) -> Edit:
     """An edit that substitutes a regular expression, failing if it does not match."""
+
     def edit(data: bytes) -> bytes:
         text, done = re.subn(pattern, replacement, data.decode("utf-8"), count=count)
         assert done, f"pattern not found: {pattern}"
         return text.encode("utf-8")
+
     return edit
 
 
@@ -180,5 +187,6 @@ def test_plan_puts_each_measure_on_one_row_of_twelve_cells() -> None:
 def test_rewrite_copies_every_member_unchanged(good_return: Path, tmp_path: Path) -> None:
     copy = rewrite(good_return, tmp_path / "copy.xlsx")
     with zipfile.ZipFile(good_return) as one, zipfile.ZipFile(copy) as two:
-        assert [(i.filename, i.CRC) for i in one.infolist()] == \
-            [(i.filename, i.CRC) for i in two.infolist()]
+        assert [(i.filename, i.CRC) for i in one.infolist()] == [
+            (i.filename, i.CRC) for i in two.infolist()
+        ]

@@ -19,19 +19,41 @@ REJECTED_SHOWN = 20
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="returned workbooks, or folders searched recursively")
-    parser.add_argument("--out", required=True, metavar="DIR",
-                        help="folder for values.csv, problems.csv and datapackage.json")
-    parser.add_argument("--specs", action="append", metavar="DIR",
-                        help="spec files or folders to check against (default: the shipped "
-                             "specs); may be repeated")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N",
-                        help="read with N processes (output is identical); default 1")
-    parser.add_argument("--progress", action="store_true",
-                        help="show a progress bar even when stderr is not a terminal")
-    parser.add_argument("--parquet", action="store_true",
-                        help="also write values.parquet and problems.parquet (needs pyarrow)")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="returned workbooks, or folders searched recursively",
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="folder for values.csv, problems.csv and datapackage.json",
+    )
+    parser.add_argument(
+        "--specs",
+        action="append",
+        metavar="DIR",
+        help="spec files or folders to check against (default: the shipped specs); may be repeated",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="read with N processes (output is identical); default 1",
+    )
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar even when stderr is not a terminal",
+    )
+    parser.add_argument(
+        "--parquet",
+        action="store_true",
+        help="also write values.parquet and problems.parquet (needs pyarrow)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,9 +84,14 @@ def run(args: argparse.Namespace) -> int:
 
         bar = tqdm(total=len(files), unit="file", file=sys.stderr, desc="Collecting")
     try:
-        summary = write_collection([], args.out, specs=specs, jobs=args.jobs,
-                                   progress=bar.update if bar is not None else None,
-                                   files=files)
+        summary = write_collection(
+            [],
+            args.out,
+            specs=specs,
+            jobs=args.jobs,
+            progress=bar.update if bar is not None else None,
+            files=files,
+        )
     except OutputError as exc:
         if bar is not None:
             bar.close()
@@ -86,16 +113,21 @@ def _print_summary(summary: Summary, written: list[Path]) -> None:
     from lks_templates.words import counted
 
     rejected = len(summary.rejected)
-    print(f"Collected {counted(summary.files, 'file')}: {summary.read:,} read, "
-          f"{rejected:,} rejected.")
+    print(
+        f"Collected {counted(summary.files, 'file')}: {summary.read:,} read, {rejected:,} rejected."
+    )
     errors, warnings = summary.severities["error"], summary.severities["warning"]
     codes = ", ".join(f"{code} {count:,}" for code, count in sorted(summary.codes.items()))
-    print(f"Values: {summary.values:,}. Problems: {counted(errors, 'error')}, "
-          f"{counted(warnings, 'warning')}" + (f" ({codes})." if codes else "."))
+    print(
+        f"Values: {summary.values:,}. Problems: {counted(errors, 'error')}, "
+        f"{counted(warnings, 'warning')}" + (f" ({codes})." if codes else ".")
+    )
     if summary.duplicates:
         repeat = "repeats" if summary.duplicates == 1 else "repeat"
-        print(f"Duplicates: {counted(summary.duplicates, 'file')} {repeat} an earlier return "
-              "(see duplicate_of in values.csv).")
+        print(
+            f"Duplicates: {counted(summary.duplicates, 'file')} {repeat} an earlier return "
+            "(see duplicate_of in values.csv)."
+        )
     if rejected:
         print("Rejected files:")
         for file, code, message in summary.rejected[:REJECTED_SHOWN]:
@@ -125,6 +157,9 @@ def _write_parquet(out: Path) -> list[Path]:
         # against formula injection is undone (exactly; see escape_text).
         frame = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
         frame = frame.map(unescape_text)
-        written.append(write_atomically(
-            out / f"{name}.parquet", partial(frame.to_parquet, index=False), suffix=".parquet"))
+        written.append(
+            write_atomically(
+                out / f"{name}.parquet", partial(frame.to_parquet, index=False), suffix=".parquet"
+            )
+        )
     return written

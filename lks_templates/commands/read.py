@@ -20,9 +20,12 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="a filled workbook (.xlsx)")
-    parser.add_argument("--specs", action="append", metavar="DIR",
-                        help="spec files or folders to check against (default: the shipped "
-                             "specs); may be repeated")
+    parser.add_argument(
+        "--specs",
+        action="append",
+        metavar="DIR",
+        help="spec files or folders to check against (default: the shipped specs); may be repeated",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
 
 
@@ -33,9 +36,11 @@ def run(args: argparse.Namespace) -> int:
     if path.is_dir():
         import shlex
 
-        print(f"{args.file}: is a folder; read takes one workbook. To read every workbook in "
-              f"it, run: lks-templates collect {shlex.quote(args.file)} --out DIR",
-              file=sys.stderr)
+        print(
+            f"{args.file}: is a folder; read takes one workbook. To read every workbook in "
+            f"it, run: lks-templates collect {shlex.quote(args.file)} --out DIR",
+            file=sys.stderr,
+        )
         return 2
     if not path.is_file():
         print(f"{args.file}: no such file; check the path.", file=sys.stderr)
@@ -61,8 +66,11 @@ def load_specs_or_report(paths: list[str] | None) -> SpecSet | None:
     try:
         return load_spec_set(paths)
     except SpecError as exc:
-        print_problems(exc.problems, "The specs did not load; fix them or choose another "
-                       "--specs folder.", stream=sys.stderr)
+        print_problems(
+            exc.problems,
+            "The specs did not load; fix them or choose another --specs folder.",
+            stream=sys.stderr,
+        )
         return None
 
 
@@ -94,25 +102,34 @@ def _print_text(result: Return, specs: SpecSet) -> None:
     resolved = specs.resolve(result.template_id, result.template_version)
     template = resolved.template if resolved is not None else None
     # A form has no derived figures or KPIs.
-    formats = {item.name: item.format for item in [*getattr(template, "derived", []),
-                                                   *getattr(template, "kpis", [])]}
+    formats = {
+        item.name: item.format
+        for item in [*getattr(template, "derived", []), *getattr(template, "kpis", [])]
+    }
     year = f", reporting year {result.reporting_year}" if result.reporting_year else ""
     print(f"{result.file}: {result.template_id} {result.template_version}{year}")
     if result.profile:
         print("\nFields:" if result.kind == "form" else "\nProfile (entered once):")
-        _print_pairs([(name, _entered(result, name, "", value, limit=60))
-                      for name, value in result.profile.items()])
+        _print_pairs(
+            [
+                (name, _entered(result, name, "", value, limit=60))
+                for name, value in result.profile.items()
+            ]
+        )
     if result.measures:
         print("\nValues by period (figures below the line are recomputed from those above):")
         for line in _period_table(result, _period_labels(result, resolved), formats):
             print(line)
     if result.raw_errors:
-        print(f"\n  {NOT_READ} not read: a value of the wrong type or a formula, counted as blank "
-              "(see Problems).")
+        print(
+            f"\n  {NOT_READ} not read: a value of the wrong type or a formula, counted as blank "
+            "(see Problems)."
+        )
     if result.kpis:
         print("\nKPIs (recomputed from the values entered):")
-        _print_pairs([(name, _figure(value, formats.get(name)))
-                      for name, value in result.kpis.items()])
+        _print_pairs(
+            [(name, _figure(value, formats.get(name))) for name, value in result.kpis.items()]
+        )
     from lks_templates.words import counted
 
     counts = f"{counted(len(result.errors), 'error')}, {counted(len(result.warnings), 'warning')}"
@@ -135,7 +152,7 @@ def _entered(result: Return, name: str, key: str, value: Any, limit: int = 12) -
     """An entered value as read; what was typed, marked, when it could not be read."""
     if value is None and (name, key) in result.raw_errors:
         text = " ".join(str(_shown(result.raw_errors[(name, key)])).split())
-        return (text if len(text) <= limit else text[:limit - 1] + "…") + NOT_READ
+        return (text if len(text) <= limit else text[: limit - 1] + "…") + NOT_READ
     return _shown(value)
 
 
@@ -166,8 +183,9 @@ def _period_labels(result: Return, resolved: ResolvedTemplate | None) -> list[st
         return [p.key for p in result.periods]
     from lks_templates.layout.periods import period_slots
 
-    return [slot.label(result.reporting_year, period.year_start_month)
-            for slot in period_slots(period)]
+    return [
+        slot.label(result.reporting_year, period.year_start_month) for slot in period_slots(period)
+    ]
 
 
 def _period_table(result: Return, labels: list[str], formats: dict[str, str]) -> list[str]:
@@ -175,16 +193,23 @@ def _period_table(result: Return, labels: list[str], formats: dict[str, str]) ->
     figures; a column per period, headed by its label and key, in blocks that fit
     :data:`TABLE_WIDTH`."""
     keys = [p.key for p in result.periods]
-    rows = [(name, [_entered(result, name, key, v) for key, v in zip(keys, series, strict=True)])
-            for name, series in result.measures.items()]
+    rows = [
+        (name, [_entered(result, name, key, v) for key, v in zip(keys, series, strict=True)])
+        for name, series in result.measures.items()
+    ]
     rows.append(("", []))  # the line between entered and recomputed figures
-    rows += [(name, [_figure(v, formats.get(name)) for v in series])
-             for name, series in result.derived.items()]
+    rows += [
+        (name, [_figure(v, formats.get(name)) for v in series])
+        for name, series in result.derived.items()
+    ]
     name_width = max(len(name) for name, _ in rows)
     width = max(len(text) for text in [*labels, *keys, *(t for _, row in rows for t in row)])
     count = len(keys)
-    per_block = next(size for size in range(count, 0, -1) if count % size == 0 and (
-        size == 1 or 2 + name_width + size * (width + 2) <= TABLE_WIDTH))
+    per_block = next(
+        size
+        for size in range(count, 0, -1)
+        if count % size == 0 and (size == 1 or 2 + name_width + size * (width + 2) <= TABLE_WIDTH)
+    )
     lines: list[str] = []
     for first in range(0, count, per_block):
         part = slice(first, first + per_block)
@@ -193,8 +218,11 @@ def _period_table(result: Return, labels: list[str], formats: dict[str, str]) ->
         lines.append(_table_line("", labels[part], name_width, width))
         lines.append(_table_line("", keys[part], name_width, width))
         for name, texts in rows:
-            lines.append(_table_line(name, texts[part], name_width, width) if name else
-                         "  " + "-" * (name_width + len(keys[part]) * (width + 2)))
+            lines.append(
+                _table_line(name, texts[part], name_width, width)
+                if name
+                else "  " + "-" * (name_width + len(keys[part]) * (width + 2))
+            )
     return lines
 
 

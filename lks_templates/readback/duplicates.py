@@ -52,16 +52,26 @@ def return_key(result: Return) -> ReturnKey | None:
         return None
     who = code if code else f'"{" ".join(str(raw_name).split())}" (no ODS code)'
     if result.kind == "form":
-        digest = hashlib.sha256(json.dumps(
-            {k: str(v) for k, v in sorted(result.profile.items())}).encode()).hexdigest()
-        return ReturnKey(code, name, result.template_id, digest,
-                         f"organisation {who}, template {result.template_id}, "
-                         "the same case study")
+        digest = hashlib.sha256(
+            json.dumps({k: str(v) for k, v in sorted(result.profile.items())}).encode()
+        ).hexdigest()
+        return ReturnKey(
+            code,
+            name,
+            result.template_id,
+            digest,
+            f"organisation {who}, template {result.template_id}, the same case study",
+        )
     if result.reporting_year is None:
         return None
     year = str(result.reporting_year)
-    return ReturnKey(code, name, result.template_id, year,
-                     f"organisation {who}, template {result.template_id}, reporting year {year}")
+    return ReturnKey(
+        code,
+        name,
+        result.template_id,
+        year,
+        f"organisation {who}, template {result.template_id}, reporting year {year}",
+    )
 
 
 class FirstCopies:

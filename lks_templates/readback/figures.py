@@ -23,11 +23,16 @@ def compute_figures(contract: Contract, result: Return) -> None:
     from lks_templates.compute import compute
 
     resolved = contract.resolved
-    computed = compute(resolved, dict(result.profile), {k: list(v) for k, v in
-                                                         result.measures.items()},
-                       result.reporting_year, semantics=contract.semantics)
-    result.derived = {name: [_figure(v) for v in values]
-                      for name, values in computed.derived.items()}
+    computed = compute(
+        resolved,
+        dict(result.profile),
+        {k: list(v) for k, v in result.measures.items()},
+        result.reporting_year,
+        semantics=contract.semantics,
+    )
+    result.derived = {
+        name: [_figure(v) for v in values] for name, values in computed.derived.items()
+    }
     result.kpis = {name: _figure(value) for name, value in computed.kpis.items()}
     rules = {rule.name: rule for rule in resolved.template.rules}
     figures = {f.name: f for f in contract.semantics.rules} if contract.semantics else {}
@@ -36,13 +41,15 @@ def compute_figures(contract: Contract, result: Return) -> None:
         if rule is None:
             continue
         for index, passed in enumerate(flags):
-            if passed is False and not _unusable_input(contract, result, figures.get(name),
-                                                       index, len(flags)):
+            if passed is False and not _unusable_input(
+                contract, result, figures.get(name), index, len(flags)
+            ):
                 result.problems.append(_rule_problem(contract, result, rule, index, len(flags)))
 
 
-def _unusable_input(contract: Contract, result: Return, figure: RuleFigure | None, index: int,
-                    count: int) -> bool:
+def _unusable_input(
+    contract: Contract, result: Return, figure: RuleFigure | None, index: int, count: int
+) -> bool:
     """Whether the rule's check at ``index`` uses a cell that could not be read.
 
     Such a cell (a ``type-error`` or ``formula-in-input``, already reported) counts as blank,
@@ -68,12 +75,18 @@ def _figure(value: Any) -> Figure:
     return None  # blank, or an error value (which the workbook's formulas never show)
 
 
-def _rule_problem(contract: Contract, result: Return, rule: Any, index: int,
-                  count: int) -> Problem:
+def _rule_problem(contract: Contract, result: Return, rule: Any, index: int, count: int) -> Problem:
     periodic = rule.name in contract.periodic_rules and count == len(contract.period_keys)
     period = contract.period_keys[index] if periodic else ""
     sheet, cell = contract.rule_cells.get((rule.name, index), ("", ""))
     during = f" in {period}" if period else ""
-    return Problem(code="rule-failed", message=f"The check {rule.name}{during} failed: "
-                   f"{rule.message}", file=result.file, severity=rule.severity,
-                   sheet=sheet, cell=cell, field=rule.name, period=period)
+    return Problem(
+        code="rule-failed",
+        message=f"The check {rule.name}{during} failed: {rule.message}",
+        file=result.file,
+        severity=rule.severity,
+        sheet=sheet,
+        cell=cell,
+        field=rule.name,
+        period=period,
+    )

@@ -31,8 +31,10 @@ class Move:
     @property
     def same_shape(self) -> bool:
         """Same rows and columns as the template: its values can still be read by name."""
-        return (self.actual.rows, self.actual.columns) == (self.expected.rows,
-                                                            self.expected.columns)
+        return (self.actual.rows, self.actual.columns) == (
+            self.expected.rows,
+            self.expected.columns,
+        )
 
     @property
     def top_left(self) -> tuple[int, int]:
@@ -58,40 +60,64 @@ def moved_problem(file: str, sheet: str, moves: list[Move], lost_formulas: int) 
     unread = [m for m in moves if m.is_input and not m.same_shape]
     consequences = []
     if unread:
-        shapes = ", ".join(f"{m.name} ({counted(len(m.actual.cells), 'cell')} instead of "
-                           f"{len(m.expected.cells):,})" for m in unread)
-        consequences.append(f"the values of {shapes} could not be read, as they no longer "
-                            "match the periods")
+        shapes = ", ".join(
+            f"{m.name} ({counted(len(m.actual.cells), 'cell')} instead of "
+            f"{len(m.expected.cells):,})"
+            for m in unread
+        )
+        consequences.append(
+            f"the values of {shapes} could not be read, as they no longer match the periods"
+        )
     elif any(m.is_input for m in moves):
         consequences.append("every value was still read by name")
     if lost_formulas:
         some = counted(lost_formulas, "formula") + (" was" if lost_formulas == 1 else " were")
-        consequences.append(f"{some} typed over or deleted, so the workbook's own totals "
-                            "may be wrong")
+        consequences.append(
+            f"{some} typed over or deleted, so the workbook's own totals may be wrong"
+        )
     error = bool(unread or lost_formulas)
-    advice = ("Copy the figures into a fresh copy of the template and send that."
-              if error else "Please send the template as it was given, without inserting "
-              "or deleting rows or columns.")
+    advice = (
+        "Copy the figures into a fresh copy of the template and send that."
+        if error
+        else "Please send the template as it was given, without inserting "
+        "or deleting rows or columns."
+    )
     first = moves[0]
     happened = _what_happened(sheet, moves)
-    message = (f"{happened[:1].upper()}{happened[1:]}, so the entry area moved"
-               + (f"; {' and '.join(consequences)}" if consequences else "")
-               + f". {advice}")
-    return Problem(code="moved-name", message=message, file=file,
-                   severity="error" if error else "warning",
-                   sheet=first.actual.sheet, cell=first.actual.cells[0],
-                   field=unread[0].name if len(unread) == 1 else "")
+    message = (
+        f"{happened[:1].upper()}{happened[1:]}, so the entry area moved"
+        + (f"; {' and '.join(consequences)}" if consequences else "")
+        + f". {advice}"
+    )
+    return Problem(
+        code="moved-name",
+        message=message,
+        file=file,
+        severity="error" if error else "warning",
+        sheet=first.actual.sheet,
+        cell=first.actual.cells[0],
+        field=unread[0].name if len(unread) == 1 else "",
+    )
 
 
 def _what_happened(sheet: str, moves: list[Move]) -> str:
     """``rows were inserted or deleted in Data above row 26`` (and the like)."""
     parts = []
-    down = [m for m in moves if m.actual.sheet == m.expected.sheet
-            and m.actual.positions[0][0] != m.top_left[0]]
-    across = [m for m in moves if m.actual.sheet == m.expected.sheet
-              and m.actual.positions[0][1] != m.top_left[1]]
-    inside = [m for m in moves if m.actual.sheet == m.expected.sheet
-              and m.actual.positions[0] == m.top_left]
+    down = [
+        m
+        for m in moves
+        if m.actual.sheet == m.expected.sheet and m.actual.positions[0][0] != m.top_left[0]
+    ]
+    across = [
+        m
+        for m in moves
+        if m.actual.sheet == m.expected.sheet and m.actual.positions[0][1] != m.top_left[1]
+    ]
+    inside = [
+        m
+        for m in moves
+        if m.actual.sheet == m.expected.sheet and m.actual.positions[0] == m.top_left
+    ]
     elsewhere = sorted({m.actual.sheet for m in moves if m.actual.sheet != m.expected.sheet})
     if down:
         row = min(m.top_left[0] for m in down) + 1

@@ -138,19 +138,31 @@ def _identify(structure: Structure, specs: SpecSet, file: str) -> ResolvedTempla
     template_id = props.get(TEMPLATE_ID, "").strip()
     version = props.get(TEMPLATE_VERSION, "").strip()
     if not template_id:
-        raise refuse("not-an-lks-workbook", file, "This workbook was not made from an LKS "
-                     "statistics template (it has no lks_template_id property). Ask the "
-                     "sender to fill in the template they were sent.")
+        raise refuse(
+            "not-an-lks-workbook",
+            file,
+            "This workbook was not made from an LKS "
+            "statistics template (it has no lks_template_id property). Ask the "
+            "sender to fill in the template they were sent.",
+        )
     resolved = _resolve(specs, template_id, version)
     if resolved is not None:
         return resolved
     if _resolve(specs, template_id, None) is None:
-        raise refuse("unknown-template", file, f"The workbook says it is template "
-                     f'"{template_id}", which none of the specs knows. Check the spelling, '
-                     "or give the folder of its spec with --specs.")
-    raise refuse("unknown-version", file, f'The workbook is version "{version}" of '
-                 f'"{template_id}", which the specs do not have. Give the folder of '
-                 "that spec version with --specs.")
+        raise refuse(
+            "unknown-template",
+            file,
+            f"The workbook says it is template "
+            f'"{template_id}", which none of the specs knows. Check the spelling, '
+            "or give the folder of its spec with --specs.",
+        )
+    raise refuse(
+        "unknown-version",
+        file,
+        f'The workbook is version "{version}" of '
+        f'"{template_id}", which the specs do not have. Give the folder of '
+        "that spec version with --specs.",
+    )
 
 
 _RESOLVED: dict[tuple[int, str, str | None], tuple[SpecSet, ResolvedTemplate | None]] = {}
@@ -169,12 +181,14 @@ def _resolve(specs: SpecSet, template_id: str, version: str | None) -> ResolvedT
     return known[1]
 
 
-_LOCATED: dict[tuple[int, str, tuple[str, ...]],
-               tuple[Reference, list[tuple[tuple[str, str], Location]]]] = {}
+_LOCATED: dict[
+    tuple[int, str, tuple[str, ...]], tuple[Reference, list[tuple[tuple[str, str], Location]]]
+] = {}
 
 
-def _located(ref: Reference, name: str,
-             keys: tuple[str, ...]) -> list[tuple[tuple[str, str], Location]]:
+def _located(
+    ref: Reference, name: str, keys: tuple[str, ...]
+) -> list[tuple[tuple[str, str], Location]]:
     """``((name, period key), where)`` of each cell of ``ref``, made once per reference."""
     # parse_reference gives the same object for the same text, so most returns of a
     # template share these.
@@ -183,8 +197,13 @@ def _located(ref: Reference, name: str,
     if known is None or known[0] is not ref:
         if len(_LOCATED) > 4096:
             _LOCATED.clear()
-        known = (ref, [((name, key), Location(ref.sheet, cell))
-                       for cell, key in zip(ref.cells, keys, strict=True)])
+        known = (
+            ref,
+            [
+                ((name, key), Location(ref.sheet, cell))
+                for cell, key in zip(ref.cells, keys, strict=True)
+            ],
+        )
         _LOCATED[cache_key] = known
     return known[1]
 
@@ -192,8 +211,9 @@ def _located(ref: Reference, name: str,
 class _Reader:
     """The checks of one workbook, sharing what they found."""
 
-    def __init__(self, package: Package, structure: Structure, contract: Contract,
-                 result: Return) -> None:
+    def __init__(
+        self, package: Package, structure: Structure, contract: Contract, result: Return
+    ) -> None:
         self.package = package
         self.structure = structure
         self.contract = contract
@@ -206,33 +226,62 @@ class _Reader:
         self.sheet_bytes: dict[str, bytes] = {}
         self.formula_cache: dict[str, dict[str, str] | None] = {}
 
-    def problem(self, code: str, message: str, *, severity: str = "error", sheet: str = "",
-                cell: str = "", field: str = "", period: str = "") -> None:
-        self.result.problems.append(Problem(
-            code=code, message=message, file=self.result.file, severity=severity,  # type: ignore[arg-type]
-            sheet=sheet, cell=cell, field=field, period=period))
+    def problem(
+        self,
+        code: str,
+        message: str,
+        *,
+        severity: str = "error",
+        sheet: str = "",
+        cell: str = "",
+        field: str = "",
+        period: str = "",
+    ) -> None:
+        self.result.problems.append(
+            Problem(
+                code=code,
+                message=message,
+                file=self.result.file,
+                severity=severity,  # type: ignore[arg-type]
+                sheet=sheet,
+                cell=cell,
+                field=field,
+                period=period,
+            )
+        )
 
     # -- structure ----------------------------------------------------------------------
 
     def check_structure(self) -> None:
         props = self.structure.properties
         if props.get(SPEC_SHA, self.contract.sha256) != self.contract.sha256:
-            self.problem("spec-mismatch", "The workbook was made from a different text of "
-                         "this template version than the spec here; values were read by "
-                         "name, but check the spec folder is the one the template came from.",
-                         severity="warning")
+            self.problem(
+                "spec-mismatch",
+                "The workbook was made from a different text of "
+                "this template version than the spec here; values were read by "
+                "name, but check the spec folder is the one the template came from.",
+                severity="warning",
+            )
         renamed = self._renamed_sheets()
         for sheet in self.contract.sheets:
             if sheet in self.structure.sheets:
                 continue
             self.shifted = True
             if sheet in renamed:
-                self.problem("missing-sheet", f'The sheet "{sheet}" was renamed to '
-                             f'"{renamed[sheet]}"; values were read from it by name. Rename '
-                             f'it back to "{sheet}".', sheet=renamed[sheet])
+                self.problem(
+                    "missing-sheet",
+                    f'The sheet "{sheet}" was renamed to '
+                    f'"{renamed[sheet]}"; values were read from it by name. Rename '
+                    f'it back to "{sheet}".',
+                    sheet=renamed[sheet],
+                )
             else:
-                self.problem("missing-sheet", f'The sheet "{sheet}" was deleted. Ask the '
-                             "sender to use a fresh copy of the template.", sheet=sheet)
+                self.problem(
+                    "missing-sheet",
+                    f'The sheet "{sheet}" was deleted. Ask the '
+                    "sender to use a fresh copy of the template.",
+                    sheet=sheet,
+                )
         for name, expected in self.contract.names.items():
             self._check_name(name, expected, renamed)
         if self.moves:
@@ -255,8 +304,11 @@ class _Reader:
             if data is None:
                 continue
             plain = stored_formulas(data)
-            count = len(plain) if plain is not None else len(
-                read_sheet(self.package, self.structure.sheets[sheet], data).formulas)
+            count = (
+                len(plain)
+                if plain is not None
+                else len(read_sheet(self.package, self.structure.sheets[sheet], data).formulas)
+            )
             lost += max(0, len(expected) - count)
         return lost
 
@@ -267,8 +319,11 @@ class _Reader:
             if expected.sheet in self.structure.sheets:
                 continue
             actual = parse_reference(self.structure.names.get(name, ""))
-            if actual is not None and actual.cells == expected.cells \
-                    and actual.sheet not in self.contract.sheets:
+            if (
+                actual is not None
+                and actual.cells == expected.cells
+                and actual.sheet not in self.contract.sheets
+            ):
                 renamed.setdefault(expected.sheet, actual.sheet)
         return renamed
 
@@ -278,13 +333,19 @@ class _Reader:
         actual = parse_reference(text) if text else None
         if actual is None:
             how = "was deleted" if text is None else f"points at nothing usable ({text})"
-            self.problem("missing-name", f'The defined name "{name}" {how}, so '
-                         f"{'its values cannot be read' if is_input else 'it cannot be checked'}"
-                         ". Use a fresh copy of the template and copy the figures across.",
-                         sheet=expected.sheet, cell=expected.cells[0], field=name)
+            self.problem(
+                "missing-name",
+                f'The defined name "{name}" {how}, so '
+                f"{'its values cannot be read' if is_input else 'it cannot be checked'}"
+                ". Use a fresh copy of the template and copy the figures across.",
+                sheet=expected.sheet,
+                cell=expected.cells[0],
+                field=name,
+            )
             return
         moved = actual.cells != expected.cells or (
-            actual.sheet != expected.sheet and renamed.get(expected.sheet) != actual.sheet)
+            actual.sheet != expected.sheet and renamed.get(expected.sheet) != actual.sheet
+        )
         if moved:
             self.shifted = True
             self.moves.append(Move(name, expected, actual, is_input))
@@ -324,11 +385,16 @@ class _Reader:
                 if found is not None and normalise_formula(found) == formula:
                     continue
                 what = "replaced by a typed value" if found is None else "changed"
-                self.problem("formula-overwritten", f"The formula in {sheet}!{cell} was {what}. "
-                             "Collected figures are recomputed from the inputs, but the "
-                             "workbook's own totals and dashboard may be wrong: restore the "
-                             "formula from a fresh copy of the template.", severity="warning",
-                             sheet=sheet, cell=cell)
+                self.problem(
+                    "formula-overwritten",
+                    f"The formula in {sheet}!{cell} was {what}. "
+                    "Collected figures are recomputed from the inputs, but the "
+                    "workbook's own totals and dashboard may be wrong: restore the "
+                    "formula from a fresh copy of the template.",
+                    severity="warning",
+                    sheet=sheet,
+                    cell=cell,
+                )
 
     # -- values -------------------------------------------------------------------------
 
@@ -339,8 +405,9 @@ class _Reader:
             self._read_year(rows, year_ref)
         keys = self.contract.period_keys
         starts = self._period_starts()
-        self.result.periods = [PeriodInfo(key, start)
-                               for key, start in zip(keys, starts, strict=True)]
+        self.result.periods = [
+            PeriodInfo(key, start) for key, start in zip(keys, starts, strict=True)
+        ]
         for name in self.contract.resolved.profile_names:
             checked = self._read_cells(rows, name, [""])
             self.result.profile[name] = checked[0] if checked else None
@@ -366,11 +433,15 @@ class _Reader:
                 # The used area is checked before calamine lays the sheet out in memory.
                 check_extent(self.package, self.structure.sheets[sheet], data)
                 table = book.get_sheet_by_name(sheet).to_python(
-                    skip_empty_area=False, nrows=last_row)
+                    skip_empty_area=False, nrows=last_row
+                )
                 rows[sheet] = [list(line) for line in table]
         except python_calamine.CalamineError as exc:
-            raise refuse("corrupt-file", self.result.file, f"The workbook's cells could not "
-                         f"be read ({exc}). Ask the sender to save it again.") from None
+            raise refuse(
+                "corrupt-file",
+                self.result.file,
+                f"The workbook's cells could not be read ({exc}). Ask the sender to save it again.",
+            ) from None
         return rows
 
     def _read_year(self, rows: dict[str, list[list[object]]], ref: Reference) -> None:
@@ -380,21 +451,32 @@ class _Reader:
         self.result.locations[(YEAR_NAME, "")] = Location(ref.sheet, ref.cells[0])
         typed = self._changed_formulas(ref.sheet) or {}
         if ref.cells[0] in typed:
-            self._formula_typed("Reporting year", YEAR_NAME, "", ref.sheet, ref.cells[0],
-                                typed[ref.cells[0]])
+            self._formula_typed(
+                "Reporting year", YEAR_NAME, "", ref.sheet, ref.cells[0], typed[ref.cells[0]]
+            )
             return
         if is_blank(raw):
             return
-        if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer() \
-                and 1900 <= raw <= 2200:
+        if (
+            isinstance(raw, int | float)
+            and not isinstance(raw, bool)
+            and float(raw).is_integer()
+            and 1900 <= raw <= 2200
+        ):
             self.result.reporting_year = int(raw)
             return
         if isinstance(raw, str) and raw.strip().isdigit() and 1900 <= int(raw) <= 2200:
             self.result.reporting_year = int(raw)
             return
-        self.problem("type-error", f"Reporting year in {ref.sheet}!{ref.cells[0]}: "
-                     f'"{raw}" is not a year; enter the year the reporting year starts in, '
-                     "such as 2026.", sheet=ref.sheet, cell=ref.cells[0], field=YEAR_NAME)
+        self.problem(
+            "type-error",
+            f"Reporting year in {ref.sheet}!{ref.cells[0]}: "
+            f'"{raw}" is not a year; enter the year the reporting year starts in, '
+            "such as 2026.",
+            sheet=ref.sheet,
+            cell=ref.cells[0],
+            field=YEAR_NAME,
+        )
         self.result.raw_errors[(YEAR_NAME, "")] = raw
 
     def _period_starts(self) -> list[Any]:
@@ -405,8 +487,9 @@ class _Reader:
 
         return list(period_starts(self.contract.resolved.template.period, year))  # type: ignore[union-attr]
 
-    def _read_cells(self, rows: dict[str, list[list[object]]], name: str,
-                    keys: list[str]) -> list[Value | None]:
+    def _read_cells(
+        self, rows: dict[str, list[list[object]]], name: str, keys: list[str]
+    ) -> list[Value | None]:
         ref = self.refs.get(name)
         if ref is None or len(ref.cells) != len(keys):
             return []
@@ -418,8 +501,9 @@ class _Reader:
         typed = self._changed_formulas(ref.sheet)
         for (row, col), (cell_key, where) in zip(ref.positions, located, strict=True):
             if typed and where.cell in typed:
-                self._formula_typed(field.title, name, cell_key[1], ref.sheet, where.cell,
-                                    typed[where.cell])
+                self._formula_typed(
+                    field.title, name, cell_key[1], ref.sheet, where.cell, typed[where.cell]
+                )
                 values.append(None)
                 continue
             line = table[row] if row < len(table) else ()
@@ -441,36 +525,60 @@ class _Reader:
     def _report(self, checked: Checked, name: str, key: str, sheet: str, cell: str) -> None:
         title = self.contract.fields[name].title
         for finding in checked.findings:
-            self.problem(finding.code, f"{title} in {sheet}!{cell}: {finding.detail}",
-                         severity=finding.severity, sheet=sheet, cell=cell, field=name,
-                         period=key)
+            self.problem(
+                finding.code,
+                f"{title} in {sheet}!{cell}: {finding.detail}",
+                severity=finding.severity,
+                sheet=sheet,
+                cell=cell,
+                field=name,
+                period=key,
+            )
             if finding.code == "type-error":
                 self.result.raw_errors[(name, key)] = checked.raw
 
-    def _formula_typed(self, title: str, name: str, key: str, sheet: str, cell: str,
-                       formula: str) -> None:
+    def _formula_typed(
+        self, title: str, name: str, key: str, sheet: str, cell: str, formula: str
+    ) -> None:
         # The stored result of such a formula is not used: xlsxwriter and openpyxl store
         # none or 0, Excel the result of its last calculation, a hostile file anything.
         text = "=" + formula
         shown = text if len(text) <= 60 else text[:59] + "…"
-        self.problem("formula-in-input", f"{title} in {sheet}!{cell} holds the formula "
-                     f"{shown} instead of a typed value; formulas in entry cells are not read. "
-                     "Type the value itself.", sheet=sheet, cell=cell, field=name, period=key)
+        self.problem(
+            "formula-in-input",
+            f"{title} in {sheet}!{cell} holds the formula "
+            f"{shown} instead of a typed value; formulas in entry cells are not read. "
+            "Type the value itself.",
+            sheet=sheet,
+            cell=cell,
+            field=name,
+            period=key,
+        )
         self.result.raw_errors[(name, key)] = text
 
     def check_required(self) -> None:
-        if self.contract.names.get(YEAR_NAME) is not None and self.result.reporting_year is None \
-                and (YEAR_NAME, "") in self.result.locations \
-                and not any(p.field == YEAR_NAME for p in self.result.problems):
+        if (
+            self.contract.names.get(YEAR_NAME) is not None
+            and self.result.reporting_year is None
+            and (YEAR_NAME, "") in self.result.locations
+            and not any(p.field == YEAR_NAME for p in self.result.problems)
+        ):
             where = self.result.locations[(YEAR_NAME, "")]
-            self.problem("required-missing", "Reporting year is blank; enter the year the "
-                         "reporting year starts in, such as 2026.", sheet=where.sheet,
-                         cell=where.cell, field=YEAR_NAME)
+            self.problem(
+                "required-missing",
+                "Reporting year is blank; enter the year the "
+                "reporting year starts in, such as 2026.",
+                sheet=where.sheet,
+                cell=where.cell,
+                field=YEAR_NAME,
+            )
         for name, value in self.result.profile.items():
             if value is None and self.contract.fields[name].constraints.required:
                 self._missing(name, "")
-        reported = [any(series[i] is not None for series in self.result.measures.values())
-                    for i in range(len(self.contract.period_keys))]
+        reported = [
+            any(series[i] is not None for series in self.result.measures.values())
+            for i in range(len(self.contract.period_keys))
+        ]
         for name, series in self.result.measures.items():
             if not self.contract.fields[name].constraints.required:
                 continue
@@ -484,9 +592,14 @@ class _Reader:
         where = self.result.locations[(name, key)]
         title = self.contract.fields[name].title
         during = f" for {key}" if key else ""
-        self.problem("required-missing", f"{title}{during} is blank in "
-                     f"{where.sheet}!{where.cell}; it must be filled in.", sheet=where.sheet,
-                     cell=where.cell, field=name, period=key)
+        self.problem(
+            "required-missing",
+            f"{title}{during} is blank in {where.sheet}!{where.cell}; it must be filled in.",
+            sheet=where.sheet,
+            cell=where.cell,
+            field=name,
+            period=key,
+        )
 
     # -- figures ------------------------------------------------------------------------
 

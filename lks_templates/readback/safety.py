@@ -97,15 +97,33 @@ class Package:
                 # the end, so a member that lies about its size fails here, bounded.
                 data = stream.read(MAX_MEMBER_BYTES + 1)
         except KeyError:
-            raise refuse("corrupt-file", self.file, f"The part {part} is missing from the "
-                         "workbook. Ask the sender to save it again from Excel.") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-                RuntimeError) as exc:
-            raise refuse("corrupt-file", self.file, f"The part {part} is damaged ({exc}). "
-                         "Ask the sender to save the workbook again and resend it.") from None
+            raise refuse(
+                "corrupt-file",
+                self.file,
+                f"The part {part} is missing from the "
+                "workbook. Ask the sender to save it again from Excel.",
+            ) from None
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            NotImplementedError,
+            RuntimeError,
+        ) as exc:
+            raise refuse(
+                "corrupt-file",
+                self.file,
+                f"The part {part} is damaged ({exc}). "
+                "Ask the sender to save the workbook again and resend it.",
+            ) from None
         if len(data) > MAX_MEMBER_BYTES:
-            raise refuse("zip-bomb", self.file, f"The part {part} unpacks to more than "
-                         f"{MAX_MEMBER_BYTES:,} bytes; refused as possibly hostile.")
+            raise refuse(
+                "zip-bomb",
+                self.file,
+                f"The part {part} unpacks to more than "
+                f"{MAX_MEMBER_BYTES:,} bytes; refused as possibly hostile.",
+            )
         self.parts[part] = data
         return data
 
@@ -130,11 +148,19 @@ def parse_xml(data: bytes, file: str, part: str) -> ElementTree.Element:
         root: ElementTree.Element = SafeElementTree.fromstring(data, forbid_dtd=True)
         return root
     except DefusedXmlException:
-        raise refuse("unsafe-xml", file, f"The part {part} declares a DTD or entities, which "
-                     "spreadsheet programs never write; refused as possibly hostile.") from None
+        raise refuse(
+            "unsafe-xml",
+            file,
+            f"The part {part} declares a DTD or entities, which "
+            "spreadsheet programs never write; refused as possibly hostile.",
+        ) from None
     except (ElementTree.ParseError, ValueError) as exc:
-        raise refuse("corrupt-file", file, f"The part {part} is not well-formed XML ({exc}). "
-                     "Ask the sender to save the workbook again and resend it.") from None
+        raise refuse(
+            "corrupt-file",
+            file,
+            f"The part {part} is not well-formed XML ({exc}). "
+            "Ask the sender to save the workbook again and resend it.",
+        ) from None
 
 
 def _plainly_without_dtd(data: bytes) -> bool:
@@ -161,8 +187,12 @@ def open_package(path: Path | str, file: str | None = None) -> Package:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
-        raise refuse("corrupt-file", label, f"The file is a damaged or truncated zip ({exc}). "
-                     "Ask the sender to save the workbook again and resend it.") from None
+        raise refuse(
+            "corrupt-file",
+            label,
+            f"The file is a damaged or truncated zip ({exc}). "
+            "Ask the sender to save the workbook again and resend it.",
+        ) from None
     try:
         _check_directory(archive, label)
         workbook_part = _identify(archive, label)
@@ -176,13 +206,21 @@ def _read_bounded(path: Path, label: str) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise refuse("too-large", label, f"The file is {size:,} bytes, more than the "
-                         f"{MAX_FILE_BYTES:,} allowed for one return; check it is a return.")
+            raise refuse(
+                "too-large",
+                label,
+                f"The file is {size:,} bytes, more than the "
+                f"{MAX_FILE_BYTES:,} allowed for one return; check it is a return.",
+            )
         with path.open("rb") as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise refuse("unreadable-file", label, f"The file could not be opened "
-                     f"({exc.strerror or exc}). Check it exists and you may read it.") from None
+        raise refuse(
+            "unreadable-file",
+            label,
+            f"The file could not be opened "
+            f"({exc.strerror or exc}). Check it exists and you may read it.",
+        ) from None
     if not data:
         raise refuse("not-a-workbook", label, "The file is empty. Ask the sender to resend it.")
     return data
@@ -192,14 +230,26 @@ def _ole2_refusal(data: bytes, label: str) -> Refused:
     # An encrypted .xlsx is an OLE2 container holding EncryptionInfo and EncryptedPackage;
     # an old .xls holds a Workbook (or Book) stream. Directory names are UTF-16LE.
     if "EncryptionInfo".encode("utf-16-le") in data:
-        return refuse("password-protected", label, "The workbook is protected with a password "
-                      "to open. Ask the sender to remove the password (File > Info > Protect "
-                      "Workbook) and resend it.")
+        return refuse(
+            "password-protected",
+            label,
+            "The workbook is protected with a password "
+            "to open. Ask the sender to remove the password (File > Info > Protect "
+            "Workbook) and resend it.",
+        )
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        return refuse("old-excel-format", label, "This is an old Excel 97-2003 (.xls) file. "
-                      "Ask the sender to fill in the current template and save it as .xlsx.")
-    return refuse("not-a-workbook", label, "This is an Office 97-2003 document but not a "
-                  "workbook. Ask the sender for the filled .xlsx template.")
+        return refuse(
+            "old-excel-format",
+            label,
+            "This is an old Excel 97-2003 (.xls) file. "
+            "Ask the sender to fill in the current template and save it as .xlsx.",
+        )
+    return refuse(
+        "not-a-workbook",
+        label,
+        "This is an Office 97-2003 document but not a "
+        "workbook. Ask the sender for the filled .xlsx template.",
+    )
 
 
 def _foreign_refusal(data: bytes, label: str) -> Refused:
@@ -210,31 +260,50 @@ def _foreign_refusal(data: bytes, label: str) -> Refused:
         what = "an Excel 2003 XML spreadsheet"
     else:
         what = "not a workbook (no .xlsx zip signature)"
-    return refuse("not-a-workbook", label, f"The file is {what}. Ask the sender for the "
-                  "filled .xlsx template.")
+    return refuse(
+        "not-a-workbook",
+        label,
+        f"The file is {what}. Ask the sender for the filled .xlsx template.",
+    )
 
 
 def _check_directory(archive: zipfile.ZipFile, label: str) -> None:
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise refuse("zip-bomb", label, f"The zip holds {len(members):,} parts (more than "
-                     f"{MAX_MEMBERS:,}); refused as possibly hostile.")
+        raise refuse(
+            "zip-bomb",
+            label,
+            f"The zip holds {len(members):,} parts (more than "
+            f"{MAX_MEMBERS:,}); refused as possibly hostile.",
+        )
     total = 0
     for info in members:
         if info.flag_bits & 0x1:
-            raise refuse("password-protected", label, "The workbook's parts are encrypted. "
-                         "Ask the sender to remove the password and resend it.")
+            raise refuse(
+                "password-protected",
+                label,
+                "The workbook's parts are encrypted. "
+                "Ask the sender to remove the password and resend it.",
+            )
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > MAX_MEMBER_BYTES or (
             info.file_size > RATIO_FLOOR and ratio > MAX_RATIO
         ):
-            raise refuse("zip-bomb", label, f"The part {info.filename} declares "
-                         f"{info.file_size:,} bytes unpacked (ratio {ratio:,.0f} to 1); "
-                         "refused as possibly hostile.")
+            raise refuse(
+                "zip-bomb",
+                label,
+                f"The part {info.filename} declares "
+                f"{info.file_size:,} bytes unpacked (ratio {ratio:,.0f} to 1); "
+                "refused as possibly hostile.",
+            )
     if total > MAX_TOTAL_BYTES:
-        raise refuse("zip-bomb", label, f"The parts declare {total:,} bytes unpacked in all, "
-                     f"more than {MAX_TOTAL_BYTES:,}; refused as possibly hostile.")
+        raise refuse(
+            "zip-bomb",
+            label,
+            f"The parts declare {total:,} bytes unpacked in all, "
+            f"more than {MAX_TOTAL_BYTES:,}; refused as possibly hostile.",
+        )
 
 
 def _identify(archive: zipfile.ZipFile, label: str) -> str:
@@ -242,22 +311,38 @@ def _identify(archive: zipfile.ZipFile, label: str) -> str:
     if "mimetype" in names or "content.xml" in names:
         mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
         if mimetype.startswith(OPENDOCUMENT_SPREADSHEET) or "content.xml" in names:
-            raise refuse("ods-not-supported", label, "This is an OpenDocument (.ods) "
-                         "spreadsheet. Open it and save it as Excel 2007-365 (.xlsx), or ask "
-                         "the sender to fill in the .xlsx template.")
+            raise refuse(
+                "ods-not-supported",
+                label,
+                "This is an OpenDocument (.ods) "
+                "spreadsheet. Open it and save it as Excel 2007-365 (.xlsx), or ask "
+                "the sender to fill in the .xlsx template.",
+            )
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise _macro_refusal(label)
     if "[Content_Types].xml" not in names:
-        raise refuse("not-a-workbook", label, "The file is a zip archive but not an Excel "
-                     "workbook. Ask the sender for the filled .xlsx template.")
+        raise refuse(
+            "not-a-workbook",
+            label,
+            "The file is a zip archive but not an Excel "
+            "workbook. Ask the sender for the filled .xlsx template.",
+        )
     package = Package(file=label, zip=archive, data=b"", workbook_part="")
     part = _document_part(package, label)
     if part.endswith(".bin"):
-        raise refuse("xlsb-not-supported", label, "This is an Excel binary workbook (.xlsb). "
-                     "Open it and save it as Excel Workbook (.xlsx).")
+        raise refuse(
+            "xlsb-not-supported",
+            label,
+            "This is an Excel binary workbook (.xlsb). "
+            "Open it and save it as Excel Workbook (.xlsx).",
+        )
     if part not in names or not part.endswith(".xml"):
-        raise refuse("not-a-workbook", label, "The file is an Office document but not an "
-                     "Excel workbook. Ask the sender for the filled .xlsx template.")
+        raise refuse(
+            "not-a-workbook",
+            label,
+            "The file is an Office document but not an "
+            "Excel workbook. Ask the sender for the filled .xlsx template.",
+        )
     return part
 
 
@@ -308,8 +393,12 @@ def remember(table: dict[PartsKey, Any], key: PartsKey, value: Any) -> None:
 
 
 def _macro_refusal(label: str) -> Refused:
-    return refuse("macro-enabled", label, "The workbook contains macros (.xlsm). Macros are "
-                  "never run; ask the sender to save it as Excel Workbook (.xlsx) and resend.")
+    return refuse(
+        "macro-enabled",
+        label,
+        "The workbook contains macros (.xlsm). Macros are "
+        "never run; ask the sender to save it as Excel Workbook (.xlsx) and resend.",
+    )
 
 
 def _office_document_part(package: Package) -> str:

@@ -81,11 +81,19 @@ def plain_number(field: FieldSpec, raw: float) -> float | int | None:
     the full checks; :func:`check_value` gives the same value for it.
     """
     rules = field.constraints
-    number: float | int | None = (int(raw) if field.type == "integer" and raw.is_integer()
-                                  else raw if field.type == "number" else None)
-    if number is not None and not rules.enum and (
-            rules.minimum is None or number >= rules.minimum) and (
-            rules.maximum is None or number <= rules.maximum):
+    number: float | int | None = (
+        int(raw)
+        if field.type == "integer" and raw.is_integer()
+        else raw
+        if field.type == "number"
+        else None
+    )
+    if (
+        number is not None
+        and not rules.enum
+        and (rules.minimum is None or number >= rules.minimum)
+        and (rules.maximum is None or number <= rules.maximum)
+    ):
         return number
     return None
 
@@ -115,8 +123,12 @@ def _to_number(raw: object, *, whole: bool) -> tuple[Value | None, Finding | Non
         if not _NUMBER_TEXT.match(text) or not any(ch.isdigit() for ch in text):
             return _type_error(f"the text {_show(raw)} is not {wanted}; enter {wanted}.")
         number: float | int = float(text.replace(",", ""))
-        warning = Finding("number-as-text", "warning", f"the number {_show(raw)} is stored "
-                          "as text; it was read as a number. Re-type it so Excel sees a number.")
+        warning = Finding(
+            "number-as-text",
+            "warning",
+            f"the number {_show(raw)} is stored "
+            "as text; it was read as a number. Re-type it so Excel sees a number.",
+        )
     elif isinstance(raw, int | float):
         number = raw
     else:
@@ -125,8 +137,9 @@ def _to_number(raw: object, *, whole: bool) -> tuple[Value | None, Finding | Non
         return _type_error(f"{_show(raw)} is not {wanted}; enter {wanted}.")
     if whole:
         if not float(number).is_integer():
-            return _type_error(f"{_show(raw)} is not a whole number; enter a whole number "
-                               "(no decimals).")
+            return _type_error(
+                f"{_show(raw)} is not a whole number; enter a whole number (no decimals)."
+            )
         return int(number), warning
     return (float(number) if isinstance(number, float) else number), warning
 
@@ -140,9 +153,11 @@ def _to_boolean(raw: object) -> tuple[Value | None, Finding | None]:
             return _TRUE_WORDS[word], None
         if word in _LOOSE_BOOLEANS:
             return _LOOSE_BOOLEANS[word], Finding(
-                "boolean-as-text", "warning",
+                "boolean-as-text",
+                "warning",
                 f"{_show(raw)} was read as {'Yes' if _LOOSE_BOOLEANS[word] else 'No'}; "
-                "choose Yes or No from the drop-down list.")
+                "choose Yes or No from the drop-down list.",
+            )
     return _type_error(f"{_show(raw)} is not Yes or No; choose Yes or No from the list.")
 
 
@@ -154,14 +169,22 @@ def _to_date(raw: object) -> tuple[Value | None, Finding | None]:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if 1 <= raw <= LAST_EXCEL_SERIAL and float(raw).is_integer():
             day = EXCEL_EPOCH + dt.timedelta(days=int(raw))
-            return day, Finding("date-as-number", "warning", f"{_show(raw)} was read as the "
-                                f"date {day:%d/%m/%Y}; format the cell as a date to check it.")
+            return day, Finding(
+                "date-as-number",
+                "warning",
+                f"{_show(raw)} was read as the "
+                f"date {day:%d/%m/%Y}; format the cell as a date to check it.",
+            )
         return _type_error(f"{_show(raw)} is not a date; enter a date such as 31/03/2027.")
     if isinstance(raw, str):
         typed = _parse_date_text(raw.strip())
         if typed is not None:
-            return typed, Finding("date-as-text", "warning", f"the text {_show(raw)} was read as "
-                                f"the date {typed:%d/%m/%Y}; re-type it so Excel sees a date.")
+            return typed, Finding(
+                "date-as-text",
+                "warning",
+                f"the text {_show(raw)} was read as "
+                f"the date {typed:%d/%m/%Y}; re-type it so Excel sees a date.",
+            )
     return _type_error(f"{_show(raw)} is not a date; enter a date such as 31/03/2027.")
 
 
@@ -194,11 +217,13 @@ def _constraint_findings(field: FieldSpec, value: Value) -> list[Finding]:
     found: list[str] = []
     if isinstance(value, int | float) and not isinstance(value, bool):
         if rules.minimum is not None and value < rules.minimum:
-            found.append(f"{format_number(value)} is less than the minimum "
-                         f"{format_number(rules.minimum)}")
+            found.append(
+                f"{format_number(value)} is less than the minimum {format_number(rules.minimum)}"
+            )
         if rules.maximum is not None and value > rules.maximum:
-            found.append(f"{format_number(value)} is more than the maximum "
-                         f"{format_number(rules.maximum)}")
+            found.append(
+                f"{format_number(value)} is more than the maximum {format_number(rules.maximum)}"
+            )
     text = format_value(value) if rules.enum else ""
     if rules.enum and text not in rules.enum:
         shown = ", ".join(rules.enum[:8]) + (", ..." if len(rules.enum) > 8 else "")
@@ -207,11 +232,13 @@ def _constraint_findings(field: FieldSpec, value: Value) -> list[Finding]:
         if rules.pattern and not re.fullmatch(rules.pattern, value):
             found.append(f"{_show(value)} does not have the expected form")
         if rules.minLength is not None and len(value) < rules.minLength:
-            found.append(f"the text has {counted(len(value), 'character')}, fewer than "
-                         f"{rules.minLength:,}")
+            found.append(
+                f"the text has {counted(len(value), 'character')}, fewer than {rules.minLength:,}"
+            )
         if rules.maxLength is not None and len(value) > rules.maxLength:
-            found.append(f"the text has {counted(len(value), 'character')}, more than "
-                         f"{rules.maxLength:,}")
+            found.append(
+                f"the text has {counted(len(value), 'character')}, more than {rules.maxLength:,}"
+            )
     return [Finding("constraint-error", "error", f"{detail}; correct it.") for detail in found]
 
 
@@ -236,8 +263,13 @@ def format_value(value: Value) -> str:
 
 
 def _show(raw: object, limit: int = 40) -> str:
-    text = raw if isinstance(raw, str) else format_value(raw) if isinstance(
-        raw, int | float | dt.date) else str(raw)
+    text = (
+        raw
+        if isinstance(raw, str)
+        else format_value(raw)
+        if isinstance(raw, int | float | dt.date)
+        else str(raw)
+    )
     text = " ".join(str(text).split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"

@@ -57,9 +57,12 @@ def read_structure(package: Package) -> Structure:
         known = _parse_structure(package)
         if key is not None:
             remember(_STRUCTURES, key, known)
-    return Structure(sheets=dict(known.sheets), names=dict(known.names),
-                     properties=dict(known.properties),
-                     shared_formula_sheets=set(known.shared_formula_sheets))
+    return Structure(
+        sheets=dict(known.sheets),
+        names=dict(known.names),
+        properties=dict(known.properties),
+        shared_formula_sheets=set(known.shared_formula_sheets),
+    )
 
 
 # Workbook part name and the bytes of the workbook part, its relationships and the custom
@@ -182,8 +185,13 @@ def parse_reference(text: str) -> Reference | None:
         return None
     spots = tuple((row, col) for row in range(top, bottom + 1) for col in range(left, right + 1))
     cells = tuple(f"{column_letters(col)}{row}" for row, col in spots)
-    return Reference(sheet=sheet, cells=cells, rows=bottom - top + 1, columns=right - left + 1,
-                     positions=tuple((row - 1, col - 1) for row, col in spots))
+    return Reference(
+        sheet=sheet,
+        cells=cells,
+        rows=bottom - top + 1,
+        columns=right - left + 1,
+        positions=tuple((row - 1, col - 1) for row, col in spots),
+    )
 
 
 # -- sheets -----------------------------------------------------------------------------
@@ -257,9 +265,13 @@ def read_sheet(package: Package, part: str, data: bytes | None = None) -> SheetX
                 _collect_formula(ref, formula, formulas, shared, followers)
         max_row = max(max_row, row_number)
     if max_row * max_column > MAX_SHEET_CELLS:
-        raise refuse("zip-bomb", package.file, f"The sheet part {part} uses {max_row:,} rows "
-                     f"by {max_column:,} columns, more than {MAX_SHEET_CELLS:,} cells; refused "
-                     "as possibly hostile.")
+        raise refuse(
+            "zip-bomb",
+            package.file,
+            f"The sheet part {part} uses {max_row:,} rows "
+            f"by {max_column:,} columns, more than {MAX_SHEET_CELLS:,} cells; refused "
+            "as possibly hostile.",
+        )
     if followers:
         _expand_shared(formulas, shared, followers)
     return SheetXml(formulas=formulas, max_row=max_row, max_column=max_column)
@@ -271,9 +283,13 @@ def _row_number(text: str | None, next_row: int, file: str, part: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise refuse("corrupt-file", file, f"The sheet part {part} has a row numbered "
-                     f"{text[:20]!r}, which is not a number. Ask the sender to save the "
-                     "workbook again and resend it.") from None
+        raise refuse(
+            "corrupt-file",
+            file,
+            f"The sheet part {part} has a row numbered "
+            f"{text[:20]!r}, which is not a number. Ask the sender to save the "
+            "workbook again and resend it.",
+        ) from None
 
 
 _LONG_ADDRESS = re.compile(r"^\$?[A-Za-z]+\$?[0-9]+$")
@@ -284,11 +300,19 @@ def _bad_address(address: str, file: str, part: str) -> Exception:
     # cells and aborts the process), so the sheet cannot be cleared.
     shown = repr(address[:20])
     if _LONG_ADDRESS.match(address):
-        return refuse("zip-bomb", file, f"The sheet part {part} has a cell at {shown}, beyond "
-                      "the largest sheet; refused as possibly hostile.")
-    return refuse("corrupt-file", file, f"The sheet part {part} has a cell address {shown}, "
-                  "which is not a cell. Ask the sender to save the workbook again and "
-                  "resend it.")
+        return refuse(
+            "zip-bomb",
+            file,
+            f"The sheet part {part} has a cell at {shown}, beyond "
+            "the largest sheet; refused as possibly hostile.",
+        )
+    return refuse(
+        "corrupt-file",
+        file,
+        f"The sheet part {part} has a cell address {shown}, "
+        "which is not a cell. Ask the sender to save the workbook again and "
+        "resend it.",
+    )
 
 
 @lru_cache(maxsize=16384)
@@ -301,9 +325,13 @@ def _cell_position(address: str) -> tuple[int, int, str] | None:
     return row, column, f"{column_letters(column)}{row}"
 
 
-def _collect_formula(ref: str, formula: ElementTree.Element, formulas: dict[str, str],
-                     shared: dict[str, tuple[str, str]],
-                     followers: list[tuple[str, str]]) -> None:
+def _collect_formula(
+    ref: str,
+    formula: ElementTree.Element,
+    formulas: dict[str, str],
+    shared: dict[str, tuple[str, str]],
+    followers: list[tuple[str, str]],
+) -> None:
     text = formula.text or ""
     if formula.get("t") == "shared":
         index = formula.get("si", "")
@@ -315,8 +343,9 @@ def _collect_formula(ref: str, formula: ElementTree.Element, formulas: dict[str,
     formulas[ref] = text
 
 
-def _expand_shared(formulas: dict[str, str], shared: dict[str, tuple[str, str]],
-                   followers: list[tuple[str, str]]) -> None:
+def _expand_shared(
+    formulas: dict[str, str], shared: dict[str, tuple[str, str]], followers: list[tuple[str, str]]
+) -> None:
     # Excel stores a block of copied formulas once and the other cells as "same as that,
     # moved". openpyxl's translator is imported only for such files.
     from openpyxl.formula.translate import Translator
