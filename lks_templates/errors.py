@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from lks_templates.codes import check_code
+
 Severity = Literal["error", "warning"]
 
 
@@ -25,7 +27,8 @@ class Problem:
     """
 
     code: str
-    """Stable, kebab-case identifier, e.g. ``unknown-key`` or ``type-error``."""
+    """Stable, kebab-case identifier, e.g. ``unknown-key`` or ``type-error``; one of
+    :data:`lks_templates.codes.CATALOGUE` (any other raises :class:`ValueError`)."""
     message: str
     """A sentence a library manager or maintainer understands, saying what to do."""
     file: str = ""
@@ -36,6 +39,10 @@ class Problem:
     cell: str = ""
     field: str = ""
     period: str = ""
+
+    def __post_init__(self) -> None:
+        # An unknown code is a programming error: catch it where the problem is made.
+        check_code(self.code, self.severity)
 
     @property
     def location(self) -> str:
@@ -79,10 +86,6 @@ class SpecError(LksError):
 
 class BuildError(LksError):
     """A workbook could not be built or checked."""
-
-
-class ReadError(LksError):
-    """A workbook could not be read at all (not just read with problems)."""
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -124,7 +124,7 @@ def test_specs_is_repeatable(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     faq = str(specs / "faq.yaml")
     out = tmp_path / "docs"
     assert main(["docs", "--specs", dataset, "--specs", faq, "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["data-dictionary.md", "faq.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["api.md", "data-dictionary.md", "faq.md"]
     code = main(["export-tableschema", "supplementary-dataset", "--specs", faq, "--specs", dataset])
     assert code == 0
     capsys.readouterr()

@@ -99,6 +99,7 @@ def test_docs_check_does_not_need_a_writable_out(
     assert capsys.readouterr().out == (
         f"{blocker / 'data-dictionary.md'}: out of date; run `lks-templates docs` and commit "
         f"the result.\n{blocker / 'faq.md'}: out of date; run `lks-templates docs` and commit "
+        f"the result.\n{blocker / 'api.md'}: out of date; run `lks-templates docs` and commit "
         "the result.\n"
     )
 
@@ -124,6 +125,7 @@ def test_a_writable_out_leaves_no_probe_behind(
     assert _listing(tmp_path) == [
         "new",
         "new/docs",
+        "new/docs/api.md",
         "new/docs/data-dictionary.md",
         "new/docs/faq.md",
     ]

@@ -149,7 +149,7 @@ def test_docs_command_writes_and_checks(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["docs", "--specs", str(SPECS), "--out", str(out), "--check"]) == 1
     assert "data-dictionary.md: out of date" in capsys.readouterr().out
     assert main(["docs", "--specs", str(SPECS), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["data-dictionary.md", "faq.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["api.md", "data-dictionary.md", "faq.md"]
     assert (out / "faq.md").read_text(encoding="utf-8") == (DOCS / "faq.md").read_text(
         encoding="utf-8"
     )
@@ -166,6 +166,22 @@ def test_docs_command_writes_and_checks(tmp_path: Path, capsys: pytest.CaptureFi
         .endswith("faq.md: out of date; run `lks-templates docs` and commit the result.")
     )
     assert main(["docs", "--specs", str(tmp_path / "nowhere")]) == 2
+
+
+def test_docs_refreshes_the_generated_tables_of_hand_written_pages(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    shutil.copytree(DOCS, out)
+    page = out / "reading-returns.md"
+    committed = page.read_text(encoding="utf-8")
+    row = "| `too-large` | error | yes | The file is larger than any return could be. |"
+    assert row in committed
+    page.write_text(committed.replace(row, "| `too-large` | warning | no | edited |"), "utf-8")
+    assert main(["docs", "--specs", str(SPECS), "--out", str(out), "--check"]) == 1
+    assert main(["docs", "--specs", str(SPECS), "--out", str(out)]) == 0
+    assert page.read_text(encoding="utf-8") == committed
+    # Text outside the marks is the author's and is kept.
+    page.write_text(committed.replace("Notes on some codes:", "Notes:"), "utf-8")
+    assert main(["docs", "--specs", str(SPECS), "--out", str(out), "--check"]) == 0
 
 
 def test_figures_and_checks_by_template(specs: SpecSet) -> None:
