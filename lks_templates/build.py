@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lks_templates.atomic import write_atomically, write_text_atomically
 from lks_templates.errors import Problem
+from lks_templates.formula.values import date_to_serial
 from lks_templates.layout import WorkbookPlan, plan_workbook
 from lks_templates.layout.fields import BOOLEAN_CHOICES, DATE_FORMAT
 from lks_templates.layout.model import Cell, CellValue
@@ -75,8 +76,7 @@ def _as_typed(item: InputValue, number_format: str | None) -> CellValue:
         except ValueError:
             return str(item)
     if isinstance(item, dt.date):
-        # Spreadsheets store dates as serial days since 1899-12-30.
-        return (item - dt.date(1899, 12, 30)).days
+        return date_to_serial(item)
     if isinstance(item, bool):
         return BOOLEAN_CHOICES[0] if item else BOOLEAN_CHOICES[1]
     return item

@@ -20,13 +20,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lks_templates.formula import BLANK, Blank, ExcelError, Value
+from lks_templates.formula.values import date_to_serial
 from lks_templates.layout import semantics_of
 from lks_templates.layout.periods import period_slots
 from lks_templates.layout.semantics import Semantics, year_to_date_value
 from lks_templates.spec.models import FormSpec, ResolvedTemplate
 
 InputValue = Value | int | dt.date | None
-_EPOCH = dt.date(1899, 12, 30)
 
 
 @dataclass
@@ -56,10 +56,8 @@ def cell_value(value: InputValue) -> Value:
     """An input as a spreadsheet holds it: None and "" are empty, dates are serial days."""
     if value is None or value == "":
         return BLANK
-    if isinstance(value, dt.datetime):
-        value = value.date()
     if isinstance(value, dt.date):
-        return float((value - _EPOCH).days)
+        return float(date_to_serial(value))
     if isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     return value

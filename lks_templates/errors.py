@@ -63,6 +63,16 @@ class Problem:
         return asdict(self)
 
 
+NO_SUCH_PATH = "No such file or folder; check the path."
+"""What every command and the library say of a path that does not exist."""
+
+
+def missing_path(path: str | object) -> Problem:
+    """The ``missing-path`` problem for ``path``: printed as
+    ``PATH: missing-path No such file or folder; check the path.``"""
+    return Problem("missing-path", NO_SUCH_PATH, file=str(path))
+
+
 @dataclass
 class LksError(Exception):
     """Base of the exceptions the library raises for a user's mistake."""

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from lks_templates.errors import missing_path
 from lks_templates.layout import period_slots, plan_workbook
 from lks_templates.spec.models import FieldSpec, FormSpec, ResolvedTemplate
 
@@ -105,7 +106,7 @@ def _check_inputs(paths: Sequence[Path], outdir: Path) -> None:
     stems: dict[str, Path] = {}
     for path in paths:
         if not path.is_file():
-            raise LibreOfficeError(f"{path}: no such file to convert.")
+            raise LibreOfficeError(missing_path(path).format())
         if path.resolve().parent == outdir.resolve():
             raise LibreOfficeError(
                 f"{path}: the output folder is the file's own folder; choose another --outdir."

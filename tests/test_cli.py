@@ -115,7 +115,7 @@ def test_docs_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["docs", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "--out DIR folder to write the pages into; default: docs/" in text
-    assert "a spec file or folder to document; repeat for more; default: template_specs/" in text
+    assert "a spec file or folder; repeat for more; default: template_specs/" in text
 
 
 def test_specs_is_repeatable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -139,5 +139,5 @@ def test_export_tableschema_missing_specs_path_is_a_usage_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["export-tableschema", "supplementary-dataset", "--specs", "no/such/folder"]) == 2
-    expected = "lks-templates export-tableschema: no/such/folder: no such file or folder\n"
+    expected = "no/such/folder: missing-path No such file or folder; check the path.\n"
     assert capsys.readouterr().err == expected

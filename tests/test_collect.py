@@ -235,7 +235,7 @@ def test_summary_and_exit_codes(
         "Values: 243. Problems: 0 errors, 0 warnings.",
     ]
     assert main(["collect", str(returns / "nowhere"), "--out", str(tmp_path)]) == 2
-    assert "no such file or folder" in capsys.readouterr().err
+    assert "No such file or folder; check the path." in capsys.readouterr().err
     with pytest.raises(SystemExit) as stop:
         main(["collect", "--out", str(tmp_path)])
     assert stop.value.code == 2
@@ -259,7 +259,9 @@ def test_read_command(returns: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["read", str(returns / "e-old.xls")]) == 1
     assert "old-excel-format" in capsys.readouterr().out
     assert main(["read", str(returns / "missing.xlsx")]) == 2
-    assert capsys.readouterr().err == f"{returns / 'missing.xlsx'}: no such file; check the path.\n"
+    assert capsys.readouterr().err == (
+        f"{returns / 'missing.xlsx'}: missing-path No such file or folder; check the path.\n"
+    )
 
 
 def test_one_of_each_is_counted_in_the_singular(

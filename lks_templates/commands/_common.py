@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from lks_templates.atomic import cannot_write
+from lks_templates.errors import missing_path
 
 if TYPE_CHECKING:
     from lks_templates.errors import Problem
@@ -23,6 +24,11 @@ DEFAULT_SPECS = "template_specs"
 """Where the specs are when no path is given."""
 DEFAULT_DIST = "dist"
 """Where the built workbooks go."""
+SHIPPED_SPECS = "the specs shipped with the library"
+"""The default of ``--specs`` for ``read`` and ``collect``, which check returns against the
+released specs wherever they run."""
+SPECS_HELP = "a spec file or folder; repeat for more; default: {default}"
+"""The help of ``--specs``, the same in every command."""
 
 
 def add_spec_paths(parser: argparse.ArgumentParser) -> None:
@@ -32,27 +38,34 @@ def add_spec_paths(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_specs_option(parser: argparse.ArgumentParser, purpose: str) -> None:
-    """``--specs PATH``, repeatable as in ``read`` and ``collect``, for a command whose
-    positional argument is something else. ``args.specs`` is None when not given; pass it to
-    :func:`existing_paths`, which gives ``template_specs/`` then."""
+def add_specs_option(parser: argparse.ArgumentParser, *, default: str = "") -> None:
+    """``--specs PATH``, repeatable, for every command whose positional argument is something
+    else: one definition and one help text. ``args.specs`` is None when not given; pass it
+    to :func:`existing_paths`, which gives ``template_specs/`` then (``read`` and
+    ``collect`` use the shipped specs instead, and say so through ``default``)."""
     parser.add_argument(
         "--specs",
         action="append",
         metavar="PATH",
-        help=f"{purpose}; repeat for more; default: {DEFAULT_SPECS}/",
+        help=SPECS_HELP.format(default=default or f"{DEFAULT_SPECS}/"),
     )
 
 
-def existing_paths(paths: Sequence[str] | None, command: str) -> list[str] | None:
+def report_missing(path: str) -> None:
+    """Say on standard error that ``path`` does not exist, in the words every command uses:
+    ``PATH: missing-path No such file or folder; check the path.`` The caller exits 2."""
+    print(missing_path(path).format(), file=sys.stderr)
+
+
+def existing_paths(paths: Sequence[str] | None) -> list[str] | None:
     """``paths`` (``template_specs/`` if none), or None when any does not exist.
 
-    Each missing path gets a usage error on standard error; the caller then exits 2.
+    Each missing path is reported (:func:`report_missing`); the caller then exits 2.
     """
     wanted = list(paths or []) or [DEFAULT_SPECS]
     missing = [path for path in wanted if not Path(path).exists()]
     for path in missing:
-        print(f"lks-templates {command}: {path}: no such file or folder", file=sys.stderr)
+        report_missing(path)
     return None if missing else wanted
 
 

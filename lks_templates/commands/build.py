@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.build import build_all
     from lks_templates.errors import LksError
 
-    paths = existing_paths(args.paths, "build")
+    paths = existing_paths(args.paths)
     if paths is None or refuse_out(args.out, folder=True):
         return 2
     try:

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.build import check_dist
     from lks_templates.errors import LksError
 
-    paths = existing_paths(args.paths, "check")
+    paths = existing_paths(args.paths)
     if paths is None:
         return 2
     try:

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lks_templates.commands._common import SHIPPED_SPECS, add_specs_option, report_missing
+
 if TYPE_CHECKING:
     from lks_templates.collect import Summary
 
@@ -31,12 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="folder for values.csv, problems.csv and datapackage.json",
     )
-    parser.add_argument(
-        "--specs",
-        action="append",
-        metavar="DIR",
-        help="spec files or folders to check against (default: the shipped specs); may be repeated",
-    )
+    add_specs_option(parser, default=SHIPPED_SPECS)
     parser.add_argument(
         "--jobs",
         type=int,
@@ -65,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     files, missing = find_returns(args.paths)
     for path in missing:
-        print(f"{path}: no such file or folder; check the path.", file=sys.stderr)
+        report_missing(path)
     if missing:
         return 2
     if not files:

@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help=f"folder to write the pages into; default: {DEFAULT_OUT}/",
     )
-    add_specs_option(parser, "a spec file or folder to document")
+    add_specs_option(parser)
     parser.add_argument(
         "--check",
         action="store_true",
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.errors import SpecError
     from lks_templates.spec import load_specs
 
-    paths = existing_paths(args.specs, "docs")
+    paths = existing_paths(args.specs)
     if paths is None or (not args.check and refuse_out(args.out, folder=True)):
         return 2
     try:

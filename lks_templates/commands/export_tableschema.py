@@ -28,7 +28,7 @@ from lks_templates.commands._common import (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dataset", metavar="DATASET_ID_OR_FILE", help="a dataset id or spec file")
     parser.add_argument("--out", metavar="FILE", help="file to write; default: standard output")
-    add_specs_option(parser, "a spec file or folder to look up a dataset id in")
+    add_specs_option(parser)
     parser.add_argument(
         "--no-extensions",
         dest="extensions",
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         if Path(args.dataset).is_file():
             spec = load_spec(args.dataset)
         else:
-            specs = existing_paths(args.specs, "export-tableschema")
+            specs = existing_paths(args.specs)
             if specs is None:
                 return 2
             spec = load_specs(specs).get(args.dataset)

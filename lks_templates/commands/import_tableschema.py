@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from lks_templates.atomic import cannot_write, write_text_atomically
-from lks_templates.commands._common import refuse_out
+from lks_templates.commands._common import refuse_out, report_missing
 from lks_templates.words import counted
 
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.tableschema import convert_tableschema
 
     if not Path(args.schema).is_file():
-        print(f"lks-templates import-tableschema: {args.schema}: no such file", file=sys.stderr)
+        report_missing(args.schema)
         return 2
     if args.dataset_id is not None and not _valid_id(args.dataset_id, ID_PATTERN):
         print(

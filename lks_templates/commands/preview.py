@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.errors import SpecError
     from lks_templates.preview import LibreOfficeError, find_soffice, render_previews
 
-    paths = existing_paths(args.paths, "preview")
+    paths = existing_paths(args.paths)
     if paths is None or refuse_out(args.out, folder=True):
         return 2
     if find_soffice() is None:

@@ -12,6 +12,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lks_templates.commands._common import (
+    SHIPPED_SPECS,
+    add_specs_option,
+    existing_paths,
+    print_problems,
+    report_missing,
+)
+
 if TYPE_CHECKING:
     from lks_templates.readback.result import Return
     from lks_templates.spec import SpecSet
@@ -20,12 +28,7 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="a filled workbook (.xlsx)")
-    parser.add_argument(
-        "--specs",
-        action="append",
-        metavar="DIR",
-        help="spec files or folders to check against (default: the shipped specs); may be repeated",
-    )
+    add_specs_option(parser, default=SHIPPED_SPECS)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
 
 
@@ -43,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     if not path.is_file():
-        print(f"{args.file}: no such file; check the path.", file=sys.stderr)
+        report_missing(args.file)
         return 2
     specs = load_specs_or_report(args.specs)
     if specs is None:
@@ -59,10 +62,11 @@ def run(args: argparse.Namespace) -> int:
 def load_specs_or_report(paths: list[str] | None) -> SpecSet | None:
     """The specs of ``--specs`` (the shipped ones when None); None, with every problem
     printed to standard error, when they do not load."""
-    from lks_templates.commands._common import print_problems
     from lks_templates.errors import SpecError
     from lks_templates.readback.read import load_spec_set
 
+    if paths is not None and existing_paths(paths) is None:
+        return None
     try:
         return load_spec_set(paths)
     except SpecError as exc:

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lks_templates.commands._common import DEFAULT_SPECS
+from lks_templates.commands._common import DEFAULT_SPECS, report_missing
 from lks_templates.words import counted
 
 
@@ -25,15 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lks_templates.errors import Problem
     from lks_templates.spec import validate_paths
 
     paths = list(args.paths) or [DEFAULT_SPECS]
     missing = [path for path in paths if not Path(path).exists()]
     if missing:
         for path in missing:
-            problem = Problem("missing-path", "No such file or folder; check the path.", file=path)
-            print(problem.format(), file=sys.stderr)
+            report_missing(path)
         return 2
     _, problems = validate_paths(paths)
     for problem in problems:

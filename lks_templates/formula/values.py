@@ -8,6 +8,7 @@ its default settings, and docs/formula-language.md says so.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,6 +34,26 @@ class Blank:
 
 BLANK: Final = Blank()
 """An empty cell: 0 in arithmetic, "" in text, equal to both 0 and "" in comparisons."""
+
+
+EXCEL_EPOCH: Final = dt.date(1899, 12, 30)
+"""Day 0 of spreadsheet date serials (Excel's 1900 date system, as LibreOffice counts it:
+serial 61 is 1 March 1900 in both, as Excel's fictitious 29 February 1900 is day 60)."""
+LAST_EXCEL_SERIAL: Final = 2_958_465
+"""The serial of 31 December 9999, the last date a spreadsheet can hold."""
+
+
+def date_to_serial(day: dt.date) -> int:
+    """The spreadsheet serial of ``day`` (a datetime counts as its date)."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return (day - EXCEL_EPOCH).days
+
+
+def serial_to_date(serial: int) -> dt.date:
+    """The date of a whole spreadsheet serial, 1 to :data:`LAST_EXCEL_SERIAL`."""
+    return EXCEL_EPOCH + dt.timedelta(days=serial)
+
 
 ERROR_CODES: Final = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 

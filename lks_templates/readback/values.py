@@ -13,14 +13,13 @@ import math
 import re
 from dataclasses import dataclass
 
+from lks_templates.formula.values import LAST_EXCEL_SERIAL, serial_to_date
 from lks_templates.spec.models import FieldSpec
 from lks_templates.words import counted
 
 Value = str | int | float | bool | dt.date
 """A checked value: the Python type that matches the field's type."""
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-LAST_EXCEL_SERIAL = 2_958_465  # 31/12/9999
 _NUMBER_TEXT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TRUE_WORDS = {"yes": True, "no": False}
@@ -168,7 +167,7 @@ def _to_date(raw: object) -> tuple[Value | None, Finding | None]:
         return raw, None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if 1 <= raw <= LAST_EXCEL_SERIAL and float(raw).is_integer():
-            day = EXCEL_EPOCH + dt.timedelta(days=int(raw))
+            day = serial_to_date(int(raw))
             return day, Finding(
                 "date-as-number",
                 "warning",

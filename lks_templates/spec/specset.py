@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lks_templates.errors import Problem, SpecError, sort_problems
+from lks_templates.errors import Problem, SpecError, missing_path, sort_problems
 from lks_templates.spec import crossref
 from lks_templates.spec.crossref import Checked, latest, version_key
 from lks_templates.spec.loader import load_document
@@ -123,8 +123,7 @@ def find_spec_files(paths: SpecPaths) -> tuple[list[Path], list[Problem]]:
         elif path.exists():
             files[path] = None
         else:
-            problems.append(Problem("missing-path", "No such file or folder; check the path.",
-                                    file=str(path)))  # fmt: skip
+            problems.append(missing_path(path))
     return sorted(files, key=lambda p: p.as_posix()), problems
 
 
