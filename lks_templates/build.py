@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from lks_templates.layout.fields import BOOLEAN_CHOICES, DATE_FORMAT
 from lks_templates.layout.model import Cell, CellValue
 from lks_templates.render import render_workbook
 from lks_templates.spec.models import FaqSpec, FormSpec, ResolvedTemplate
+from lks_templates.spec.specset import SpecPaths
 
 README = "README.md"
 PREVIEWS = "previews"
@@ -32,7 +34,7 @@ Values = Mapping[str, InputValue | Sequence[InputValue]]
 
 def build_workbook(
     spec: ResolvedTemplate,
-    path: str | Path,
+    path: str | os.PathLike[str],
     *,
     values: Values | None = None,
     faq: FaqSpec | None = None,
@@ -90,14 +92,14 @@ def _parse_a1(a1: str) -> tuple[int, int]:
     return int(a1[len(letters) :]) - 1, col - 1
 
 
-def latest_templates(paths: Sequence[str | Path]) -> list[ResolvedTemplate]:
+def latest_templates(paths: SpecPaths) -> list[ResolvedTemplate]:
     """The latest version of every template and form under ``paths``, sorted by id.
 
     Raises :class:`~lks_templates.errors.SpecError` with every problem when a spec is invalid.
     """
     from lks_templates.spec import load_specs
 
-    specs = load_specs([Path(p) for p in paths])
+    specs = load_specs(paths)
     latest: dict[str, ResolvedTemplate] = {}
     for resolved in specs.resolved():  # oldest first, so later versions win
         latest[resolved.template.id] = resolved
@@ -105,7 +107,7 @@ def latest_templates(paths: Sequence[str | Path]) -> list[ResolvedTemplate]:
 
 
 def build_all(
-    paths: Sequence[str | Path] = DEFAULT_SPECS, out: str | Path = DEFAULT_OUT
+    paths: SpecPaths = DEFAULT_SPECS, out: str | os.PathLike[str] = DEFAULT_OUT
 ) -> list[Path]:
     """Build every template under ``paths`` into ``out`` with a ``README.md`` index.
 
@@ -167,7 +169,7 @@ def _period_word(spec: object) -> str:
 
 
 def check_dist(
-    paths: Sequence[str | Path] = DEFAULT_SPECS, dist: str | Path = DEFAULT_OUT
+    paths: SpecPaths = DEFAULT_SPECS, dist: str | os.PathLike[str] = DEFAULT_OUT
 ) -> list[Problem]:
     """Rebuild into a temporary folder and compare with ``dist``: one problem per file.
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from lks_templates.readback.duplicates import ReturnKey
     from lks_templates.readback.result import Return
+    from lks_templates.spec.specset import SpecSource
 
 VALUE_COLUMNS = (
     "file",
@@ -328,10 +329,10 @@ def _problem_value(result: Return, problem: Problem) -> tuple[str, str]:
 
 # -- the run ------------------------------------------------------------------------------
 
-_WORKER_SPECS: Any = None
+_WORKER_SPECS: SpecSource = None
 
 
-def _init_worker(specs: Any) -> None:
+def _init_worker(specs: SpecSource) -> None:
     global _WORKER_SPECS
     _WORKER_SPECS = specs
 
@@ -343,7 +344,7 @@ def _read_one(path: Path) -> FileRows:
 
 
 def iter_file_rows(
-    files: Sequence[Path], *, specs: Any = None, jobs: int = 1
+    files: Sequence[Path], *, specs: SpecSource = None, jobs: int = 1
 ) -> Iterator[FileRows]:
     """Read ``files`` in order, yielding each file's rows; ``jobs`` > 1 uses processes.
 
@@ -421,7 +422,7 @@ def _run(
     files: Sequence[Path],
     sinks: Sequence[Callable[[FileRows], None]],
     *,
-    specs: Any,
+    specs: SpecSource,
     jobs: int,
     progress: Callable[[int], object] | None,
 ) -> Summary:
@@ -616,7 +617,7 @@ def write_collection(
     paths: Iterable[str | Path],
     out: str | Path,
     *,
-    specs: Any = None,
+    specs: SpecSource = None,
     jobs: int = 1,
     progress: Callable[[int], object] | None = None,
     files: Sequence[Path] | None = None,
@@ -646,14 +647,17 @@ class Collection:
     """Collected returns as DataFrames (same columns as the CSV files, text unescaped)."""
 
     values: pd.DataFrame
+    """One row per value (the columns of values.csv)."""
     problems: pd.DataFrame
+    """One row per problem (the columns of problems.csv)."""
     summary: Summary
+    """The counts the command line reports: files read and rejected, problems by code."""
 
 
 def collect(
-    paths: Iterable[str | Path] | str | Path,
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
     *,
-    specs: Any = None,
+    specs: SpecSource = None,
     jobs: int = 1,
     out: str | Path | None = None,
 ) -> Collection:
@@ -665,8 +669,8 @@ def collect(
     """
     import pandas as pd
 
-    items = [paths] if isinstance(paths, str | Path) else list(paths)
-    files, _missing = find_returns(items)
+    items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    files, _missing = find_returns(os.fspath(item) for item in items)
     value_rows: list[list[str]] = []
     problem_rows: list[list[str]] = []
 

@@ -32,13 +32,21 @@ class Problem:
     message: str
     """A sentence a library manager or maintainer understands, saying what to do."""
     file: str = ""
+    """The spec file, workbook or path concerned, as given."""
     line: int | None = None
+    """1-based line in a spec file; None for a workbook or a whole file."""
     column: int | None = None
+    """1-based column in a spec file."""
     severity: Severity = "error"
+    """``error`` (must be fixed) or ``warning`` (worth a look); each code has its own."""
     sheet: str = ""
+    """The workbook sheet concerned, if any."""
     cell: str = ""
+    """The cell concerned (``A1`` style), if any."""
     field: str = ""
+    """The spec field (or derived figure, KPI, rule) the cell holds, if any."""
     period: str = ""
+    """The period key (``m01``-``m12``, ``q1``-``q4``, ``year``) of the cell, if any."""
 
     def __post_init__(self) -> None:
         # An unknown code is a programming error: catch it where the problem is made.
@@ -60,6 +68,7 @@ class Problem:
         return f"{where}: {self.code} {self.message}" if where else f"{self.code} {self.message}"
 
     def as_dict(self) -> dict[str, object]:
+        """Every field by name, as for JSON or a table row."""
         return asdict(self)
 
 
@@ -78,11 +87,13 @@ class LksError(Exception):
     """Base of the exceptions the library raises for a user's mistake."""
 
     problems: Sequence[Problem] = field(default_factory=list)
+    """Every problem found, sorted by place."""
 
     def __post_init__(self) -> None:
         super().__init__(self.summary())
 
     def summary(self) -> str:
+        """One line per problem (:meth:`Problem.format`), or the class name when none."""
         lines = [p.format() for p in self.problems]
         return "\n".join(lines) if lines else type(self).__name__
 

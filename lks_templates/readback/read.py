@@ -15,6 +15,7 @@ The steps, each of which may add located problems:
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,7 @@ from lks_templates.readback.workbook import (
 if TYPE_CHECKING:
     from lks_templates.spec import SpecSet
     from lks_templates.spec.models import ResolvedTemplate
+    from lks_templates.spec.specset import SpecSource
 
 TEMPLATE_ID = "lks_template_id"
 TEMPLATE_VERSION = "lks_template_version"
@@ -55,7 +57,7 @@ SPEC_SHA = "lks_spec_sha256"
 _SPEC_CACHE: dict[tuple[str, ...], SpecSet] = {}
 
 
-def load_spec_set(specs: Any = None) -> SpecSet:
+def load_spec_set(specs: SpecSource = None) -> SpecSet:
     """``specs`` as a :class:`SpecSet`: given, loaded from paths, or the shipped specs."""
     from lks_templates.spec import SpecSet, load_specs
     from lks_templates.spec.specset import shipped_specs_dir
@@ -63,16 +65,20 @@ def load_spec_set(specs: Any = None) -> SpecSet:
     if isinstance(specs, SpecSet):
         return specs
     if specs is None:
-        specs = [shipped_specs_dir()]
-    elif isinstance(specs, str | Path):
-        specs = [specs]
-    key = tuple(str(Path(p).resolve()) for p in specs)
+        paths: list[str | os.PathLike[str]] = [shipped_specs_dir()]
+    elif isinstance(specs, str | os.PathLike):
+        paths = [specs]
+    else:
+        paths = list(specs)  # once: an iterator cannot be read twice
+    key = tuple(str(Path(p).resolve()) for p in paths)
     if key not in _SPEC_CACHE:
-        _SPEC_CACHE[key] = load_specs(list(specs))
+        _SPEC_CACHE[key] = load_specs(paths)
     return _SPEC_CACHE[key]
 
 
-def read_return(path: str | Path, *, specs: Any = None, file: str | None = None) -> Return:
+def read_return(
+    path: str | os.PathLike[str], *, specs: SpecSource = None, file: str | None = None
+) -> Return:
     """Read and check one filled workbook.
 
     ``specs``: a :class:`~lks_templates.spec.SpecSet`, or spec files/folders to load
@@ -84,7 +90,7 @@ def read_return(path: str | Path, *, specs: Any = None, file: str | None = None)
     result = Return(file=label)
     spec_set = load_spec_set(specs)
     try:
-        package = open_package(path, label)
+        package = open_package(Path(path), label)
     except Refused as refusal:
         result.problems.append(refusal.problem)
         return result

@@ -41,13 +41,19 @@ class Return:
     """
 
     file: str
+    """The file's name in problems: the path as given, or ``read_return(..., file=)``."""
     readable: bool = False
+    """Whether the file was read; False when it was refused as a whole."""
     template_id: str = ""
+    """The ``lks_template_id`` document property; "" when the file was refused before it."""
     template_version: str = ""
+    """The ``lks_template_version`` document property."""
     kind: str = "template"
     """``template`` or ``form``."""
     reporting_year: int | None = None
+    """The reporting year entered; None when blank or not a year."""
     periods: list[PeriodInfo] = field(default_factory=list)
+    """The template's periods, in order, with their first days once the year is known."""
     profile: dict[str, Value | None] = field(default_factory=dict)
     """Fields entered once (every field of a form), as checked values; None when blank."""
     measures: dict[str, list[Value | None]] = field(default_factory=dict)
@@ -62,6 +68,7 @@ class Return:
     locations: dict[tuple[str, str], Location] = field(default_factory=dict)
     """(field, period key or "") -> where the value was read."""
     problems: list[Problem] = field(default_factory=list)
+    """Every problem found, located at its sheet and cell."""
 
     @property
     def org_ods_code(self) -> str:
@@ -71,10 +78,12 @@ class Return:
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems of severity ``error``."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems of severity ``warning``."""
         return [p for p in self.problems if p.severity == "warning"]
 
     @property

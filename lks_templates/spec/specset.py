@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeAlias, Union
 
 from lks_templates.errors import Problem, SpecError, missing_path, sort_problems
 from lks_templates.spec import crossref
@@ -21,7 +23,8 @@ from lks_templates.spec.models import (
 from lks_templates.spec.validate import check_document
 
 SPEC_SUFFIXES = (".yaml", ".yml")
-SpecPaths = str | Path | Sequence[str | Path]
+SpecPaths: TypeAlias = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+"""Spec files or folders: one path, or several (folders are searched for ``*.yaml``)."""
 
 
 @dataclass(frozen=True)
@@ -33,9 +36,13 @@ class SpecSet:
     """
 
     datasets: list[DatasetSpec] = field(default_factory=list)
+    """Every dataset spec (``kind: dataset``): the fields and their definitions."""
     templates: list[TemplateSpec] = field(default_factory=list)
+    """Every template spec (``kind: template``): dashboards of periodic measures."""
     forms: list[FormSpec] = field(default_factory=list)
+    """Every form spec (``kind: form``): fields entered once, such as a case study."""
     faqs: list[FaqSpec] = field(default_factory=list)
+    """Every FAQ spec (``kind: faq``)."""
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     """``(id, version)`` -> the file the spec was read from, as given."""
 
@@ -85,6 +92,12 @@ class SpecSet:
         )
 
 
+SpecSource: TypeAlias = Union[SpecSet, SpecPaths, None]  # noqa: UP007 - SpecSet is a class
+"""Where specs come from, wherever the library takes ``specs=``: a loaded :class:`SpecSet`,
+spec files or folders to load (see :data:`SpecPaths`), or None for the specs shipped with
+the library (:func:`shipped_specs_dir`)."""
+
+
 def shipped_specs_dir() -> Path:
     """The specs shipped with the library: ``lks_templates/_specs`` in an installed wheel,
     else the ``template_specs/`` folder of the source tree."""
@@ -98,7 +111,7 @@ def find_spec_files(paths: SpecPaths) -> tuple[list[Path], list[Problem]]:
 
     Hidden files and folders are skipped. The result is sorted and without repeats.
     """
-    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
     files: dict[Path, None] = {}
     problems: list[Problem] = []
     for item in items:
@@ -228,7 +241,7 @@ def load_specs(paths: SpecPaths = "template_specs") -> SpecSet:
     return specs
 
 
-def load_spec(path: str | Path) -> AnySpec:
+def load_spec(path: str | os.PathLike[str]) -> AnySpec:
     """Load and validate one spec file on its own.
 
     References to other files (the dataset's fields, FAQ ids) are not checked; formulas
