@@ -46,12 +46,6 @@ class Contract:
     semantics: Semantics | None = None
     """Parsed formulas, shared by every return of this template."""
 
-    @property
-    def input_names(self) -> list[str]:
-        """Defined names holding inputs: the reporting year, profile, then measures."""
-        names = [*self.resolved.profile_names, *self.resolved.measure_names]
-        return ([YEAR_NAME] if YEAR_NAME in self.names and YEAR_NAME not in names else []) + names
-
 
 def contract_for(resolved: ResolvedTemplate) -> Contract:
     """The (cached) contract of ``resolved``."""

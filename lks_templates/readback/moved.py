@@ -14,9 +14,6 @@ from lks_templates.errors import Problem
 from lks_templates.readback.workbook import Reference, column_letters
 from lks_templates.words import counted
 
-INTERNAL_PREFIX = "lks_"
-"""Defined names the generator uses for itself (chart data and the like)."""
-
 
 @dataclass(frozen=True)
 class Move:

@@ -47,7 +47,6 @@ OFFICE_DOCUMENT_REL: Final = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 )
 RELS_NS: Final = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-TYPES_NS: Final = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _XML_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _FAST_ENCODINGS = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
 

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 from lks_templates.codes import codes_in
 
-FILE_CODES: dict[str, str] = {c.code: c.summary for c in codes_in("spec-files").values()}
-"""Problems about files and paths rather than their content."""
-
 SPEC_CODES: dict[str, str] = {c.code: c.summary for c in codes_in("spec").values()}
-"""Problems inside spec files, each located at a line and column."""
-
-PROBLEM_CODES: dict[str, str] = {**FILE_CODES, **SPEC_CODES}
+"""Problems inside spec files, each located at a line and column (the codes about files
+and paths, such as ``missing-path``, are in the area ``spec-files``)."""
