@@ -133,3 +133,13 @@ def test_the_worked_example_runs_and_prints_what_the_page_says(
 
     workbook = load_workbook(tmp_path / "monthly-activity.xlsx")
     assert "evidence_searches" in workbook.defined_names
+
+
+def test_a_single_spec_path_is_taken_as_one_path(tmp_path: Path) -> None:
+    specs = ROOT / "tests" / "data" / "specs"
+    # A str is one path, not a sequence of one-letter paths.
+    one = lks_templates.build_all(str(specs), tmp_path / "one")
+    listed = lks_templates.build_all([specs], tmp_path / "listed")
+    assert [p.name for p in one] == [p.name for p in listed]
+    assert "README.md" in [p.name for p in one] and len(one) > 1
+    assert lks_templates.check_dist(str(specs), tmp_path / "one") == []
