@@ -55,7 +55,7 @@ CATALOGUE: tuple[Code, ...] = (
         "missing-path",
         "spec-files",
         "error",
-        "a path given to `validate` does not exist (exit 2)",
+        "a path given to a command or to `load_specs` does not exist (a command exits 2)",
         example="`specs/: missing-path No such file or folder; check the path.`",
     ),
     Code(

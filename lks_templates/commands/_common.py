@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from lks_templates.atomic import cannot_write
-from lks_templates.errors import missing_path
 
 if TYPE_CHECKING:
     from lks_templates.errors import Problem
@@ -54,6 +53,8 @@ def add_specs_option(parser: argparse.ArgumentParser, *, default: str = "") -> N
 def report_missing(path: str) -> None:
     """Say on standard error that ``path`` does not exist, in the words every command uses:
     ``PATH: missing-path No such file or folder; check the path.`` The caller exits 2."""
+    from lks_templates.errors import missing_path
+
     print(missing_path(path).format(), file=sys.stderr)
 
 
