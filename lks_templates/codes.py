@@ -49,579 +49,239 @@ class Code:
     """Other areas that report this code too (listed in their tables as well)."""
 
 
+# fmt: off
 CATALOGUE: tuple[Code, ...] = (
     # ----------------------------------------------------------------- spec files, paths
-    Code(
-        "missing-path",
-        "spec-files",
-        "error",
-        "a path given to a command or to `load_specs` does not exist (a command exits 2)",
-        example="`specs/: missing-path No such file or folder; check the path.`",
-    ),
-    Code(
-        "no-specs",
-        "spec-files",
-        "error",
-        "a folder holds no `*.yaml` or `*.yml` file",
-        example="`empty/: no-specs This folder holds no spec files (*.yaml or *.yml); check "
-        "the path.`",
-    ),
-    Code(
-        "not-a-file",
-        "spec-files",
-        "error",
-        "`load_spec` was given a folder",
-        example="`template_specs: not-a-file load_spec reads one file; use load_specs for a "
-        "folder.`",
-    ),
-    Code(
-        "unreadable-file",
-        "spec-files",
-        "error",
-        "the file cannot be read or opened (permissions, far too large, vanished while being read)",
-        example="`a.yaml: unreadable-file Cannot read the file (Permission denied). ...`",
-        rejects=True,
-        also=("import", "returns"),
-    ),
-    Code(
-        "not-text",
-        "spec-files",
-        "error",
-        "the file is not UTF-8 text",
-        example="`logo.yaml: not-text This is not a UTF-8 text file; a spec must be YAML text. "
-        "...`",
-        also=("import",),
-    ),
+    Code("missing-path", "spec-files", "error",
+         "a path given to a command or to `load_specs` does not exist (a command exits 2)",
+         example="`specs/: missing-path No such file or folder; check the path.`"),
+    Code("no-specs", "spec-files", "error", "a folder holds no `*.yaml` or `*.yml` file",
+         example="`empty/: no-specs This folder holds no spec files (*.yaml or *.yml); check the "
+                 "path.`"),
+    Code("not-a-file", "spec-files", "error", "`load_spec` was given a folder",
+         example="`template_specs: not-a-file load_spec reads one file; use load_specs for a "
+                 "folder.`"),
+    Code("unreadable-file", "spec-files", "error",
+         "the file cannot be read or opened (permissions, far too large, vanished while being "
+         "read)",
+         example="`a.yaml: unreadable-file Cannot read the file (Permission denied). ...`",
+         rejects=True, also=("import", "returns")),
+    Code("not-text", "spec-files", "error", "the file is not UTF-8 text",
+         example="`logo.yaml: not-text This is not a UTF-8 text file; a spec must be YAML text. "
+                 "...`",
+         also=("import",)),
     # ------------------------------------------------------------------- spec content
-    Code(
-        "yaml-syntax",
-        "spec",
-        "error",
-        "the YAML cannot be parsed",
-        example="`a.yaml:7:1: yaml-syntax ... YAML does not allow tabs for indentation; use "
-        "spaces.`",
-    ),
-    Code(
-        "duplicate-key",
-        "spec",
-        "error",
-        "a key written twice in one mapping",
-        example="``a.yaml:8:1: duplicate-key The key `title` is written twice in this mapping "
-        "(first at line 7); keep only one.``",
-    ),
-    Code(
-        "not-a-mapping",
-        "spec",
-        "error",
-        "the file is empty, a list or a single value",
-        example="`a.yaml:3:1: not-a-mapping The file holds a list, not a mapping of keys to "
-        "values; ...`",
-        also=("import",),
-    ),
-    Code(
-        "unknown-key",
-        "spec",
-        "error",
-        "a key the language does not have",
-        example="``a.yaml:11:5: unknown-key `titel` is not a key here. Did you mean `title`? "
-        "Allowed keys: ...``",
-    ),
-    Code(
-        "wrong-type",
-        "spec",
-        "error",
-        "a value of the wrong type",
-        example="``a.yaml:7:8: wrong-type `title` should be text, not true/false (true). YAML "
-        "reads yes, no, on, off, true and false as true or false; ...``",
-        also=("import",),
-    ),
-    Code(
-        "missing-key",
-        "spec",
-        "error",
-        "a required key is missing",
-        example="``a.yaml:9:5: missing-key `fields[0]` needs a `description` key; add it.``",
-        also=("import",),
-    ),
-    Code(
-        "bad-version",
-        "spec",
-        "error",
-        "`version` is not a semantic version",
-        example="``a.yaml:6:10: bad-version `version` is 1.0, not a semantic version; write "
-        "three numbers such as `1.0.0` ...``",
-    ),
-    Code(
-        "bad-value",
-        "spec",
-        "error",
-        "a value outside what is allowed",
-        example="``a.yaml:13:11: bad-value `fields[0].type` is 'integr', which is not allowed. "
-        "Did you mean `integer`? ...``",
-    ),
-    Code(
-        "unsupported-spec-version",
-        "spec",
-        "error",
-        "a spec-language version this library does not read",
-        example="``a.yaml:3:7: unsupported-spec-version This library reads spec-language "
-        "version 1, not 2; ...``",
-    ),
-    Code(
-        "invalid-name",
-        "spec",
-        "error",
-        "a name that is not a lower-case identifier",
-        example="``a.yaml:11:12: invalid-name `staff-wte` is not a valid name: ... (for "
-        "example `staff_wte`).``",
-        also=("import",),
-    ),
-    Code(
-        "name-like-cell-reference",
-        "spec",
-        "error",
-        "a name read as a cell reference",
-        example="``a.yaml:13:12: name-like-cell-reference `fte1` looks like a cell reference "
-        "to Excel or LibreOffice, ...``",
-        also=("import",),
-    ),
-    Code(
-        "name-like-function",
-        "spec",
-        "error",
-        "a name that is a function or boolean",
-        example="``a.yaml:12:12: name-like-function `sum` is the name of a spreadsheet "
-        "function or value, ...``",
-        also=("import",),
-    ),
-    Code(
-        "name-too-long",
-        "spec",
-        "error",
-        "a name over 255 characters",
-        example="`a.yaml:9:12: name-too-long The name is 256 characters long; Excel allows at "
-        "most 255. Shorten it.`",
-        also=("import",),
-    ),
-    Code(
-        "reserved-name",
-        "spec",
-        "error",
-        "one of Excel's built-in names",
-        example="``a.yaml:10:12: reserved-name `print_area` is one of Excel's built-in names; "
-        "choose another name.``",
-        also=("import",),
-    ),
-    Code(
-        "duplicate-name",
-        "spec",
-        "error",
-        "two things with one name, a field listed twice, or `reporting_year`",
-        example="``a.yaml:17:11: duplicate-name `sessions` is already a field of the dataset; "
-        "choose another name.``",
-        also=("import",),
-    ),
-    Code(
-        "enum-too-long",
-        "spec",
-        "error",
-        "`enum` values too long for a drop-down list",
-        example="`a.yaml:13:13: enum-too-long The allowed values joined with commas are 379 "
-        "characters; ...`",
-    ),
-    Code(
-        "duplicate-id",
-        "spec",
-        "error",
-        "two specs with the same id and version",
-        example="``b.yaml:5:5: duplicate-id `twin` version 1.0.0 is also defined in a.yaml:5; "
-        "bump the `version` ...``",
-    ),
-    Code(
-        "unknown-dataset",
-        "spec",
-        "error",
-        "the named dataset does not exist",
-        example="``a.yaml:7:10: unknown-dataset No dataset spec has the id `shared-datset`. "
-        "Did you mean `shared-dataset`? ...``",
-    ),
-    Code(
-        "unknown-field",
-        "spec",
-        "error",
-        "a profile, measure, form or chart names an unknown field",
-        example="``a.yaml:13:11: unknown-field `org_nam` is not a field of dataset "
-        "`shared-dataset`. Did you mean `org_name`? ...``",
-    ),
-    Code(
-        "annual-measure",
-        "spec",
-        "error",
-        "an annual field entered per period",
-        example="``a.yaml:9:22: annual-measure `staff_headcount` is an annual field (one value "
-        "per return), ...; move it to `profile`.``",
-    ),
-    Code(
-        "cumulative-not-additive",
-        "spec",
-        "error",
-        "a running total (`cumulative: true`) of a field whose `aggregate` is not `sum`",
-        example="``a.yaml:14:14: cumulative-not-additive `members` is counted at a moment "
-        "(`aggregate: last`), ...; a running total of it would mislead. Remove "
-        "`cumulative: true` ...``",
-    ),
-    Code(
-        "unknown-faq",
-        "spec",
-        "error",
-        "the named FAQ does not exist",
-        example="``a.yaml:9:6: unknown-faq No FAQ spec has the id `shared-faqs`. Did you mean "
-        "`shared-faq`? ...``",
-    ),
-    Code(
-        "formula-syntax",
-        "spec",
-        "error",
-        "a formula cannot be parsed",
-        example="`a.yaml:17:24: formula-syntax Expected a value, found '*'.`",
-    ),
-    Code(
-        "cell-reference",
-        "spec",
-        "error",
-        "a formula uses a cell reference",
-        example="`a.yaml:28:18: cell-reference a1 is a cell reference; spec formulas refer to "
-        "fields by name, ...`",
-    ),
-    Code(
-        "unknown-name",
-        "spec",
-        "error",
-        "a formula uses a name not in scope",
-        example="`a.yaml:21:14: unknown-name Unknown name serches; did you mean searches?`",
-    ),
-    Code(
-        "unknown-function",
-        "spec",
-        "error",
-        "a function outside the whitelist",
-        example="`a.yaml:15:14: unknown-function MOD is not allowed: Excel 2010 and "
-        "LibreOffice disagree on it for large numbers.`",
-    ),
-    Code(
-        "wrong-arity",
-        "spec",
-        "error",
-        "the wrong number of arguments",
-        example="`a.yaml:14:14: wrong-arity IF takes 2 or 3 arguments; got 1.`",
-    ),
-    Code(
-        "range-in-scalar-context",
-        "spec",
-        "error",
-        "a KPI uses a measure outside an aggregate",
-        example="`a.yaml:15:14: range-in-scalar-context searches stands for every period's "
-        "value here, so it must be an argument of SUM, ...`",
-    ),
-    Code(
-        "type-mismatch",
-        "spec",
-        "error",
-        "text in arithmetic, and the like",
-        example="`a.yaml:15:25: type-mismatch note is text, so it cannot be used in arithmetic "
-        "('+').`",
-    ),
-    Code(
-        "reference-required",
-        "spec",
-        "error",
-        "a function that needs a name is given a calculation",
-        example="`a.yaml:13:25: reference-required COUNTBLANK needs a name (a field, derived "
-        "figure or KPI) as its argument, not a calculation.`",
-    ),
-    Code(
-        "text-too-long",
-        "spec",
-        "error",
-        "text in a formula over 255 characters",
-        example="`a.yaml:17:28: text-too-long Text in a formula can be at most 255 characters; "
-        "this is 300. Shorten it.`",
-    ),
-    Code(
-        "cycle",
-        "spec",
-        "error",
-        "derived figures or KPIs in a loop",
-        example="`a.yaml:13:14: cycle These derived figures depend on each other in a loop "
-        "(first_figure -> second_figure -> first_figure); ...`",
-    ),
+    Code("yaml-syntax", "spec", "error", "the YAML cannot be parsed",
+         example="`a.yaml:7:1: yaml-syntax ... YAML does not allow tabs for indentation; use "
+                 "spaces.`"),
+    Code("duplicate-key", "spec", "error", "a key written twice in one mapping",
+         example="``a.yaml:8:1: duplicate-key The key `title` is written twice in this mapping "
+                 "(first at line 7); keep only one.``"),
+    Code("not-a-mapping", "spec", "error", "the file is empty, a list or a single value",
+         example="`a.yaml:3:1: not-a-mapping The file holds a list, not a mapping of keys to "
+                 "values; ...`",
+         also=("import",)),
+    Code("unknown-key", "spec", "error", "a key the language does not have",
+         example="``a.yaml:11:5: unknown-key `titel` is not a key here. Did you mean `title`? "
+                 "Allowed keys: ...``"),
+    Code("wrong-type", "spec", "error", "a value of the wrong type",
+         example="``a.yaml:7:8: wrong-type `title` should be text, not true/false (true). YAML "
+                 "reads yes, no, on, off, true and false as true or false; ...``",
+         also=("import",)),
+    Code("missing-key", "spec", "error", "a required key is missing",
+         example="``a.yaml:9:5: missing-key `fields[0]` needs a `description` key; add it.``",
+         also=("import",)),
+    Code("bad-version", "spec", "error", "`version` is not a semantic version",
+         example="``a.yaml:6:10: bad-version `version` is 1.0, not a semantic version; write "
+                 "three numbers such as `1.0.0` ...``"),
+    Code("bad-value", "spec", "error", "a value outside what is allowed",
+         example="``a.yaml:13:11: bad-value `fields[0].type` is 'integr', which is not allowed. "
+                 "Did you mean `integer`? ...``"),
+    Code("unsupported-spec-version", "spec", "error",
+         "a spec-language version this library does not read",
+         example="``a.yaml:3:7: unsupported-spec-version This library reads spec-language "
+                 "version 1, not 2; ...``"),
+    Code("invalid-name", "spec", "error", "a name that is not a lower-case identifier",
+         example="``a.yaml:11:12: invalid-name `staff-wte` is not a valid name: ... (for example "
+                 "`staff_wte`).``",
+         also=("import",)),
+    Code("name-like-cell-reference", "spec", "error", "a name read as a cell reference",
+         example="``a.yaml:13:12: name-like-cell-reference `fte1` looks like a cell reference to "
+                 "Excel or LibreOffice, ...``",
+         also=("import",)),
+    Code("name-like-function", "spec", "error", "a name that is a function or boolean",
+         example="``a.yaml:12:12: name-like-function `sum` is the name of a spreadsheet function "
+                 "or value, ...``",
+         also=("import",)),
+    Code("name-too-long", "spec", "error", "a name over 255 characters",
+         example="`a.yaml:9:12: name-too-long The name is 256 characters long; Excel allows at "
+                 "most 255. Shorten it.`",
+         also=("import",)),
+    Code("reserved-name", "spec", "error", "one of Excel's built-in names",
+         example="``a.yaml:10:12: reserved-name `print_area` is one of Excel's built-in names; "
+                 "choose another name.``",
+         also=("import",)),
+    Code("duplicate-name", "spec", "error",
+         "two things with one name, a field listed twice, or `reporting_year`",
+         example="``a.yaml:17:11: duplicate-name `sessions` is already a field of the dataset; "
+                 "choose another name.``",
+         also=("import",)),
+    Code("enum-too-long", "spec", "error", "`enum` values too long for a drop-down list",
+         example="`a.yaml:13:13: enum-too-long The allowed values joined with commas are 379 "
+                 "characters; ...`"),
+    Code("duplicate-id", "spec", "error", "two specs with the same id and version",
+         example="``b.yaml:5:5: duplicate-id `twin` version 1.0.0 is also defined in a.yaml:5; "
+                 "bump the `version` ...``"),
+    Code("unknown-dataset", "spec", "error", "the named dataset does not exist",
+         example="``a.yaml:7:10: unknown-dataset No dataset spec has the id `shared-datset`. Did "
+                 "you mean `shared-dataset`? ...``"),
+    Code("unknown-field", "spec", "error",
+         "a profile, measure, form or chart names an unknown field",
+         example="``a.yaml:13:11: unknown-field `org_nam` is not a field of dataset "
+                 "`shared-dataset`. Did you mean `org_name`? ...``"),
+    Code("annual-measure", "spec", "error", "an annual field entered per period",
+         example="``a.yaml:9:22: annual-measure `staff_headcount` is an annual field (one value "
+                 "per return), ...; move it to `profile`.``"),
+    Code("cumulative-not-additive", "spec", "error",
+         "a running total (`cumulative: true`) of a field whose `aggregate` is not `sum`",
+         example="``a.yaml:14:14: cumulative-not-additive `members` is counted at a moment "
+                 "(`aggregate: last`), ...; a running total of it would mislead. Remove "
+                 "`cumulative: true` ...``"),
+    Code("unknown-faq", "spec", "error", "the named FAQ does not exist",
+         example="``a.yaml:9:6: unknown-faq No FAQ spec has the id `shared-faqs`. Did you mean "
+                 "`shared-faq`? ...``"),
+    Code("formula-syntax", "spec", "error", "a formula cannot be parsed",
+         example="`a.yaml:17:24: formula-syntax Expected a value, found '*'.`"),
+    Code("cell-reference", "spec", "error", "a formula uses a cell reference",
+         example="`a.yaml:28:18: cell-reference a1 is a cell reference; spec formulas refer to "
+                 "fields by name, ...`"),
+    Code("unknown-name", "spec", "error", "a formula uses a name not in scope",
+         example="`a.yaml:21:14: unknown-name Unknown name serches; did you mean searches?`"),
+    Code("unknown-function", "spec", "error", "a function outside the whitelist",
+         example="`a.yaml:15:14: unknown-function MOD is not allowed: Excel 2010 and LibreOffice "
+                 "disagree on it for large numbers.`"),
+    Code("wrong-arity", "spec", "error", "the wrong number of arguments",
+         example="`a.yaml:14:14: wrong-arity IF takes 2 or 3 arguments; got 1.`"),
+    Code("range-in-scalar-context", "spec", "error", "a KPI uses a measure outside an aggregate",
+         example="`a.yaml:15:14: range-in-scalar-context searches stands for every period's "
+                 "value here, so it must be an argument of SUM, ...`"),
+    Code("type-mismatch", "spec", "error", "text in arithmetic, and the like",
+         example="`a.yaml:15:25: type-mismatch note is text, so it cannot be used in arithmetic "
+                 "('+').`"),
+    Code("reference-required", "spec", "error",
+         "a function that needs a name is given a calculation",
+         example="`a.yaml:13:25: reference-required COUNTBLANK needs a name (a field, derived "
+                 "figure or KPI) as its argument, not a calculation.`"),
+    Code("text-too-long", "spec", "error", "text in a formula over 255 characters",
+         example="`a.yaml:17:28: text-too-long Text in a formula can be at most 255 characters; "
+                 "this is 300. Shorten it.`"),
+    Code("cycle", "spec", "error", "derived figures or KPIs in a loop",
+         example="`a.yaml:13:14: cycle These derived figures depend on each other in a loop "
+                 "(first_figure -> second_figure -> first_figure); ...`"),
     # ------------------------------------------------------------- import-tableschema
     Code("json-syntax", "import", "error", "the file is not valid JSON"),
-    Code(
-        "missing-fields",
-        "import",
-        "error",
-        "the schema has no `fields` list, or an empty one",
-    ),
-    Code(
-        "invalid-version",
-        "import",
-        "error",
-        "`lks:version` is not a semantic version such as 1.0.0",
-    ),
-    Code(
-        "invalid-value",
-        "import",
-        "error",
-        "an `lks:` key with a value the spec language does not allow",
-    ),
-    Code(
-        "unsupported-type",
-        "import",
-        "error",
-        "a field type that cannot be entered in a workbook cell",
-    ),
-    Code(
-        "unsupported-constraint",
-        "import",
-        "error",
-        "a constraint a dataset spec cannot hold in that form (`enum` of numbers...)",
-    ),
-    Code(
-        "dropped-key",
-        "import",
-        "warning",
-        "a key with no place in a dataset spec; it is left out",
-    ),
-    Code(
-        "missing-description",
-        "import",
-        "warning",
-        "a field without a description; add a one-sentence definition",
-    ),
-    Code(
-        "renamed-field",
-        "import",
-        "warning",
-        "a field name that is not a valid spec name, renamed (with `--rename`)",
-    ),
-    Code(
-        "converted-type",
-        "import",
-        "warning",
-        "a field type imported as the nearest spec type (`year` as `integer`...)",
-    ),
+    Code("missing-fields", "import", "error", "the schema has no `fields` list, or an empty one"),
+    Code("invalid-version", "import", "error",
+         "`lks:version` is not a semantic version such as 1.0.0"),
+    Code("invalid-value", "import", "error",
+         "an `lks:` key with a value the spec language does not allow"),
+    Code("unsupported-type", "import", "error",
+         "a field type that cannot be entered in a workbook cell"),
+    Code("unsupported-constraint", "import", "error",
+         "a constraint a dataset spec cannot hold in that form (`enum` of numbers...)"),
+    Code("dropped-key", "import", "warning",
+         "a key with no place in a dataset spec; it is left out"),
+    Code("missing-description", "import", "warning",
+         "a field without a description; add a one-sentence definition"),
+    Code("renamed-field", "import", "warning",
+         "a field name that is not a valid spec name, renamed (with `--rename`)"),
+    Code("converted-type", "import", "warning",
+         "a field type imported as the nearest spec type (`year` as `integer`...)"),
     # ---------------------------------------------------------------- check of dist/
-    Code(
-        "dist-missing",
-        "dist",
-        "error",
-        "a file the specs produce (or a preview the index links) is missing from dist/",
-    ),
+    Code("dist-missing", "dist", "error",
+         "a file the specs produce (or a preview the index links) is missing from dist/"),
     Code("dist-extra", "dist", "error", "a workbook or page in dist/ that no spec produces"),
-    Code(
-        "dist-different",
-        "dist",
-        "error",
-        "a file in dist/ differs from what the specs produce",
-    ),
+    Code("dist-different", "dist", "error",
+         "a file in dist/ differs from what the specs produce"),
     # ----------------------------------------------------------------- reading returns
-    Code(
-        "too-large",
-        "returns",
-        "error",
-        "The file is larger than any return could be.",
-        rejects=True,
-    ),
-    Code(
-        "not-a-workbook",
-        "returns",
-        "error",
-        "Not a spreadsheet: empty, a web page, a Word document, an Excel 2003 XML file, "
-        "another zip.",
-        rejects=True,
-    ),
-    Code(
-        "old-excel-format",
-        "returns",
-        "error",
-        "An Excel 97-2003 .xls file.",
-        rejects=True,
-    ),
-    Code(
-        "ods-not-supported",
-        "returns",
-        "error",
-        "An OpenDocument (.ods) spreadsheet.",
-        rejects=True,
-    ),
-    Code(
-        "xlsb-not-supported",
-        "returns",
-        "error",
-        "An Excel binary (.xlsb) workbook.",
-        rejects=True,
-    ),
-    Code(
-        "macro-enabled",
-        "returns",
-        "error",
-        "A macro-enabled workbook (.xlsm, vbaProject.bin); macros are never run.",
-        rejects=True,
-    ),
-    Code(
-        "password-protected",
-        "returns",
-        "error",
-        "Encrypted with a password to open.",
-        rejects=True,
-    ),
-    Code(
-        "corrupt-file",
-        "returns",
-        "error",
-        "A damaged or truncated zip, a part that fails its checksum, XML that is not well-formed.",
-        rejects=True,
-    ),
-    Code(
-        "zip-bomb",
-        "returns",
-        "error",
-        "A part unpacks (or says it unpacks) beyond the limits, at an extreme compression "
-        "ratio, or a sheet's used area is huge.",
-        rejects=True,
-    ),
-    Code(
-        "unsafe-xml",
-        "returns",
-        "error",
-        'XML with a DTD or entity declarations (for example "billion laughs"), which '
-        "spreadsheet programs never write.",
-        rejects=True,
-    ),
-    Code(
-        "not-an-lks-workbook",
-        "returns",
-        "error",
-        "A workbook without the lks_template_id property: not made from one of our templates.",
-        rejects=True,
-    ),
-    Code(
-        "unknown-template",
-        "returns",
-        "error",
-        "The template id is not among the specs.",
-        rejects=True,
-    ),
-    Code(
-        "unknown-version",
-        "returns",
-        "error",
-        "The template id is known but not that version.",
-        rejects=True,
-    ),
-    Code(
-        "spec-mismatch",
-        "returns",
-        "warning",
-        "lks_spec_sha256 differs from the spec of that id and version: the spec text changed "
-        "without a version bump.",
-    ),
-    Code(
-        "missing-sheet",
-        "returns",
-        "error",
-        "A sheet of the template was deleted or renamed.",
-    ),
-    Code(
-        "missing-name",
-        "returns",
-        "error",
-        "A defined name was deleted or refers to deleted cells (#REF!); its values cannot be read.",
-    ),
-    Code(
-        "moved-name",
-        "returns",
-        "warning or error",
-        "Rows or columns were inserted or deleted, so defined names point somewhere other than "
-        "the template puts them: one problem per sheet. A warning when every value was still "
-        "read by name; an error when a field's cells changed shape (its values are not read) "
-        "or formulas were typed over or deleted.",
-    ),
-    Code(
-        "formula-overwritten",
-        "returns",
-        "warning",
-        "A formula cell holds a typed value or a different formula. Collected figures are "
-        "recomputed, so they are not affected; the workbook's own dashboard may be.",
-    ),
-    Code(
-        "type-error",
-        "returns",
-        "error",
-        "Text in a number cell, a decimal in a whole-number field, a date that is not a date, "
-        "a year that is not a year. The value is kept as text in values.csv and counts as "
-        "blank in figures.",
-    ),
-    Code(
-        "formula-in-input",
-        "returns",
-        "error",
-        "An entry cell holds a formula instead of a typed value. The formula is kept as text "
-        "in values.csv; its stored result is not used, and the cell counts as blank.",
-    ),
-    Code(
-        "number-as-text",
-        "returns",
-        "warning",
-        "A number stored as text; read as the number.",
-    ),
-    Code(
-        "date-as-text",
-        "returns",
-        "warning",
-        "A date typed as text (2026-04-30 or 30/04/2026); read as the date.",
-    ),
-    Code(
-        "date-as-number",
-        "returns",
-        "warning",
-        "A date field holding a plain number; read as an Excel date serial.",
-    ),
-    Code(
-        "boolean-as-text",
-        "returns",
-        "warning",
-        "A Yes/No field holding TRUE, FALSE, Y or N as text; read as Yes or No.",
-    ),
-    Code(
-        "constraint-error",
-        "returns",
-        "error",
-        "A value outside its field's minimum, maximum, choices, pattern or length.",
-    ),
-    Code(
-        "required-missing",
-        "returns",
-        "error",
-        "A required value is blank (a required measure only in periods where some measure was "
-        "entered).",
-    ),
-    Code(
-        "rule-failed",
-        "returns",
-        "rule",
-        "A check from the spec's rules failed, evaluated in Python on the values read. Not "
-        "checked where it uses a cell with a `type-error` or `formula-in-input`.",
-    ),
-    Code(
-        "duplicate-return",
-        "returns",
-        "error",
-        "The same organisation, template and reporting year as an earlier file (a form: "
-        "identical values).",
-    ),
+    Code("too-large", "returns", "error", "The file is larger than any return could be.",
+         rejects=True),
+    Code("not-a-workbook", "returns", "error",
+         "Not a spreadsheet: empty, a web page, a Word document, an Excel 2003 XML file, another "
+         "zip.",
+         rejects=True),
+    Code("old-excel-format", "returns", "error", "An Excel 97-2003 .xls file.",
+         rejects=True),
+    Code("ods-not-supported", "returns", "error", "An OpenDocument (.ods) spreadsheet.",
+         rejects=True),
+    Code("xlsb-not-supported", "returns", "error", "An Excel binary (.xlsb) workbook.",
+         rejects=True),
+    Code("macro-enabled", "returns", "error",
+         "A macro-enabled workbook (.xlsm, vbaProject.bin); macros are never run.",
+         rejects=True),
+    Code("password-protected", "returns", "error", "Encrypted with a password to open.",
+         rejects=True),
+    Code("corrupt-file", "returns", "error",
+         "A damaged or truncated zip, a part that fails its checksum, XML that is not "
+         "well-formed.",
+         rejects=True),
+    Code("zip-bomb", "returns", "error",
+         "A part unpacks (or says it unpacks) beyond the limits, at an extreme compression "
+         "ratio, or a sheet's used area is huge.",
+         rejects=True),
+    Code("unsafe-xml", "returns", "error",
+         "XML with a DTD or entity declarations (for example \"billion laughs\"), which "
+         "spreadsheet programs never write.",
+         rejects=True),
+    Code("not-an-lks-workbook", "returns", "error",
+         "A workbook without the lks_template_id property: not made from one of our templates.",
+         rejects=True),
+    Code("unknown-template", "returns", "error", "The template id is not among the specs.",
+         rejects=True),
+    Code("unknown-version", "returns", "error", "The template id is known but not that version.",
+         rejects=True),
+    Code("spec-mismatch", "returns", "warning",
+         "lks_spec_sha256 differs from the spec of that id and version: the spec text changed "
+         "without a version bump."),
+    Code("missing-sheet", "returns", "error", "A sheet of the template was deleted or renamed."),
+    Code("missing-name", "returns", "error",
+         "A defined name was deleted or refers to deleted cells (#REF!); its values cannot be "
+         "read."),
+    Code("moved-name", "returns", "warning or error",
+         "Rows or columns were inserted or deleted, so defined names point somewhere other than "
+         "the template puts them: one problem per sheet. A warning when every value was still "
+         "read by name; an error when a field's cells changed shape (its values are not read) or "
+         "formulas were typed over or deleted."),
+    Code("formula-overwritten", "returns", "warning",
+         "A formula cell holds a typed value or a different formula. Collected figures are "
+         "recomputed, so they are not affected; the workbook's own dashboard may be."),
+    Code("type-error", "returns", "error",
+         "Text in a number cell, a decimal in a whole-number field, a date that is not a date, a "
+         "year that is not a year. The value is kept as text in values.csv and counts as blank "
+         "in figures."),
+    Code("formula-in-input", "returns", "error",
+         "An entry cell holds a formula instead of a typed value. The formula is kept as text in "
+         "values.csv; its stored result is not used, and the cell counts as blank."),
+    Code("number-as-text", "returns", "warning", "A number stored as text; read as the number."),
+    Code("date-as-text", "returns", "warning",
+         "A date typed as text (2026-04-30 or 30/04/2026); read as the date."),
+    Code("date-as-number", "returns", "warning",
+         "A date field holding a plain number; read as an Excel date serial."),
+    Code("boolean-as-text", "returns", "warning",
+         "A Yes/No field holding TRUE, FALSE, Y or N as text; read as Yes or No."),
+    Code("constraint-error", "returns", "error",
+         "A value outside its field's minimum, maximum, choices, pattern or length."),
+    Code("required-missing", "returns", "error",
+         "A required value is blank (a required measure only in periods where some measure was "
+         "entered)."),
+    Code("rule-failed", "returns", "rule",
+         "A check from the spec's rules failed, evaluated in Python on the values read. Not "
+         "checked where it uses a cell with a `type-error` or `formula-in-input`."),
+    Code("duplicate-return", "returns", "error",
+         "The same organisation, template and reporting year as an earlier file (a form: "
+         "identical values)."),
 )
+# fmt: on
 """Every problem code, grouped by area in the order the docs list them."""
 
 CODES: Mapping[str, Code] = {entry.code: entry for entry in CATALOGUE}
