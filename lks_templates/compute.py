@@ -1,7 +1,7 @@
 """What the workbook computes, computed in Python: derived figures, KPIs and rule flags.
 
 :func:`compute` evaluates the very expression trees the workbook's cells hold (the spec
-formula inside its blank and error wrappers, from :class:`~lks_templates.layout.Figure`)
+formula inside its blank and error wrappers, from :class:`~lks_templates.rules.semantics.Figure`)
 with the shared formula evaluator, so a recalculated workbook and this function agree
 cell for cell. Read-back uses it instead of trusting cached values; the spreadsheet-engine
 tests compare the two. Each tree is compiled once per template into a closure that gives
@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 
 from lks_templates.formula import BLANK, Blank, ExcelError, Value
 from lks_templates.formula.values import date_to_serial
-from lks_templates.layout import semantics_of
-from lks_templates.layout.periods import period_slots
-from lks_templates.layout.semantics import Semantics, year_to_date_value
+from lks_templates.rules.periods import period_slots
+from lks_templates.rules.semantics import Semantics, semantics_of, year_to_date_value
 from lks_templates.spec.models import FormSpec, ResolvedTemplate
 
 InputValue = Value | int | dt.date | None

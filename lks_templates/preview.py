@@ -31,7 +31,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from lks_templates.errors import missing_path
-from lks_templates.layout import period_slots, plan_workbook
+from lks_templates.layout import plan_workbook
+from lks_templates.rules.periods import period_slots
 from lks_templates.spec.models import FieldSpec, FormSpec, ResolvedTemplate
 
 __all__ = [

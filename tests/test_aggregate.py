@@ -19,8 +19,8 @@ from lks_templates.errors import SpecError
 from lks_templates.formula import BLANK
 from lks_templates.layout import WorkbookPlan, plan_workbook
 from lks_templates.layout.model import Cell
-from lks_templates.layout.periods import period_slots
-from lks_templates.layout.semantics import year_to_date_value
+from lks_templates.rules.periods import period_slots
+from lks_templates.rules.semantics import year_to_date_value
 from lks_templates.spec import ResolvedTemplate, load_specs
 from lks_templates.spec.models import DatasetSpec, Period
 from lks_templates.tableschema import export_tableschema, import_tableschema

@@ -27,7 +27,7 @@ from lks_templates.formula import (
     parse,
 )
 from lks_templates.formula.compiled import compile_expr
-from lks_templates.layout import semantics_of
+from lks_templates.rules.semantics import semantics_of
 from lks_templates.spec import load_specs
 from lks_templates.spec.specset import shipped_specs_dir
 

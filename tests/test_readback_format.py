@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from lks_templates.layout.dashboard import format_number
+from lks_templates.rules.numbers import format_number
 
 # Values whose rounding Python's own formatting gets wrong (half to even, binary floats).
 TRICKY = [

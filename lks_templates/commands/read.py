@@ -174,7 +174,7 @@ def _shown(value: Any) -> str:
 def _figure(value: Any, number_format: str | None) -> str:
     """A recomputed figure as the workbook shows it (its spec's number format)."""
     if number_format and isinstance(value, int | float) and not isinstance(value, bool):
-        from lks_templates.layout.dashboard import format_number
+        from lks_templates.rules.numbers import format_number
 
         return format_number(value, number_format)
     return _shown(value)
@@ -185,7 +185,7 @@ def _period_labels(result: Return, resolved: ResolvedTemplate | None) -> list[st
     period = getattr(resolved.template, "period", None) if resolved is not None else None
     if period is None:
         return [p.key for p in result.periods]
-    from lks_templates.layout.periods import period_slots
+    from lks_templates.rules.periods import period_slots
 
     return [
         slot.label(result.reporting_year, period.year_start_month) for slot in period_slots(period)

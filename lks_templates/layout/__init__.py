@@ -32,8 +32,8 @@ from lks_templates.layout.model import (
     column_letter,
     sheet_ref,
 )
-from lks_templates.layout.periods import PeriodSlot, period_slots, period_starts
-from lks_templates.layout.semantics import Figure, Semantics
+from lks_templates.rules.periods import PeriodSlot, period_slots, period_starts
+from lks_templates.rules.semantics import Figure, Semantics, semantics_of
 from lks_templates.spec.models import FaqSpec, FormSpec, ResolvedTemplate
 
 __all__ = [
@@ -90,17 +90,6 @@ def _check_reserved(resolved: ResolvedTemplate, semantics: Semantics) -> None:
                 for name in clashes
             ]
         )
-
-
-def semantics_of(resolved: ResolvedTemplate) -> Semantics:
-    """Parsed formulas and dependencies of a template or form."""
-    spec = resolved.template
-    if isinstance(spec, FormSpec):
-        return Semantics(resolved.profile_names, [], rules=spec.rules)
-    aggregates = {f.name: f.aggregate for f in resolved.measure_fields}
-    return Semantics(
-        spec.profile, spec.measures, spec.derived, spec.kpis, spec.rules, aggregates=aggregates
-    )
 
 
 def plan_workbook(resolved: ResolvedTemplate, faq: FaqSpec | None = None) -> WorkbookPlan:

@@ -19,7 +19,7 @@ from lks_templates.layout.model import (
     range_name,
     sheet_ref,
 )
-from lks_templates.layout.semantics import Figure, Semantics
+from lks_templates.rules.semantics import Figure, Semantics
 
 CHECKS = "Checks"
 MESSAGE_WIDTH = 54.0

@@ -1,7 +1,7 @@
 """The Dashboard sheet: KPI tiles against targets and every chart of the spec.
 
-Also the chart plans shared with the infographic, and the small number formatting used
-for target texts.
+Also the chart plans shared with the infographic. Target texts use the number formatting
+of :mod:`lks_templates.rules.numbers`, which ``read`` shares.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from lks_templates.layout.model import (
     cell_name,
     sheet_ref,
 )
-from lks_templates.layout.semantics import Semantics
+from lks_templates.rules.numbers import format_number
+from lks_templates.rules.semantics import Semantics
 from lks_templates.spec.models import Chart, Kpi, ResolvedTemplate
 
 DASHBOARD = "Dashboard"
@@ -48,35 +49,6 @@ def column_pixels(width: float) -> int:
 def tile_col(index: int) -> int:
     """Column of the ``index``-th tile in its row (B, D, F, H)."""
     return 1 + 2 * (index % TILES_PER_ROW)
-
-
-def format_number(value: float, number_format: str) -> str:
-    """Python rendering of a number in a simple Excel format, as a spreadsheet shows it.
-
-    Rounds half away from zero on the decimal value, as Excel and LibreOffice do (Python's
-    own formatting rounds half to even on the binary value: 81.25 would show 81.2): the
-    shortest decimal that reads back as the float when it has at most 15 digits, else the
-    float to 16 significant digits, so 1.5499999999999998 (a sum) shows 1.6. A negative
-    currency shows ``-£5.00``; a value that rounds to zero shows no minus sign.
-    """
-    import math
-    from decimal import ROUND_HALF_UP, Decimal
-
-    fmt = number_format.split(";")[0]
-    percent = "%" in fmt
-    shown = value * 100 if percent else value
-    decimals = sum(1 for ch in fmt.split(".")[1] if ch in "0#") if "." in fmt else 0
-    if isinstance(shown, float) and not math.isfinite(shown):
-        return str(shown)
-    exact = Decimal(int(shown)) if isinstance(shown, int) else Decimal(repr(shown))
-    if isinstance(shown, float) and len(exact.as_tuple().digits) > 15:
-        exact = Decimal(f"{shown:.16g}")
-    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    magnitude = abs(rounded)
-    text = f"{magnitude:,.{decimals}f}" if "," in fmt else f"{magnitude:.{decimals}f}"
-    prefix = "£" if "£" in fmt else ""
-    return sign + prefix + text + ("%" if percent else "")
 
 
 def target_text(kpi: Kpi) -> str:

@@ -16,8 +16,8 @@ from lks_templates.layout.model import (
     range_name,
     sheet_ref,
 )
-from lks_templates.layout.periods import PeriodSlot, period_slots
-from lks_templates.layout.semantics import Figure, Semantics, year_to_date_formula
+from lks_templates.rules.periods import PeriodSlot, period_slots
+from lks_templates.rules.semantics import Figure, Semantics, year_to_date_formula
 from lks_templates.spec.models import Chart, FieldSpec, ResolvedTemplate, TemplateSpec
 
 DATA = "Data"

@@ -14,7 +14,7 @@ from lks_templates.readback.formulas import normalise_formula
 from lks_templates.readback.workbook import Reference, parse_reference
 
 if TYPE_CHECKING:
-    from lks_templates.layout.semantics import Semantics
+    from lks_templates.rules.semantics import Semantics
     from lks_templates.spec.models import FieldSpec, ResolvedTemplate
 
 YEAR_NAME = "reporting_year"
@@ -69,8 +69,9 @@ _BY_OBJECT: dict[int, tuple[ResolvedTemplate, Contract]] = {}
 
 
 def _prepare(resolved: ResolvedTemplate, sha256: str) -> Contract:
-    from lks_templates.layout import plan_workbook, semantics_of
-    from lks_templates.layout.periods import period_slots
+    from lks_templates.layout import plan_workbook
+    from lks_templates.rules.periods import period_slots
+    from lks_templates.rules.semantics import semantics_of
 
     plan = plan_workbook(resolved)
     names: dict[str, Reference] = {}

@@ -15,7 +15,7 @@ from lks_templates.readback.contract import Contract
 from lks_templates.readback.result import Figure, Return
 
 if TYPE_CHECKING:
-    from lks_templates.layout.semantics import Figure as RuleFigure
+    from lks_templates.rules.semantics import Figure as RuleFigure
 
 
 def compute_figures(contract: Contract, result: Return) -> None:

@@ -489,7 +489,7 @@ class _Reader:
         year = self.result.reporting_year
         if year is None or self.contract.resolved.is_form:
             return [None] * len(self.contract.period_keys)
-        from lks_templates.layout.periods import period_starts
+        from lks_templates.rules.periods import period_starts
 
         return list(period_starts(self.contract.resolved.template.period, year))  # type: ignore[union-attr]
 

@@ -20,7 +20,7 @@ class PeriodInfo:
     """One period of the return: its stable key and, once the year is known, its first day."""
 
     key: str
-    """``m01`` .. ``m12``, ``q1`` .. ``q4`` or ``year`` (see ``layout.periods``)."""
+    """``m01`` .. ``m12``, ``q1`` .. ``q4`` or ``year`` (see ``rules.periods``)."""
     start: dt.date | None
 
 

@@ -1,4 +1,4 @@
-"""What each derived figure, KPI and rule depends on, shared by layout and compute.
+"""What each derived figure, KPI and rule depends on, shared by layout, compute and read-back.
 
 The workbook shows a figure blank while the inputs it depends on are blank, and the
 Python mirror (``lks_templates.compute``) must take exactly the same decisions; both read
@@ -32,7 +32,7 @@ from functools import cached_property
 from lks_templates import formula
 from lks_templates.formula import Binary, Call, Expr, Name, Number, String, Value
 from lks_templates.formula.compiled import Compiled, compile_expr
-from lks_templates.spec.models import Aggregate, Derived, Kpi, Rule
+from lks_templates.spec.models import Aggregate, Derived, FormSpec, Kpi, ResolvedTemplate, Rule
 
 
 def year_to_date_formula(aggregate: Aggregate, cells: str) -> str | None:
@@ -219,3 +219,14 @@ class Semantics:
     @property
     def kpi_names(self) -> list[str]:
         return [k.name for k in self.kpis]
+
+
+def semantics_of(resolved: ResolvedTemplate) -> Semantics:
+    """Parsed formulas and dependencies of a template or form."""
+    spec = resolved.template
+    if isinstance(spec, FormSpec):
+        return Semantics(resolved.profile_names, [], rules=spec.rules)
+    aggregates = {f.name: f.aggregate for f in resolved.measure_fields}
+    return Semantics(
+        spec.profile, spec.measures, spec.derived, spec.kpis, spec.rules, aggregates=aggregates
+    )
