@@ -20,9 +20,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lks_templates.formula import BLANK, Blank, ExcelError, Value
-from lks_templates.formula.values import date_to_serial
+from lks_templates.formula.values import NUM, date_to_serial, finite
 from lks_templates.rules.periods import period_slots
 from lks_templates.rules.semantics import Semantics, semantics_of, year_to_date_value
+from lks_templates.spec.formulas import REPORTING_YEAR
 from lks_templates.spec.models import FormSpec, ResolvedTemplate
 
 InputValue = Value | int | dt.date | None
@@ -52,13 +53,21 @@ class Computed:
 
 
 def cell_value(value: InputValue) -> Value:
-    """An input as a spreadsheet holds it: None and "" are empty, dates are serial days."""
+    """An input as a spreadsheet holds it: None and "" are empty, dates are serial days.
+
+    A number no cell can hold (infinite, NaN, an int past about 1.8E+308) is #NUM!.
+    """
     if value is None or value == "":
         return BLANK
     if isinstance(value, dt.date):
         return float(date_to_serial(value))
     if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return finite(float(value))
+        except OverflowError:  # more than any cell can hold
+            return NUM
+    if isinstance(value, float):
+        return finite(value)  # a cell cannot hold infinity or NaN
     return value
 
 
@@ -79,11 +88,11 @@ def compute(
 
     ``profile`` maps profile fields (every field, for a form) to values; ``measures`` maps
     measures to their values in period order (shorter lists are padded with blanks).
-    Missing names are blank. ``reporting_year`` only labels periods, so no figure depends
-    on it; it is accepted so callers can pass a whole return. ``semantics`` (from
-    ``semantics_of(resolved)``) saves parsing the formulas again when computing many returns.
+    Missing names are blank. ``reporting_year`` is the number in the workbook's
+    ``reporting_year`` cell (None: blank); formulas may use it, as the workbook's do.
+    ``semantics`` (from ``semantics_of(resolved)``) saves parsing the formulas again when
+    computing many returns.
     """
-    del reporting_year
     if semantics is None:
         semantics = semantics_of(resolved)
     count = (
@@ -92,6 +101,8 @@ def compute(
         else len(period_slots(resolved.template.period))
     )
     prof = {name: cell_value(profile.get(name)) for name in semantics.profile}
+    # The year is one cell every formula of a template may name, like a profile field.
+    prof.setdefault(REPORTING_YEAR, cell_value(reporting_year))
     per_period: dict[str, list[Value]] = {}
     for name in semantics.measures:
         given = [cell_value(v) for v in list(measures.get(name, []))[:count]]

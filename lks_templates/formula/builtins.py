@@ -23,6 +23,7 @@ from lks_templates.formula.values import (
     Blank,
     ExcelError,
     Value,
+    finite,
     parse_number,
     to_bool,
     to_number,
@@ -108,6 +109,33 @@ def _aggregate(
     return implementation
 
 
+def sum_numbers(numbers: Sequence[float]) -> float | ExcelError:
+    """What SUM gives for ``numbers``: the correctly rounded sum (``math.fsum``, so ten
+    0.1s make 1, as in a spreadsheet), or #NUM! past the largest number.
+
+    The one summation of the project: AVERAGE, SUMPRODUCT and a measure's Year to date
+    (:func:`lks_templates.rules.semantics.year_to_date_value`) all use it.
+    """
+    try:
+        total = math.fsum(numbers)
+    except (OverflowError, ValueError):  # an intermediate sum past the largest float
+        return NUM
+    return finite(total)
+
+
+def average_numbers(numbers: Sequence[float]) -> float | ExcelError:
+    """What AVERAGE gives for ``numbers``: :func:`sum_numbers` over their count."""
+    if not numbers:
+        return DIV0
+    total = sum_numbers(numbers)
+    return total if isinstance(total, ExcelError) else finite(total / len(numbers))
+
+
+def _median(numbers: list[float]) -> Value:
+    # The middle two are added and halved, which can pass the largest number.
+    return finite(float(statistics.median(numbers)))
+
+
 def _over_numbers(reduce: Callable[[list[float]], Value], empty: Value) -> Builtin:
     """SUM, AVERAGE, MIN, MAX, MEDIAN."""
     return _aggregate(_number_cell, to_number, reduce, empty)
@@ -168,7 +196,7 @@ def _sumproduct(ev: Evaluator, args: Args) -> Value:
             # Text, logical values and blanks count as 0 in SUMPRODUCT.
             product *= item if isinstance(item, float) and not isinstance(item, bool) else 0.0
         products.append(product)
-    return math.fsum(products)
+    return sum_numbers(products)
 
 
 def _if(ev: Evaluator, args: Args) -> Value:
@@ -198,7 +226,9 @@ def _rounder(mode: str) -> Builtin:
             return number
         if isinstance(digits, ExcelError):
             return digits
-        return round_decimal(number, int(digits), mode)
+        if not math.isfinite(digits) or not math.isfinite(number):
+            return NUM
+        return finite(round_decimal(number, int(digits), mode))
 
     return implementation
 
@@ -222,7 +252,10 @@ def round_decimal(number: float, digits: int, mode: str = ROUND_HALF_UP) -> floa
 def _numeric(function: Callable[[float], Value]) -> Builtin:
     def implementation(ev: Evaluator, args: Args) -> Value:
         number = to_number(ev.scalar(args[0]))
-        return number if isinstance(number, ExcelError) else function(number)
+        if isinstance(number, ExcelError):
+            return number
+        result = function(number)
+        return finite(result) if type(result) is float else result
 
     return implementation
 
@@ -249,11 +282,11 @@ def _len(ev: Evaluator, args: Args) -> Value:
 
 
 BUILTINS: dict[str, Builtin] = {
-    "SUM": _over_numbers(math.fsum, 0.0),
-    "AVERAGE": _over_numbers(lambda numbers: math.fsum(numbers) / len(numbers), DIV0),
+    "SUM": _over_numbers(sum_numbers, 0.0),
+    "AVERAGE": _over_numbers(average_numbers, DIV0),
     "MIN": _over_numbers(min, 0.0),
     "MAX": _over_numbers(max, 0.0),
-    "MEDIAN": _over_numbers(lambda numbers: float(statistics.median(numbers)), NUM),
+    "MEDIAN": _over_numbers(_median, NUM),
     "SUMPRODUCT": _sumproduct,
     "COUNT": _count,
     "COUNTA": _counta,

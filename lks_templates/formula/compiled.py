@@ -14,32 +14,28 @@ computes what the general path would.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any, Final, cast
 
 from lks_templates.formula.builtins import BUILTINS, arity_ok
 from lks_templates.formula.evaluate import (
     _COMPARISONS,
+    ARITHMETIC,
     Env,
     Looked,
     _elementwise,
     binary,
+    looked_up,
     unary,
 )
 from lks_templates.formula.tree import Binary, Boolean, Call, Expr, Name, Number, String, Unary
 from lks_templates.formula.values import (
-    DIV0,
     NAME,
-    NUM,
     VALUE,
     Blank,
     ExcelError,
     Value,
-    approx_add,
-    approx_equal,
-    approx_sub,
-    normalise,
+    float_order,
     to_bool,
 )
 
@@ -118,29 +114,19 @@ def _constant(value: Value) -> _Node:
 # -- names ------------------------------------------------------------------------------
 
 
-def _looked(env: Env, name: str) -> Looked:
-    """What the evaluator's lookup gives: the value, or the list of a range's values."""
-    if name not in env:
-        return NAME
-    raw = env[name]
-    if isinstance(raw, str) or not isinstance(raw, Sequence):
-        return normalise(raw)
-    return [normalise(item) for item in raw]
-
-
 def _name(name: str) -> _Node:
     def scalar(env: Env) -> Value:
         raw = env.get(name, _MISSING)
         if type(raw) in _PLAIN:
             return cast(Value, raw)  # what normalise() would give back unchanged
-        found = _looked(env, name)
+        found = looked_up(env, name)
         return VALUE if isinstance(found, list) else found
 
     def array(env: Env) -> Looked:
-        return _looked(env, name)
+        return looked_up(env, name)
 
     def reference(env: Env) -> list[Value]:
-        found = _looked(env, name)
+        found = looked_up(env, name)
         return found if isinstance(found, list) else [found]
 
     return _Node(scalar, array, reference, name)
@@ -149,24 +135,9 @@ def _name(name: str) -> _Node:
 # -- operators --------------------------------------------------------------------------
 
 
-def _finite(result: float) -> Value:
-    return result if math.isfinite(result) else NUM
-
-
-# For two floats, binary() converts nothing and comes down to these.
-_NUMERIC: Final[dict[str, Callable[[float, float], Value]]] = {
-    "+": lambda a, b: _finite(approx_add(a, b)),
-    "-": lambda a, b: _finite(approx_sub(a, b)),
-    "*": lambda a, b: _finite(a * b),
-    "/": lambda a, b: DIV0 if b == 0.0 else _finite(a / b),
-}
-
-
-def _float_order(a: float, b: float) -> int:
-    """compare() of two floats."""
-    if approx_equal(a, b):
-        return 0
-    return -1 if a < b else 1
+# For two floats, binary() converts nothing and comes down to the evaluator's own table
+# (``^`` too: power() is what binary() calls).
+_NUMERIC: Final = ARITHMETIC
 
 
 def _binary(expr: Binary) -> _Node:
@@ -181,7 +152,7 @@ def _binary(expr: Binary) -> _Node:
             a = first(env)
             b = second(env)
             if type(a) is float and type(b) is float:
-                return comparison(_float_order(a, b))
+                return comparison(float_order(a, b))
             return binary(op, a, b)
 
     elif numeric is not None:

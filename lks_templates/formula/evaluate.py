@@ -23,6 +23,7 @@ from lks_templates.formula.values import (
     approx_add,
     approx_sub,
     compare,
+    finite,
     normalise,
     to_number,
     to_text,
@@ -61,12 +62,7 @@ class Evaluator:
         return found
 
     def _fetch(self, name: str) -> Looked:
-        if name not in self.env:
-            return NAME
-        raw = self.env[name]
-        if isinstance(raw, str) or not isinstance(raw, Sequence):
-            return normalise(raw)
-        return [normalise(item) for item in raw]
+        return looked_up(self.env, name)
 
     def scalar(self, expr: Expr) -> Value:
         """The single value of ``expr``; a range where one value is needed is ``#VALUE!``."""
@@ -114,6 +110,17 @@ class Evaluator:
         return self.scalar(expr)
 
 
+def looked_up(env: Env, name: str) -> Looked:
+    """What a name stands for in ``env``: one value, the list of a range's values, or
+    ``#NAME?`` when it is missing (compiled formulas look names up the same way)."""
+    if name not in env:
+        return NAME
+    raw = env[name]
+    if isinstance(raw, str) or not isinstance(raw, Sequence):
+        return normalise(raw)
+    return [normalise(item) for item in raw]
+
+
 def _elementwise(op: str, left: Looked, right: Looked) -> Looked:
     if not isinstance(left, list) and not isinstance(right, list):
         return binary(op, left, right)
@@ -138,9 +145,9 @@ def unary(op: str, value: Value) -> Value:
     if isinstance(number, ExcelError):
         return number
     if op == "-":
-        return 0.0 - number  # never -0.0
+        return finite(0.0 - number)  # never -0.0
     if op == "%":
-        return number / 100.0
+        return finite(number / 100.0)
     raise ValueError(f"unknown unary operator {op!r}")
 
 
@@ -177,21 +184,10 @@ _COMPARISONS: dict[str, Callable[[int], bool]] = {
 
 
 def _arithmetic(op: str, a: float, b: float) -> Value:
-    if op == "+":
-        result = approx_add(a, b)
-    elif op == "-":
-        result = approx_sub(a, b)
-    elif op == "*":
-        result = a * b
-    elif op == "/":
-        if b == 0.0:
-            return DIV0
-        result = a / b
-    elif op == "^":
-        return power(a, b)
-    else:
+    calculate = ARITHMETIC.get(op)
+    if calculate is None:
         raise ValueError(f"unknown operator {op!r}")
-    return result if math.isfinite(result) else NUM
+    return calculate(a, b)
 
 
 def power(base: float, exponent: float) -> Value:
@@ -209,3 +205,14 @@ def power(base: float, exponent: float) -> Value:
     except OverflowError:
         return NUM
     return result if math.isfinite(result) else NUM
+
+
+ARITHMETIC: dict[str, Callable[[float, float], Value]] = {
+    "+": lambda a, b: finite(approx_add(a, b)),
+    "-": lambda a, b: finite(approx_sub(a, b)),
+    "*": lambda a, b: finite(a * b),
+    "/": lambda a, b: DIV0 if b == 0.0 else finite(a / b),
+    "^": power,
+}
+"""Each arithmetic operator on two numbers; a result past the largest number is #NUM!.
+Compiled formulas call the same table."""

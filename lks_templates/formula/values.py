@@ -113,6 +113,19 @@ def approx_equal(a: float, b: float) -> bool:
     return difference <= abs(a) * _APPROX and difference <= abs(b) * _APPROX
 
 
+def finite(number: float) -> float | ExcelError:
+    """``number``, or #NUM! when it is infinite or not a number, as a spreadsheet gives for
+    a result past the largest number it can hold (about 1.8E+308)."""
+    return number if math.isfinite(number) else NUM
+
+
+def float_order(a: float, b: float) -> int:
+    """-1, 0 or 1: two numbers compared as :func:`compare` compares them."""
+    if approx_equal(a, b):
+        return 0
+    return -1 if a < b else 1
+
+
 def approx_add(a: float, b: float) -> float:
     """``a + b``, giving exactly 0 when the two cancel to within rounding noise."""
     if ((a < 0 < b) or (b < 0 < a)) and approx_equal(a, -b):
@@ -246,9 +259,7 @@ def compare(left: Value, right: Value) -> int | ExcelError:
     if isinstance(left, bool) or isinstance(right, bool):
         return (left > right) - (left < right)  # type: ignore[operator]
     assert isinstance(left, float) and isinstance(right, float)
-    if approx_equal(left, right):
-        return 0
-    return -1 if left < right else 1
+    return float_order(left, right)
 
 
 def _blank_like(other: float | str | bool) -> float | str | bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lks_templates.errors import Problem
-from lks_templates.readback.contract import Contract
+from lks_templates.readback.contract import YEAR_NAME, Contract
 from lks_templates.readback.result import Figure, Return
 
 if TYPE_CHECKING:
@@ -52,7 +52,8 @@ def _unusable_input(
 ) -> bool:
     """Whether the rule's check at ``index`` uses a cell that could not be read.
 
-    Such a cell (a ``type-error`` or ``formula-in-input``, already reported) counts as blank,
+    Such a cell (a ``type-error``, ``error-value`` or ``formula-in-input``, already
+    reported; the reporting year included) counts as blank,
     so the check would fail only because of it: it is skipped, not reported. A check made
     period by period looks at that period's measures; a check of the whole year at every
     period's.
@@ -60,6 +61,8 @@ def _unusable_input(
     if figure is None or not result.raw_errors:
         return False
     if any((name, "") in result.raw_errors for name in figure.profile):
+        return True
+    if figure.uses_year and (YEAR_NAME, "") in result.raw_errors:
         return True
     periodic = figure.name in contract.periodic_rules and count == len(contract.period_keys)
     keys = [contract.period_keys[index]] if periodic else list(contract.period_keys)

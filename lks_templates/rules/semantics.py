@@ -31,7 +31,9 @@ from functools import cached_property
 
 from lks_templates import formula
 from lks_templates.formula import Binary, Call, Expr, Name, Number, String, Value
+from lks_templates.formula.builtins import average_numbers, sum_numbers
 from lks_templates.formula.compiled import Compiled, compile_expr
+from lks_templates.spec.formulas import REPORTING_YEAR
 from lks_templates.spec.models import Aggregate, Derived, FormSpec, Kpi, ResolvedTemplate, Rule
 
 
@@ -57,15 +59,18 @@ def year_to_date_formula(aggregate: Aggregate, cells: str) -> str | None:
 def year_to_date_value(aggregate: Aggregate, values: Sequence[Value]) -> Value:
     """What :func:`year_to_date_formula` shows for ``values`` (a measure's periods).
 
-    Only numbers count, as in SUM, AVERAGE and COUNT: blanks and text are skipped.
+    Only numbers count, as in SUM, AVERAGE and COUNT: blanks and text are skipped. The
+    totals are the evaluator's own SUM and AVERAGE (:func:`~lks_templates.formula.builtins.
+    sum_numbers`), so they round alike and give #NUM! past the largest number, as the cell
+    does.
     """
-    numbers = [v for v in values if isinstance(v, float)]
+    numbers = [v for v in values if type(v) is float]
     if not numbers or aggregate == "none":
         return ""
     if aggregate == "sum":
-        return sum(numbers)
+        return sum_numbers(numbers)
     if aggregate == "mean":
-        return sum(numbers) / len(numbers)
+        return average_numbers(numbers)
     return numbers[-1]
 
 
@@ -84,6 +89,8 @@ class Figure:
     """Measures depended on, directly or not, in template order."""
     profile: tuple[str, ...]
     """Profile fields depended on, directly or not, in template order."""
+    uses_year: bool = False
+    """Whether it names ``reporting_year``, directly or through other figures."""
 
     @property
     def blank_inputs(self) -> tuple[str, ...]:
@@ -178,6 +185,7 @@ class Semantics:
             names=direct,
             measures=tuple(m for m in self.measures if m in used),
             profile=tuple(p for p in self.profile if p in used),
+            uses_year=REPORTING_YEAR in used,
         )
 
     def _figures(self, kind: str, items: Sequence[Derived] | Sequence[Kpi]) -> list[Figure]:
