@@ -262,6 +262,9 @@ CATALOGUE: tuple[Code, ...] = (
     Code("formula-in-input", "returns", "error",
          "An entry cell holds a formula instead of a typed value. The formula is kept as text in "
          "values.csv; its stored result is not used, and the cell counts as blank."),
+    Code("error-value", "returns", "error",
+         "An entry cell holds an error value (#N/A, #DIV/0! typed or pasted as a value). The "
+         "error text is kept in values.csv; the cell counts as blank in figures."),
     Code("number-as-text", "returns", "warning", "A number stored as text; read as the number."),
     Code("date-as-text", "returns", "warning",
          "A date typed as text (2026-04-30 or 30/04/2026); read as the date."),
@@ -276,7 +279,8 @@ CATALOGUE: tuple[Code, ...] = (
          "entered)."),
     Code("rule-failed", "returns", "rule",
          "A check from the spec's rules failed, evaluated in Python on the values read. Not "
-         "checked where it uses a cell with a `type-error` or `formula-in-input`."),
+         "checked where it uses a cell with a `type-error`, `error-value` or "
+         "`formula-in-input`."),
     Code("duplicate-return", "returns", "error",
          "The same organisation, template and reporting year as an earlier file (a form: "
          "identical values)."),

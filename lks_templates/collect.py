@@ -72,6 +72,7 @@ CELL_PROBLEMS = frozenset(
     {
         "type-error",
         "formula-in-input",
+        "error-value",
         "number-as-text",
         "date-as-text",
         "date-as-number",
@@ -79,7 +80,7 @@ CELL_PROBLEMS = frozenset(
         "constraint-error",
     }
 )
-UNUSABLE = frozenset({"type-error", "formula-in-input"})
+UNUSABLE = frozenset({"type-error", "formula-in-input", "error-value"})
 """Codes of a cell whose content could not be used: ``Return.raw_errors`` holds it."""
 _VALUE_INDEX = VALUE_COLUMNS.index("value")
 _TYPE_INDEX = VALUE_COLUMNS.index("type")

@@ -1,9 +1,42 @@
-"""Counts in messages: ``1 file``, ``2 files``, never ``1 files``."""
+"""Words in messages: counts (``1 file``, ``2 files``, never ``1 files``) and text from
+files made safe to print."""
 
 from __future__ import annotations
+
+import unicodedata
+
+# Characters a terminal acts on or that change how a line reads: C0 and C1 controls and
+# DEL (category Cc: escape sequences, carriage return, backspace), line and paragraph
+# separators, and the bidirectional overrides and isolates that reorder text on screen.
+_SHOWN_AS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_REORDERING = frozenset("\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e") | frozenset(
+    "\u2066\u2067\u2068\u2069"
+)
 
 
 def counted(count: int, singular: str, plural: str | None = None) -> str:
     """``1 error``, ``0 errors``, ``1,234 errors``; ``plural`` when it is not ``singular + s``."""
     word = singular if count == 1 else (plural if plural is not None else singular + "s")
     return f"{count:,} {word}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on shown as an escape.
+
+    ``\\x1b`` (the start of a screen-clearing or colour sequence), ``\\r`` (which sends
+    the cursor back to overwrite the line), ``\\n``, ``\\t``, other controls as
+    ``\\xNN`` and bidirectional overrides as ``\\uNNNN``; a backslash is left as it is.
+    For text that came from a file (cell values, sheet and file names) printed by the CLI.
+    """
+    if text.isprintable():  # the usual case: nothing to escape
+        return text
+    return "".join(_escaped(ch) for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    if ch in _SHOWN_AS:
+        return _SHOWN_AS[ch]
+    if ch in _REORDERING or unicodedata.category(ch) == "Cc":
+        code = ord(ch)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return ch

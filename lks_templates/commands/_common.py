@@ -54,8 +54,9 @@ def report_missing(path: str) -> None:
     """Say on standard error that ``path`` does not exist, in the words every command uses:
     ``PATH: missing-path No such file or folder; check the path.`` The caller exits 2."""
     from lks_templates.errors import missing_path
+    from lks_templates.words import printable
 
-    print(missing_path(path).format(), file=sys.stderr)
+    print(printable(missing_path(path).format()), file=sys.stderr)
 
 
 def existing_paths(paths: Sequence[str] | None) -> list[str] | None:
@@ -74,9 +75,11 @@ def print_problems(
     problems: Iterable[Problem], summary: str = "", *, stream: TextIO | None = None
 ) -> None:
     """One line per problem on ``stream`` (standard output by default), then ``summary``,
-    if any, on standard error."""
+    if any, on standard error; control characters from files are shown escaped."""
+    from lks_templates.words import printable
+
     for problem in problems:
-        print(problem.format(), file=stream or sys.stdout)
+        print(printable(problem.format()), file=stream or sys.stdout)
     if summary:
         print(summary, file=sys.stderr)
 

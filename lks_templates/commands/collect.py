@@ -56,6 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from lks_templates.collect import OutputError, find_returns, write_collection
     from lks_templates.commands.read import load_specs_or_report
+    from lks_templates.words import printable
 
     if args.jobs < 1:
         print("lks-templates collect: --jobs must be 1 or more.", file=sys.stderr)
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(summary: Summary, written: list[Path]) -> None:
-    from lks_templates.words import counted
+    from lks_templates.words import counted, printable
 
     rejected = len(summary.rejected)
     print(
@@ -128,10 +129,10 @@ def _print_summary(summary: Summary, written: list[Path]) -> None:
     if rejected:
         print("Rejected files:")
         for file, code, message in summary.rejected[:REJECTED_SHOWN]:
-            print(f"  {file}: {code} {message}")
+            print(printable(f"  {file}: {code} {message}"))
         if rejected > REJECTED_SHOWN:
             print(f"  ... and {rejected - REJECTED_SHOWN:,} more (see problems.csv).")
-    print("Wrote " + ", ".join(str(path) for path in written))
+    print(printable("Wrote " + ", ".join(str(path) for path in written)))
 
 
 def _has_pyarrow() -> bool:

@@ -2,6 +2,10 @@
 
 Exit codes: 0 the file was read (problems may exist); 1 it could not be read; 2 usage
 error (no such file, a folder, specs that do not load).
+
+Everything printed that came from the workbook or the file system (cell values, sheet and
+file names, problem messages) goes through :func:`lks_templates.words.printable`, so a
+crafted cell cannot move the cursor, clear the screen or overwrite a line.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from lks_templates.commands._common import (
     print_problems,
     report_missing,
 )
+from lks_templates.words import printable
 
 if TYPE_CHECKING:
     from lks_templates.readback.result import Return
@@ -40,8 +45,10 @@ def run(args: argparse.Namespace) -> int:
         import shlex
 
         print(
-            f"{args.file}: is a folder; read takes one workbook. To read every workbook in "
-            f"it, run: lks-templates collect {shlex.quote(args.file)} --out DIR",
+            printable(
+                f"{args.file}: is a folder; read takes one workbook. To read every workbook "
+                f"in it, run: lks-templates collect {shlex.quote(args.file)} --out DIR"
+            ),
             file=sys.stderr,
         )
         return 2
@@ -98,10 +105,15 @@ TABLE_WIDTH = 100
 """Widest line of the values table; wider years are printed in blocks of periods."""
 
 
+def _out(line: str = "") -> None:
+    """Print one line, escaping any control character in it (see the module docstring)."""
+    print(printable(line))
+
+
 def _print_text(result: Return, specs: SpecSet) -> None:
     if not result.readable:
         for problem in result.problems:
-            print(problem.format())
+            _out(problem.format())
         return
     resolved = specs.resolve(result.template_id, result.template_version)
     template = resolved.template if resolved is not None else None
@@ -111,9 +123,10 @@ def _print_text(result: Return, specs: SpecSet) -> None:
         for item in [*getattr(template, "derived", []), *getattr(template, "kpis", [])]
     }
     year = f", reporting year {result.reporting_year}" if result.reporting_year else ""
-    print(f"{result.file}: {result.template_id} {result.template_version}{year}")
+    _out(f"{result.file}: {result.template_id} {result.template_version}{year}")
     if result.profile:
-        print("\nFields:" if result.kind == "form" else "\nProfile (entered once):")
+        _out()
+        _out("Fields:" if result.kind == "form" else "Profile (entered once):")
         _print_pairs(
             [
                 (name, _entered(result, name, "", value, limit=60))
@@ -121,31 +134,35 @@ def _print_text(result: Return, specs: SpecSet) -> None:
             ]
         )
     if result.measures:
-        print("\nValues by period (figures below the line are recomputed from those above):")
+        _out()
+        _out("Values by period (figures below the line are recomputed from those above):")
         for line in _period_table(result, _period_labels(result, resolved), formats):
-            print(line)
+            _out(line)
     if result.raw_errors:
-        print(
-            f"\n  {NOT_READ} not read: a value of the wrong type or a formula, counted as blank "
+        _out()
+        _out(
+            f"  {NOT_READ} not read: a value of the wrong type or a formula, counted as blank "
             "(see Problems)."
         )
     if result.kpis:
-        print("\nKPIs (recomputed from the values entered):")
+        _out()
+        _out("KPIs (recomputed from the values entered):")
         _print_pairs(
             [(name, _figure(value, formats.get(name))) for name, value in result.kpis.items()]
         )
     from lks_templates.words import counted
 
     counts = f"{counted(len(result.errors), 'error')}, {counted(len(result.warnings), 'warning')}"
-    print(f"\nProblems: {counts}" + (":" if result.problems else "."))
+    _out()
+    _out(f"Problems: {counts}" + (":" if result.problems else "."))
     for problem in result.problems:
-        print(f"  {problem.format()}")
+        _out(f"  {problem.format()}")
 
 
 def _print_pairs(pairs: list[tuple[str, str]]) -> None:
     width = max(len(name) for name, _ in pairs)
     for name, text in pairs:
-        print(f"  {name:<{width}}  {text}".rstrip())
+        _out(f"  {name:<{width}}  {text}".rstrip())
 
 
 NOT_READ = "*"
@@ -155,20 +172,23 @@ NOT_READ = "*"
 def _entered(result: Return, name: str, key: str, value: Any, limit: int = 12) -> str:
     """An entered value as read; what was typed, marked, when it could not be read."""
     if value is None and (name, key) in result.raw_errors:
-        text = " ".join(str(_shown(result.raw_errors[(name, key)])).split())
+        text = " ".join(_shown(result.raw_errors[(name, key)]).split())
         return (text if len(text) <= limit else text[: limit - 1] + "…") + NOT_READ
     return _shown(value)
 
 
 def _shown(value: Any) -> str:
-    """An entered value as read: blank when None, Yes/No, numbers without a spurious .0."""
+    """An entered value as read: blank when None, Yes/No, numbers without a spurious .0;
+    control characters escaped (before the table measures its columns)."""
     from lks_templates.readback.values import format_value
 
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    return format_value(value)
+    if isinstance(value, str | int | float) or hasattr(value, "isoformat"):
+        return printable(str(format_value(value)))
+    return printable(str(value))
 
 
 def _figure(value: Any, number_format: str | None) -> str:

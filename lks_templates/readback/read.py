@@ -22,16 +22,19 @@ from typing import TYPE_CHECKING, Any
 
 from lks_templates.errors import Problem
 from lks_templates.readback.contract import YEAR_NAME, Contract, contract_for
+from lks_templates.readback.errorcells import error_cells
 from lks_templates.readback.formulas import normalise_formula
 from lks_templates.readback.moved import Move, moved_problem, moves_by_sheet
 from lks_templates.readback.result import Location, PeriodInfo, Return
 from lks_templates.readback.safety import Package, Refused, open_package, refuse
 from lks_templates.readback.values import (
+    UNUSABLE_CODES,
     Checked,
     Value,
     check_value,
+    check_year,
+    error_value,
     format_value,
-    is_blank,
     plain_number,
 )
 from lks_templates.readback.workbook import (
@@ -231,6 +234,8 @@ class _Reader:
         """Defined names that point somewhere other than the template puts them."""
         self.sheet_bytes: dict[str, bytes] = {}
         self.formula_cache: dict[str, dict[str, str] | None] = {}
+        self.error_cells: dict[str, dict[str, str]] = {}
+        """Sheet -> ``A1`` -> the error value stored there (``#N/A``), read when needed."""
 
     def problem(
         self,
@@ -461,29 +466,36 @@ class _Reader:
                 "Reporting year", YEAR_NAME, "", ref.sheet, ref.cells[0], typed[ref.cells[0]]
             )
             return
-        if is_blank(raw):
-            return
-        if (
-            isinstance(raw, int | float)
-            and not isinstance(raw, bool)
-            and float(raw).is_integer()
-            and 1900 <= raw <= 2200
-        ):
-            self.result.reporting_year = int(raw)
-            return
-        if isinstance(raw, str) and raw.strip().isdigit() and 1900 <= int(raw) <= 2200:
-            self.result.reporting_year = int(raw)
-            return
-        self.problem(
-            "type-error",
-            f"Reporting year in {ref.sheet}!{ref.cells[0]}: "
-            f'"{raw}" is not a year; enter the year the reporting year starts in, '
-            "such as 2026.",
-            sheet=ref.sheet,
-            cell=ref.cells[0],
-            field=YEAR_NAME,
-        )
-        self.result.raw_errors[(YEAR_NAME, "")] = raw
+        checked = self._error_value(ref.sheet, ref.cells[0], raw) or check_year(raw)
+        for finding in checked.findings:
+            self.problem(
+                finding.code,
+                f"Reporting year in {ref.sheet}!{ref.cells[0]}: {finding.detail}",
+                severity=finding.severity,
+                sheet=ref.sheet,
+                cell=ref.cells[0],
+                field=YEAR_NAME,
+            )
+        if isinstance(checked.value, int):
+            self.result.reporting_year = checked.value
+        elif checked.findings:
+            self.result.raw_errors[(YEAR_NAME, "")] = checked.raw
+
+    def _error_value(self, sheet: str, cell: str, raw: object) -> Checked | None:
+        """An ``error-value`` finding when the cell stores an error value (``#N/A``).
+
+        The value reader shows such a cell as empty text, so only those are looked up.
+        """
+        if raw != "":
+            return None
+        if sheet not in self.error_cells:
+            data = self._sheet_data(sheet)
+            part = self.structure.sheets.get(sheet, "")
+            self.error_cells[sheet] = (
+                {} if data is None else error_cells(data, self.result.file, part)
+            )
+        text = self.error_cells[sheet].get(cell)
+        return None if text is None else Checked(None, text, (error_value(text),))
 
     def _period_starts(self) -> list[Any]:
         year = self.result.reporting_year
@@ -522,7 +534,7 @@ class _Reader:
                 if number is not None:
                     values.append(number)
                     continue
-            checked = check_value(field, raw)
+            checked = self._error_value(ref.sheet, where.cell, raw) or check_value(field, raw)
             if checked.findings:
                 self._report(checked, name, cell_key[1], ref.sheet, where.cell)
             values.append(checked.value)
@@ -540,7 +552,7 @@ class _Reader:
                 field=name,
                 period=key,
             )
-            if finding.code == "type-error":
+            if finding.code in UNUSABLE_CODES:
                 self.result.raw_errors[(name, key)] = checked.raw
 
     def _formula_typed(

@@ -3,7 +3,11 @@
 Spreadsheet cells hold whatever was typed or pasted; Excel's data validation is bypassed
 by pasting, so every value is checked again here. A value that can be read as the field's
 type with a little help (a number stored as text, a date typed as text) is accepted with
-a warning; anything else is a ``type-error`` and is not used in calculations.
+a warning; anything else is a ``type-error`` and is not used in calculations. Text is read
+as a number exactly when a spreadsheet would convert it in arithmetic
+(:func:`lks_templates.formula.values.parse_number`, the evaluator's own rule), so ``e5``,
+``1_000``, ``inf`` or full-width digits are type errors, never a traceback; a cell storing
+an infinite or NaN number is one too.
 """
 
 from __future__ import annotations
@@ -13,15 +17,19 @@ import math
 import re
 from dataclasses import dataclass
 
-from lks_templates.formula.values import LAST_EXCEL_SERIAL, serial_to_date
+from lks_templates.formula.values import LAST_EXCEL_SERIAL, parse_number, serial_to_date
 from lks_templates.spec.models import FieldSpec
 from lks_templates.words import counted
 
 Value = str | int | float | bool | dt.date
 """A checked value: the Python type that matches the field's type."""
 
-_NUMBER_TEXT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?$")
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""The reporting years read-back accepts."""
+UNUSABLE_CODES = frozenset({"type-error", "formula-in-input", "error-value"})
+"""Codes of a cell whose content could not be used: ``Return.raw_errors`` keeps what it
+held, and it counts as blank in figures (``collect.UNUSABLE`` is the same set)."""
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
 _TRUE_WORDS = {"yes": True, "no": False}
 _LOOSE_BOOLEANS = {"true": True, "false": False, "y": True, "n": False}
 
@@ -73,6 +81,43 @@ def check_value(field: FieldSpec, raw: object) -> Checked:
     return Checked(value, raw, tuple(findings))
 
 
+def check_year(raw: object) -> Checked:
+    """The reporting year cell: a whole number from 1900 to 2200.
+
+    A year typed as text (``"2026"``) is read, with the ``number-as-text`` warning a
+    number field gives, since formulas and period labels see text, not the year; text a
+    spreadsheet cannot read as a number (full-width digits, ``2026a``) and any
+    other value is a ``type-error``.
+    """
+    if is_blank(raw):
+        return Checked(None, raw)
+    number, finding = _to_number(raw, whole=True)
+    if isinstance(number, int) and FIRST_YEAR <= number <= LAST_YEAR:
+        return Checked(number, raw, (finding,) if finding else ())
+    return Checked(
+        None,
+        raw,
+        (
+            Finding(
+                "type-error",
+                "error",
+                f"{_show(raw)} is not a year; enter the year the reporting year starts in, "
+                "such as 2026.",
+            ),
+        ),
+    )
+
+
+def error_value(text: str) -> Finding:
+    """A cell holding a spreadsheet error value (``#N/A``, ``#DIV/0!``) instead of a value."""
+    return Finding(
+        "error-value",
+        "error",
+        f"the cell holds the error value {_show(text)}, not a value; it counts as blank. "
+        "Type the value itself (or clear the cell).",
+    )
+
+
 def plain_number(field: FieldSpec, raw: float) -> float | int | None:
     """The value of a number cell that needs no finding at all, else None.
 
@@ -89,6 +134,7 @@ def plain_number(field: FieldSpec, raw: float) -> float | int | None:
     )
     if (
         number is not None
+        and math.isfinite(raw)
         and not rules.enum
         and (rules.minimum is None or number >= rules.minimum)
         and (rules.maximum is None or number <= rules.maximum)
@@ -118,10 +164,10 @@ def _to_number(raw: object, *, whole: bool) -> tuple[Value | None, Finding | Non
     if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
         return _type_error(f"{_show(raw)} is not {wanted}; enter {wanted}.")
     if isinstance(raw, str):
-        text = raw.strip()
-        if not _NUMBER_TEXT.match(text) or not any(ch.isdigit() for ch in text):
+        parsed = parse_number(raw.strip())
+        if parsed is None:
             return _type_error(f"the text {_show(raw)} is not {wanted}; enter {wanted}.")
-        number: float | int = float(text.replace(",", ""))
+        number: float | int = parsed
         warning = Finding(
             "number-as-text",
             "warning",
