@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from lks_templates import formula
-from lks_templates.formula import Binary, Call, Expr, Name, Number, String, Value
+from lks_templates.formula import Binary, Call, ExcelError, Expr, Name, Number, String, Value
 from lks_templates.formula.builtins import average_numbers, sum_numbers
 from lks_templates.formula.compiled import Compiled, compile_expr
 from lks_templates.spec.formulas import REPORTING_YEAR
@@ -59,7 +59,8 @@ def year_to_date_formula(aggregate: Aggregate, cells: str) -> str | None:
 def year_to_date_value(aggregate: Aggregate, values: Sequence[Value]) -> Value:
     """What :func:`year_to_date_formula` shows for ``values`` (a measure's periods).
 
-    Only numbers count, as in SUM, AVERAGE and COUNT: blanks and text are skipped. The
+    Only numbers count, as in SUM, AVERAGE and COUNT: blanks and text are skipped; an error
+    value among them is the result of ``sum`` and ``mean``, as SUM and AVERAGE give it. The
     totals are the evaluator's own SUM and AVERAGE (:func:`~lks_templates.formula.builtins.
     sum_numbers`), so they round alike and give #NUM! past the largest number, as the cell
     does.
@@ -67,6 +68,9 @@ def year_to_date_value(aggregate: Aggregate, values: Sequence[Value]) -> Value:
     numbers = [v for v in values if type(v) is float]
     if not numbers or aggregate == "none":
         return ""
+    error = next((v for v in values if isinstance(v, ExcelError)), None)
+    if error is not None and aggregate != "last":
+        return error  # SUM and AVERAGE give the first error among their cells; LOOKUP skips it
     if aggregate == "sum":
         return sum_numbers(numbers)
     if aggregate == "mean":
