@@ -11,6 +11,7 @@ crafted cell cannot move the cursor, clear the screen or overwrite a line.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -186,8 +187,8 @@ def _shown(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if isinstance(value, str | int | float) or hasattr(value, "isoformat"):
-        return printable(str(format_value(value)))
+    if isinstance(value, str | int | float | dt.date):
+        return printable(format_value(value))
     return printable(str(value))
 
 
