@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
             bar = None
-        print(exc, file=sys.stderr)
+        print(printable(str(exc)), file=sys.stderr)
         return 2
     finally:
         if bar is not None:
