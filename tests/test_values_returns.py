@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from test_readback_support import (
+    FORM,
     build,
     cell_of,
+    form_values,
     good_return_path,
     monthly_values,
     plan_of,
@@ -268,3 +270,40 @@ def test_a_year_that_is_not_a_year_is_a_located_type_error(tmp_path: Path, typed
     assert result.reporting_year is None
     assert result.raw_errors[("reporting_year", "")] == typed
     assert [p.start for p in result.periods] == [None] * 12
+
+
+# -- numbers in date cells ---------------------------------------------------------------
+
+
+def _form_with_date(source: Path, target: Path, stored: str) -> Path:
+    """The impact case study with its date cell (date-formatted) storing ``stored``."""
+    sheet, cell = cell_of("case_date", 0, FORM)
+    part = sheet_part(source, sheet)
+    edit = replace(rf'(<c r="{cell}" s="\d+"><v>)[^<]*(</v>)', rf"\g<1>{stored}\g<2>")
+    return rewrite(source, target, {part: edit})
+
+
+@pytest.mark.parametrize("stored", ["NaN", "0", "inf", "1e20", "2958466"])
+def test_a_date_cell_storing_no_date_is_a_type_error(tmp_path: Path, stored: str) -> None:
+    good = build(tmp_path / "form.xlsx", FORM, values=form_values())
+    result = read(_form_with_date(good, tmp_path / "bad-date.xlsx", stored))
+    sheet, cell = cell_of("case_date", 0, FORM)
+    # NaN and 0 come from the value reader as 30/12/1899, before any spreadsheet date.
+    assert located(result) == [("type-error", f"{sheet}!{cell}", "case_date", "")]
+    assert result.profile["case_date"] is None
+
+
+def test_a_date_cell_the_value_reader_cannot_convert_costs_only_its_file(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = build(folder / "a-good.xlsx", FORM, values=form_values())
+    _form_with_date(good, folder / "b-bad.xlsx", "-1e308")  # the reader panics on it
+    write_collection([folder], tmp_path / "out", specs=specs())
+    problems = [
+        (Path(r["file"]).name, r["code"]) for r in read_csv(tmp_path / "out" / "problems.csv")
+    ]
+    assert problems == [("b-bad.xlsx", "corrupt-file")]
+    files = {Path(r["file"]).name for r in read_csv(tmp_path / "out" / "values.csv")}
+    assert files == {"a-good.xlsx"}

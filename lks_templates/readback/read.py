@@ -453,6 +453,17 @@ class _Reader:
                 self.result.file,
                 f"The workbook's cells could not be read ({exc}). Ask the sender to save it again.",
             ) from None
+        except BaseException as exc:
+            # The reader panics (a BaseException, not an Exception) on a date cell holding a
+            # number no date can be (-1E+308): refuse this file, never end the batch.
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise refuse(
+                "corrupt-file",
+                self.result.file,
+                "The workbook's cells could not be read (a date cell holds a number no date "
+                "can be). Ask the sender to save it again.",
+            ) from None
         return rows
 
     def _read_year(self, rows: dict[str, list[list[object]]], ref: Reference) -> None:

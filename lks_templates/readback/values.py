@@ -24,6 +24,7 @@ from lks_templates.words import counted
 Value = str | int | float | bool | dt.date
 """A checked value: the Python type that matches the field's type."""
 
+FIRST_EXCEL_DATE = dt.date(1900, 1, 1)  # serial 1: no spreadsheet date is earlier
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 """The reporting years read-back accepts."""
 UNUSABLE_CODES = frozenset({"type-error", "formula-in-input", "error-value"})
@@ -207,6 +208,11 @@ def _to_boolean(raw: object) -> tuple[Value | None, Finding | None]:
 
 
 def _to_date(raw: object) -> tuple[Value | None, Finding | None]:
+    day = raw.date() if isinstance(raw, dt.datetime) else raw
+    if isinstance(day, dt.date) and day < FIRST_EXCEL_DATE:
+        # No spreadsheet date is earlier; the value reader gives 30/12/1899 for a date cell
+        # storing 0 or NaN, which no spreadsheet writes as a date.
+        return _type_error(f"{_show(raw)} is not a date; enter a date such as 31/03/2027.")
     if isinstance(raw, dt.datetime):
         return raw.date(), None
     if isinstance(raw, dt.date):
