@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_readback_support import (
@@ -26,9 +27,11 @@ from test_readback_support import (
     specs,
 )
 
+from lks_templates.build import build_workbook
 from lks_templates.collect import write_collection
 from lks_templates.readback import read_return
 from lks_templates.readback.result import Return
+from lks_templates.spec import load_specs
 
 SHEET, SEARCHES = cell_of("evidence_searches", 0)  # April's evidence searches
 _, YEAR = cell_of("reporting_year")
@@ -260,9 +263,11 @@ def test_a_year_typed_as_text_is_read_with_a_warning(tmp_path: Path) -> None:
     assert result.reporting_year == 2026
 
 
+FULL_WIDTH_2026 = "\uff12\uff10\uff12\uff16"
+
+
 @pytest.mark.parametrize(
-    "typed",
-    ["\uff12\uff10\uff12\uff16", "\uff12\uff1026", "2026a", "2026.5", "1899", "MMXXVI", "e5"],
+    "typed", [FULL_WIDTH_2026, "\uff12\uff1026", "2026a", "2026.5", "1899", "MMXXVI", "e5"]
 )
 def test_a_year_that_is_not_a_year_is_a_located_type_error(tmp_path: Path, typed: str) -> None:
     result = read(build(tmp_path / "year.xlsx", values=monthly_values(reporting_year=typed)))
@@ -307,3 +312,34 @@ def test_a_date_cell_the_value_reader_cannot_convert_costs_only_its_file(
     assert problems == [("b-bad.xlsx", "corrupt-file")]
     files = {Path(r["file"]).name for r in read_csv(tmp_path / "out" / "values.csv")}
     assert files == {"a-good.xlsx"}
+
+
+# -- item 14: formulas that name reporting_year ------------------------------------------
+
+YEAR_SPECS = Path(__file__).parent / "data" / "reporting-year"
+
+
+def _year_return(tmp_path: Path, year: int | str) -> Return:
+    year_specs = load_specs([YEAR_SPECS])
+    resolved = year_specs.resolve("year-template")
+    assert resolved is not None
+    values: dict[str, Any] = {"reporting_year": year, "opened": 2001, "searches": [10, 20, None, 5]}
+    path = build_workbook(resolved, tmp_path / "year.xlsx", values=values)
+    result = read_return(path, specs=year_specs)
+    assert result.readable
+    return result
+
+
+def test_kpis_and_rules_naming_reporting_year_are_computed(tmp_path: Path) -> None:
+    result = _year_return(tmp_path, 2026)
+    # By hand: 2026 - 2001 = 25 years; 35 searches / 25 = 1.4 (LibreOffice agrees:
+    # test_values_engine.py). The rules pass, so there is no problem at all.
+    assert result.kpis == {"years_open": 25.0, "year_searches_per_year_open": 1.4}
+    assert result.derived["searches_per_year_open"][:4] == [0.4, 0.8, None, 0.2]
+    assert result.problems == []
+
+
+def test_a_rule_naming_an_unreadable_year_is_not_checked(tmp_path: Path) -> None:
+    result = _year_return(tmp_path, FULL_WIDTH_2026)
+    # Only the year itself is reported: the rules that use it would fail only because of it.
+    assert [(p.code, p.field) for p in result.problems] == [("type-error", "reporting_year")]
