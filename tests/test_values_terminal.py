@@ -71,7 +71,7 @@ def test_read_of_a_missing_file_prints_its_name_escaped(
     missing = tmp_path / "gone\r.xlsx"
     assert main(["read", str(missing)]) == 2
     err = capsys.readouterr().err
-    assert err == f"{tmp_path}/gone\\r.xlsx: no such file; check the path.\n"
+    assert err == f"{tmp_path}/gone\\r.xlsx: missing-path No such file or folder; check the path.\n"
 
 
 def test_collect_prints_a_rejected_file_name_escaped(
