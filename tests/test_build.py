@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from lks_templates import __version__
-from lks_templates.build import build_workbook
+from lks_templates.build import Values, build_workbook
 from lks_templates.layout import WorkbookPlan, plan_workbook
 from lks_templates.spec import ResolvedTemplate, load_specs
 
@@ -34,7 +34,8 @@ def test_sheets_names_and_properties(
     found = {name: book.defined_names[name].attr_text for name in book.defined_names}
     assert found == plan.defined_names
     assert found["reporting_year"].startswith("Data!$D$")
-    props = {p.name: p.value for p in book.custom_doc_props.props}
+    # Set in openpyxl's Workbook.__init__; types-openpyxl does not declare it.
+    props = {p.name: p.value for p in book.custom_doc_props.props}  # type: ignore[attr-defined]
     assert props == {
         "lks_template_id": "monthly-activity",
         "lks_template_version": "1.0.0",
@@ -75,7 +76,8 @@ def test_dashboard_prints_on_one_a4_landscape_page(built: Path) -> None:
     dash = openpyxl.load_workbook(built)["Dashboard"]
     assert dash.page_setup.orientation == "landscape"
     assert dash.page_setup.paperSize == 9
-    assert dash.sheet_properties.pageSetUpPr.fitToPage is True
+    fit = dash.sheet_properties.pageSetUpPr
+    assert fit is not None and fit.fitToPage is True
     # OOXML's default for both is 1, which xlsxwriter leaves out.
     assert dash.page_setup.fitToWidth in (None, 1)
     assert dash.page_setup.fitToHeight in (None, 1)
@@ -131,7 +133,7 @@ def test_rebuild_is_byte_identical_with_fixed_zip_times(
 def test_values_fill_input_cells(
     example: ResolvedTemplate, tmp_path: Path, plan: WorkbookPlan
 ) -> None:
-    values = {
+    values: Values = {
         "reporting_year": 2026,
         "org_name": "Example Trust",
         "evidence_searches": [5, None, 7],
@@ -160,7 +162,7 @@ def test_values_are_typed_as_staff_would_type_them(tmp_path: Path) -> None:
     form = next(r for r in shipped.resolved() if r.is_form)
     fields = {f.type: f.name for f in form.profile_fields}
     assert {"date", "boolean"} <= set(fields)
-    values = {fields["date"]: "2026-04-02", fields["boolean"]: True}
+    values: Values = {fields["date"]: "2026-04-02", fields["boolean"]: True}
     plan = plan_workbook(form)
     book = openpyxl.load_workbook(build_workbook(form, tmp_path / "form.xlsx", values=values))
     date_sheet, date_cell = plan.inputs[fields["date"]][0]

@@ -78,9 +78,10 @@ def _cells(book: Workbook, name: str) -> list[tuple[str, str]]:
     found = []
     for sheet, ref in book.defined_names[name].destinations:
         min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
-        assert None not in (min_col, min_row, max_col, max_row)
-        for row in range(min_row, max_row + 1):  # type: ignore[arg-type, operator]
-            for col in range(min_col, max_col + 1):  # type: ignore[arg-type, operator]
+        # A cell range, never whole rows or columns (which would leave a bound None).
+        assert min_col and min_row and max_col and max_row, ref
+        for row in range(min_row, max_row + 1):
+            for col in range(min_col, max_col + 1):
                 found.append((sheet, f"{get_column_letter(col)}{row}"))
     return found
 

@@ -9,6 +9,7 @@ import pytest
 
 from lks_templates.build import build_all, check_dist
 from lks_templates.cli import main
+from lks_templates.errors import Problem
 
 SPECS = Path(__file__).parent / "data" / "specs"
 
@@ -22,7 +23,7 @@ def project(tmp_path: Path) -> tuple[Path, Path]:
     return specs, dist
 
 
-def _codes(problems: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+def _codes(problems: list[Problem]) -> list[tuple[str, str]]:
     return [(p.code, Path(p.file).name) for p in problems]
 
 

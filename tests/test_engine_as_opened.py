@@ -24,7 +24,7 @@ pytestmark = pytest.mark.engine
 
 def _cells(path: Path) -> dict[tuple[str, str], object]:
     book = openpyxl.load_workbook(path, data_only=True)
-    values = {
+    values: dict[tuple[str, str], object] = {
         (sheet.title, cell.coordinate): cell.value
         for sheet in book.worksheets
         for row in sheet.iter_rows()

@@ -330,6 +330,8 @@ def _in_ranges(cell: str, ranges: list[str]) -> bool:
     for ref in ranges:
         ref_sheet, area = ref.replace("$", "").rsplit("!", 1)
         min_col, min_row, max_col, max_row = range_boundaries(area)
+        # Cell ranges, never whole rows or columns (which would leave a bound None).
+        assert min_col and min_row and max_col and max_row, ref
         if (
             ref_sheet.strip("'") == sheet
             and value == "#N/A"

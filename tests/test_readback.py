@@ -23,7 +23,7 @@ from test_readback_support import (
     specs,
 )
 
-from lks_templates.readback import read_return
+from lks_templates.readback import Return, read_return
 
 
 @pytest.fixture
@@ -31,12 +31,12 @@ def good_return(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return good_return_path(tmp_path_factory)
 
 
-def codes(result: object) -> list[tuple[str, str, str, str]]:
+def codes(result: Return) -> list[tuple[str, str, str, str]]:
     """(code, cell, field, period) of every problem, in order."""
     return [
         (p.code, f"{p.sheet}!{p.cell}" if p.sheet else "", p.field, p.period)
         for p in result.problems
-    ]  # type: ignore[attr-defined]
+    ]
 
 
 def test_good_return_reads_every_value_without_problems(good_return: Path) -> None:

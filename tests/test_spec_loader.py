@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from lks_templates.spec.loader import MAX_NODES, Position, load_text
+from lks_templates.spec.loader import MAX_NODES, LoadedDocument, Position, load_text
 
 TEXT = """\
 spec: 1
@@ -21,7 +21,7 @@ on: yes
 """
 
 
-def _load(text: str):  # type: ignore[no-untyped-def]
+def _load(text: str) -> tuple[LoadedDocument | None, list[tuple[int | None, int | None, str]]]:
     doc, problems = load_text(text, "spec.yaml")
     return doc, [(p.line, p.column, p.code) for p in problems]
 

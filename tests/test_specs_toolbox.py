@@ -15,9 +15,17 @@ from typing import Any
 import pytest
 
 from lks_templates.compute import compute
-from lks_templates.formula import BLANK, dependency_order, evaluate, parse
+from lks_templates.formula import BLANK, Value, dependency_order, evaluate, parse
 from lks_templates.spec import SpecSet, load_specs, validate_paths
-from lks_templates.spec.models import DatasetSpec, FieldSpec, FormSpec, TemplateSpec
+from lks_templates.spec.models import (
+    DatasetSpec,
+    Derived,
+    FieldSpec,
+    FormSpec,
+    Kpi,
+    Rule,
+    TemplateSpec,
+)
 from lks_templates.spec.names import name_problem
 
 SPECS = Path(__file__).resolve().parent.parent / "template_specs"
@@ -161,7 +169,8 @@ def test_every_field_is_fully_defined(specs: SpecSet, dataset_id: str) -> None:
 def test_names_are_safe_excel_defined_names(specs: SpecSet) -> None:
     names = [f.name for d in specs.datasets for f in d.fields]
     for spec in specs.templates:
-        names += [x.name for x in (*spec.derived, *spec.kpis, *spec.rules)]
+        named: list[Derived | Kpi | Rule] = [*spec.derived, *spec.kpis, *spec.rules]
+        names += [x.name for x in named]
     assert [n for n in names if name_problem(n) is not None] == []
     # No trailing digits after letters (fte1, abc1), so no name reads as a cell.
     assert [n for n in names if re.search(r"[a-z]\d+$", n)] == []
@@ -456,7 +465,7 @@ def test_example_figures_pass_every_rule(
 def test_a_blank_return_passes_every_error_rule(specs: SpecSet, spec_id: str) -> None:
     """Nothing typed yet must not be shown as a mistake."""
     spec = template(specs, spec_id)
-    blank = {n: BLANK for n in (*spec.profile, *spec.measures)}
+    blank: dict[str, Value] = {n: BLANK for n in (*spec.profile, *spec.measures)}
     derived = {d.name: parse(d.formula) for d in spec.derived}
     for name in dependency_order(derived):
         blank[name] = evaluate(derived[name], blank)
@@ -575,7 +584,7 @@ def test_case_study_rules(specs: SpecSet) -> None:
     assert isinstance(form, FormSpec)
     rules = {r.name: parse(r.check) for r in form.rules}
     impacts = [n for n in form.fields if n.startswith("impact_")]
-    nothing_ticked = {n: BLANK for n in form.fields}
+    nothing_ticked: dict[str, Value] = {n: BLANK for n in form.fields}
     one_ticked = {**nothing_ticked, "impact_policy_guidance": True}
     assert evaluate(rules["at_least_one_impact"], nothing_ticked) is False
     assert evaluate(rules["at_least_one_impact"], one_ticked) is True

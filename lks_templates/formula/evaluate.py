@@ -29,8 +29,8 @@ from lks_templates.formula.values import (
     to_text,
 )
 
-EnvValue: TypeAlias = Value | Sequence[Value]
-"""What a name stands for: one value, or the values of a range (a list or tuple)."""
+EnvValue: TypeAlias = Value | Sequence[Value | None] | None
+"""What a name stands for: one value, or the values of a range (a list or tuple); None is empty."""
 
 Env: TypeAlias = Mapping[str, EnvValue]
 Looked: TypeAlias = Value | list[Value]

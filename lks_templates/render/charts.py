@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from xlsxwriter.chart import Chart  # type: ignore[import-untyped]
-from xlsxwriter.workbook import Workbook  # type: ignore[import-untyped]
-from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
+from xlsxwriter.chart import Chart
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from lks_templates.layout.model import ChartPlan
 from lks_templates.render.styles import DARK_GREY, FONT, PALE_GREY, SERIES_COLOURS

@@ -11,9 +11,9 @@ import io
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.format import Format  # type: ignore[import-untyped]
-from xlsxwriter.workbook import Workbook  # type: ignore[import-untyped]
-from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from lks_templates.layout.model import Cell, SheetPlan, WorkbookPlan
 from lks_templates.render.charts import add_chart
