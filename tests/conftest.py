@@ -3,11 +3,17 @@
 Tests marked ``engine`` need LibreOffice (soffice). Locally they are skipped, with the
 reason, when it is missing; when the ``CI`` environment variable is set (``CI=true``, as
 ``.ci/run`` does) a missing soffice fails them instead, so CI can never pass by skipping.
+
+The same holds for every other skip: ``pytest.importorskip`` of a test tool (frictionless,
+jsonschema, pyarrow), ``skipif`` and ``pytest.skip``, in a test or at collection. Locally
+they skip with their reason; under ``CI`` each becomes a failure, so a tool missing from
+the test extra, or a platform CI does not have, cannot pass unseen.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -36,6 +42,35 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if in_ci():
         pytest.fail(f"CI is set, so engine tests must run: {_MISSING}", pytrace=False)
     pytest.skip(_MISSING)
+
+
+def _refuse_skip(report: pytest.TestReport | pytest.CollectReport) -> None:
+    """Under CI, turn a skipped ``report`` into a failure that keeps the skip's reason."""
+    if not report.skipped or hasattr(report, "wasxfail") or not in_ci():
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+    report.outcome = "failed"
+    # A skip at collection carries its reason as "Skipped: ..." text.
+    reason = str(reason).removeprefix("Skipped: ")
+    report.longrepr = f"CI is set, so no test may skip: {reason}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    _refuse_skip(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    report = yield
+    _refuse_skip(report)
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -199,10 +199,8 @@ def test_frictionless_validates_the_data_package(collected: Path) -> None:
     import importlib.util
 
     if importlib.util.find_spec("frictionless") is None:
-        # It is in the test extra: in continuous integration its absence is a failure.
-        if os.environ.get("CI"):
-            pytest.fail("frictionless is not installed: pip install -e '.[test]'")
-        pytest.skip("frictionless is not installed (pip install frictionless)")
+        # It is in the test extra: under CI the conftest turns this skip into a failure.
+        pytest.skip("frictionless is not installed: pip install -e '.[test]'")
     done = subprocess.run(
         [sys.executable, "-m", "frictionless", "validate", str(collected / "datapackage.json")],
         capture_output=True,
