@@ -4,11 +4,14 @@ unknown names), and on every formula the shipped templates put in a workbook."""
 
 from __future__ import annotations
 
+import ast
 import random
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+import test_formula_evaluate
 from test_formula_evaluate import AGREED, DIVERGENT, ENV, test_edges
 
 from lks_templates.formula import (
@@ -53,8 +56,42 @@ def same(expr: Expr, env: Any) -> None:
     assert outcome(lambda: compile_expr(expr)(env)) == expected, expr
 
 
+def _formulas_in_source() -> dict[str, list[str]]:
+    """The formula of every case, read from the text of test_formula_evaluate.py by ``ast``.
+
+    Independent of the imports above: a list renamed, or a parametrize mark that
+    ``EDGES`` no longer finds, shows as a difference here instead of fewer cases run.
+    """
+    tree = ast.parse(Path(test_formula_evaluate.__file__).read_text(encoding="utf-8"))
+    found: dict[str, list[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign | ast.Assign) and isinstance(node.value, ast.List):
+            target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0]
+            if isinstance(target, ast.Name) and target.id in ("AGREED", "DIVERGENT"):
+                found[target.id] = [_string(case, 1) for case in node.value.elts]
+        if isinstance(node, ast.FunctionDef) and node.name == "test_edges":
+            (mark,) = node.decorator_list
+            assert isinstance(mark, ast.Call) and isinstance(mark.args[1], ast.List)
+            found["EDGES"] = [_string(case, 0) for case in mark.args[1].elts]
+    return found
+
+
+def _string(case: ast.expr, index: int) -> str:
+    assert isinstance(case, ast.Tuple), ast.unparse(case)
+    item = case.elts[index]
+    assert isinstance(item, ast.Constant) and isinstance(item.value, str), ast.unparse(case)
+    return item.value
+
+
 def test_the_evaluator_cases_are_all_here() -> None:
-    assert (len(AGREED), len(DIVERGENT), len(EDGES)) >= (100, 15, 30)
+    source = _formulas_in_source()
+    assert [case[1] for case in AGREED] == source["AGREED"]
+    assert [case[1] for case in DIVERGENT] == source["DIVERGENT"]
+    assert [*EDGES] == source["EDGES"]
+    # Each list is a real corpus, not one left nearly empty by an edit.
+    assert len(AGREED) >= 100
+    assert len(DIVERGENT) >= 15
+    assert len(EDGES) >= 30
 
 
 @pytest.mark.parametrize("formula", [*(case[1] for case in [*AGREED, *DIVERGENT]), *EDGES])
