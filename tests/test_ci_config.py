@@ -3,6 +3,7 @@ constraints file say agree with each other and with pyproject.toml."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shlex
 import tomllib
@@ -99,3 +100,53 @@ def test_pre_commit_runs_the_ci_checks_with_the_installed_tools() -> None:
     # mypy checks what pyproject.toml lists, not only the staged files.
     assert hooks["mypy"]["entry"] == "mypy --strict"
     assert hooks["mypy"]["pass_filenames"] is False
+
+
+def _normal_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+# Phrases that are in a shipped spec by coincidence and are test inputs, not its wording.
+NOT_WORDING = {
+    "Example Valley Hospitals NHS Foundation Trust",  # the organisation typed into returns
+    "division by zero",  # the name of an evaluator case
+    "Visits in person",  # a description test_tableschema writes into its own schema
+}
+
+
+def test_no_code_test_asserts_the_wording_of_a_shipped_spec() -> None:
+    """A test of the code quotes text from tests/data specs, never from template_specs/.
+
+    Editing a shipped definition, title, message or FAQ answer must not break a code test;
+    only test_specs_toolbox.py, which checks the shipped specs themselves, may quote them.
+    A phrase of 15 characters or more with a space, found in a shipped spec but in no test
+    spec, is reported with its place, unless it is passed straight to a call (a test's own
+    input, such as a KPI it builds) or listed in NOT_WORDING.
+    """
+    shipped = _normal_space(
+        " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "template_specs").glob("*.yaml"))
+    )
+    test_specs = _normal_space(
+        " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests" / "data").rglob("*.y*ml"))
+    )
+    found = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        if path.name == "test_specs_toolbox.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inputs = {
+            id(arg)
+            for call in ast.walk(tree)
+            if isinstance(call, ast.Call)
+            for arg in [*call.args, *(k.value for k in call.keywords)]
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+                continue
+            # "Text; more text." in a spec is often asserted as "Text." on its own.
+            phrase = _normal_space(node.value).rstrip(".;:")
+            quoted = len(phrase) >= 15 and " " in phrase and phrase in shipped
+            ours = phrase in test_specs or phrase in NOT_WORDING or id(node) in inputs
+            if quoted and not ours:
+                found.append(f"{path.name}:{node.lineno}: {phrase!r}")
+    assert found == []

@@ -22,11 +22,19 @@ from lks_templates.spec.models import Constraints
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "template_specs"
 DOCS = ROOT / "docs"
+WORDING = ROOT / "tests" / "data" / "wording"
+"""Test specs whose text the page tests assert (the shipped specs' text may change)."""
 
 
 @pytest.fixture(scope="module")
 def specs() -> SpecSet:
+    """The shipped specs: the committed pages must be in step with them."""
     return load_specs([SPECS])
+
+
+@pytest.fixture(scope="module")
+def wording() -> SpecSet:
+    return load_specs([WORDING])
 
 
 def test_committed_pages_are_in_step_with_the_specs(specs: SpecSet) -> None:
@@ -58,45 +66,57 @@ def test_every_field_has_an_entry_under_its_section(specs: SpecSet) -> None:
     assert placed == {f.name: f.section for f in dataset.fields}
 
 
-def test_field_entry_shows_every_part(specs: SpecSet) -> None:
-    page = data_dictionary(specs)
+def test_field_entry_shows_every_part(wording: SpecSet) -> None:
+    page = data_dictionary(wording)
     entry = page.split("#### `loans`\n", 1)[1].split("\n#### ", 1)[0]
-    assert "**Loans**" in entry
-    definition = "Initial loans of physical items to users in the period, excluding renewals."
-    assert f"| Definition | {definition} |" in entry
-    assert "| Type | integer |" in entry
-    assert "| Unit | loans |" in entry
-    assert "| Frequency | monthly (one value per period) |" in entry
-    assert "| Constraints | optional; at least 0; whole number |" in entry
-    assert "| Standard | ISO 2789 (lending) |" in entry
-    assert "| Example | 420 |" in entry
-    users = ["monthly-activity", "staffing-and-finance", "supplementary-return"]
-    assert "| Used by | " + ", ".join(f"`{u}` (per period)" for u in users) + " |" in entry
-    assert "Counting guidance: Do renewals count as loans? No:" in entry
+    assert entry.splitlines() == [
+        "",
+        "**Books lent**",
+        "",
+        "| | |",
+        "| --- | --- |",
+        "| Definition | Books handed to a reader in the period, each counted when first lent. |",
+        "| Type | integer |",
+        "| Unit | books |",
+        "| Frequency | monthly (one value per period) |",
+        "| Over the year | added up: the sum of the months entered |",
+        "| Constraints | optional; at least 0; whole number |",
+        "| Standard | Test standard 42 (lending) |",
+        "| Example | 37 |",
+        "| Used by | `wording-annual` (per period), `wording-monthly` (per period) |",
+        "",
+        # The guidance is folded YAML (>-): one line on the page.
+        "Counting guidance: Is a renewal a new loan? No: a renewal extends a loan already "
+        "counted, so count it nowhere here.",
+        "",
+        "### Reach",
+    ]
 
 
-def test_usage_lists_templates_and_forms(specs: SpecSet) -> None:
-    dataset = specs.get("supplementary-dataset")
+def test_usage_lists_templates_and_forms(wording: SpecSet) -> None:
+    dataset = wording.get("wording-dataset")
     assert isinstance(dataset, DatasetSpec)
-    usage = field_usage(specs, dataset)
-    assert [(u.spec_id, u.how) for u in usage["evidence_searches"]] == [
-        ("impact", "per period"),
-        ("monthly-activity", "per period"),
-        ("supplementary-return", "per period"),
+    usage = field_usage(wording, dataset)
+    assert [(u.spec_id, u.how) for u in usage["loans"]] == [
+        ("wording-annual", "per period"),
+        ("wording-monthly", "per period"),
     ]
-    assert [u.spec_id for u in usage["registered_user_notes"]] == [
-        "reach-and-registration",
-        "supplementary-return",
+    assert [(u.spec_id, u.how) for u in usage["staff_served"]] == [
+        ("wording-annual", "once per return"),
+        ("wording-monthly", "once per return"),
     ]
-    cases = specs.get("case-study-fields")
+    assert [u.spec_id for u in usage["members"]] == ["wording-monthly"]
+    assert [u.spec_id for u in usage["team_wte"]] == ["wording-annual"]
+    cases = wording.get("wording-case-fields")
     assert isinstance(cases, DatasetSpec)
-    assert [(u.spec_id, u.how) for u in field_usage(specs, cases)["case_narrative"]] == [
-        ("impact-case-study", "once per return")
+    assert [(u.spec_id, u.how) for u in field_usage(wording, cases)["story"]] == [
+        ("wording-form", "once per return")
     ]
 
 
-def test_links_resolve_to_headings_even_for_repeated_names(specs: SpecSet) -> None:
-    page = data_dictionary(specs)
+def test_links_resolve_to_headings_even_for_repeated_names(wording: SpecSet) -> None:
+    # org_name is a field of both test datasets.
+    page = data_dictionary(wording)
     # GitHub's anchors: the second heading with the same text gets "-1".
     assert "[`org_name`](#org_name)" in page
     assert "[`org_name`](#org_name-1)" in page
@@ -128,37 +148,39 @@ def test_describe_constraints(constraints: Constraints, field_type: str, expecte
     assert describe_constraints(constraints, field_type) == expected
 
 
-def test_faq_page_groups_questions_by_topic(specs: SpecSet) -> None:
-    page = faq_page(specs)
-    assert page.splitlines()[2] == "# Statistics Toolbox FAQ"
+def test_faq_page_groups_questions_by_topic(wording: SpecSet) -> None:
+    page = faq_page(wording)
+    assert page.splitlines()[2] == "# Wording test FAQ"
+    # Topics in the order each first appears; a topic's questions together, in spec order.
     topics = re.findall(r"^## (.+)$", page, flags=re.MULTILINE)
-    assert topics == [
-        "Why we collect",
-        "How to count",
-        "Sending your return",
-        "Benchmarking",
-        "Confidentiality",
+    assert topics == ["Reasons", "Counting", "Sending it in"]
+    reasons = page.split("## Reasons\n", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^### (.+)$", reasons, flags=re.MULTILINE) == [
+        "Why count books lent?",
+        "Why count members?",
     ]
-    benchmarking = page.split("## Benchmarking\n", 1)[1].split("\n## ", 1)[0]
-    assert '### What does "sensitive benchmarking" mean?' in benchmarking
-    assert "- [Sending your return](#sending-your-return)" in page
+    assert "### Why count members?\n\nTo see how many people the service reaches.\n" in reasons
+    assert "- [Sending it in](#sending-it-in)" in page
 
 
-def test_docs_command_writes_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_docs_command_writes_and_checks(
+    wording: SpecSet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "docs"
-    assert main(["docs", "--specs", str(SPECS), "--out", str(out), "--check"]) == 1
+    assert main(["docs", "--specs", str(WORDING), "--out", str(out), "--check"]) == 1
     assert "data-dictionary.md: out of date" in capsys.readouterr().out
-    assert main(["docs", "--specs", str(SPECS), "--out", str(out)]) == 0
+    assert main(["docs", "--specs", str(WORDING), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["api.md", "data-dictionary.md", "faq.md"]
-    assert (out / "faq.md").read_text(encoding="utf-8") == (DOCS / "faq.md").read_text(
-        encoding="utf-8"
-    )
-    assert main(["docs", "--specs", str(SPECS), "--out", str(out), "--check"]) == 0
+    for name, text in render_docs(wording).items():
+        assert (out / name).read_text(encoding="utf-8") == text
+    assert main(["docs", "--specs", str(WORDING), "--out", str(out), "--check"]) == 0
     # A spec edit makes the pages stale.
     edited = tmp_path / "specs"
-    shutil.copytree(SPECS, edited)
+    shutil.copytree(WORDING, edited)
     faq = edited / "faq.yaml"
-    faq.write_text(faq.read_text(encoding="utf-8").replace("Do renewals", "Do re-loans"))
+    text = faq.read_text(encoding="utf-8")
+    assert "Is a renewal a loan?" in text
+    faq.write_text(text.replace("Is a renewal a loan?", "Is a renewal a re-loan?"))
     assert main(["docs", "--specs", str(edited), "--out", str(out), "--check"]) == 1
     assert (
         capsys.readouterr()
@@ -184,19 +206,31 @@ def test_docs_refreshes_the_generated_tables_of_hand_written_pages(tmp_path: Pat
     assert main(["docs", "--specs", str(SPECS), "--out", str(out), "--check"]) == 0
 
 
-def test_figures_and_checks_by_template(specs: SpecSet) -> None:
-    page = data_dictionary(specs)
+def test_figures_and_checks_by_template(wording: SpecSet) -> None:
+    page = data_dictionary(wording)
     part = page.split("\n## Figures and checks by template\n", 1)[1]
-    staffing = part.split("### Staffing and finance dashboard (`staffing-and-finance` 1.0.0)", 1)[1]
-    staffing = staffing.split("\n### ", 1)[0]
-    row = (
-        "| `staff_per_qualified_librarian` | NHS WTE per qualified librarian WTE | "
-        "`staff_wte_served / lks_wte_qualified` | lower | 1,250 |"
-    )
-    assert row in staffing
-    assert "| `qualified_not_above_total` | error | " in staffing
-    form = part.split("### Impact case study form (`impact-case-study` 1.0.0)", 1)[1]
-    assert "| `at_least_one_impact` | warning | " in form and "| KPI |" not in form
+    headings = re.findall(r"^### (.+)$", part, flags=re.MULTILINE)
+    assert headings == [
+        "Wording test annual return (`wording-annual` 2.0.0)",
+        "Wording test monthly dashboard (`wording-monthly` 1.2.0)",
+        "Wording test story form (`wording-form` 1.0.0)",
+    ]
+    annual = part.split(f"### {headings[0]}\n", 1)[1].split("\n### ", 1)[0]
+    # The target of 1500 is shown with a thousands separator.
+    assert (
+        "| `served_per_wte` | People served per team WTE | `staff_served / team_wte` | lower "
+        "| 1,500 |"
+    ) in annual
+    assert (
+        "| `headcount_not_below_wte` | error | "
+        "`IF(team_headcount > 0, team_headcount >= team_wte, TRUE)` |"
+    ) in annual
+    monthly = part.split(f"### {headings[1]}\n", 1)[1].split("\n### ", 1)[0]
+    assert "| `loans_per_reader` | Books lent per person served | " in monthly
+    assert "| higher |  |" in monthly  # no target: an empty cell
+    form = part.split(f"### {headings[2]}\n", 1)[1]
+    assert "| `story_told` | warning | `NOT(ISBLANK(story))` |" in form
+    assert "| KPI |" not in form
     assert "- [Figures and checks by template](#figures-and-checks-by-template)" in page
 
 
@@ -206,14 +240,14 @@ def _entry(page: str, name: str) -> str:
     return page[start : page.index("####", start + 5)]
 
 
-def test_each_monthly_field_says_how_its_months_combine(specs: SpecSet) -> None:
-    page = data_dictionary(specs)
-    # Spec: registered_users is a count at the month end (aggregate: last).
+def test_each_monthly_field_says_how_its_months_combine(wording: SpecSet) -> None:
+    page = data_dictionary(wording)
+    # Spec: members is a count at the month end (aggregate: last); new_members the default.
     assert "| Over the year | latest month: the last month entered, not added up |" in _entry(
-        page, "registered_users"
+        page, "members"
     )
     assert "| Over the year | added up: the sum of the months entered |" in _entry(
-        page, "evidence_searches"
+        page, "new_members"
     )
     # An annual field has one value a year: nothing to combine, no row.
     assert "Over the year" not in _entry(page, "org_name")
