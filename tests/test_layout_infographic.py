@@ -11,14 +11,14 @@ from lks_templates.layout.dashboard import column_pixels
 from lks_templates.layout.infographic import choose_icons
 from lks_templates.render.icons import GLYPHS
 from lks_templates.spec import load_specs
-from lks_templates.spec.models import Kpi
+from lks_templates.spec.models import Kpi, TemplateSpec
 
 SHIPPED = Path(__file__).parent.parent / "template_specs"
 SPECS = load_specs([SHIPPED])
 WITH_INFOGRAPHIC = sorted(
     r.template.id
     for r in SPECS.resolved()
-    if not r.is_form and r.template.infographic  # type: ignore[union-attr]
+    if isinstance(r.template, TemplateSpec) and r.template.infographic
 )
 # An A4 portrait page inside the default margins (0.4 in left and right, 0.5 in top and
 # bottom), in pixels at 96 per inch, the unit charts and row heights are planned in.
@@ -68,7 +68,8 @@ def test_each_figure_has_its_own_drawn_icon(template_id: str) -> None:
     resolved = SPECS.resolve(template_id)
     assert resolved is not None
     sheet = plan_workbook(resolved).sheet("Infographic")
-    kpis = resolved.template.kpis  # type: ignore[union-attr]
+    assert isinstance(resolved.template, TemplateSpec)
+    kpis = resolved.template.kpis
     icons = [image.icon for image in sheet.images]
     assert len(icons) == min(8, len(kpis))
     assert len(set(icons)) == len(icons)

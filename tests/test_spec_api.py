@@ -70,7 +70,8 @@ def test_versions_get_and_resolve(tmp_path: Path) -> None:
     assert [t.version for t in specs.templates] == ["1.0.0", "1.9.0", "1.10.0"]
     latest = specs.get("monthly-activity")
     assert isinstance(latest, TemplateSpec) and latest.title == "Monthly activity, newer"
-    assert specs.get("monthly-activity", "1.0.0").version == "1.0.0"  # type: ignore[union-attr]
+    first = specs.get("monthly-activity", "1.0.0")
+    assert first is not None and first.version == "1.0.0"
     assert specs.get("monthly-activity", "2.0.0") is None
     assert specs.get("no-such-id") is None
     resolved = specs.resolve("monthly-activity", "1.9.0")
