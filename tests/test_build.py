@@ -115,7 +115,12 @@ def test_charts_bound_to_data_with_titles_and_alt_text(built: Path, plan: Workbo
         assert cats and all(c == plan.defined_names["lks_periods"] for c in cats)
     drawings = [text for name, text in parts.items() if "/drawings/" in name]
     descriptions = [d for text in drawings for d in re.findall(r'descr="([^"]+)"', text)]
-    assert "Column chart: Evidence searches by month, from the Data sheet." in descriptions
+    # What the chart shows, its months and where its figures are (the row of its name).
+    row = re.findall(r"\$(\d+)", searches)[0]
+    assert (
+        "Column chart of evidence searches by month, April to March. "
+        f"The figures are in the Data sheet, row {row}."
+    ) in descriptions
 
 
 def test_rebuild_is_byte_identical_with_fixed_zip_times(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,14 @@ def test_single_period_charts_plot_one_bar_per_part(template_id: str) -> None:
     dashboard = plan.sheet("Dashboard").charts
     assert [c.title for c in dashboard] == [c["title"] for c in spec["charts"]]
     for chart_spec, chart in zip(spec["charts"], dashboard, strict=True):
-        assert chart.alt_text == " ".join(chart_spec["alt_text"].split())
+        # The spec's words, then where the figures are: the rows of the series' names.
+        rows = [re.findall(r"\$(\d+)", plan.defined_names[n])[0] for n in chart_spec["series"]]
+        where = f"row {rows[0]}" if len(rows) == 1 else "rows " + ", ".join(rows[:-1])
+        where += "" if len(rows) == 1 else f" and {rows[-1]}"
+        assert chart.alt_text in {
+            " ".join(chart_spec["alt_text"].split()) + f" The figures are in the Data sheet, {w}."
+            for w in (where, f"rows {rows[0]} to {rows[-1]}")
+        }
         if len(chart_spec["series"]) == 1:
             assert (
                 len(chart.series) == 1

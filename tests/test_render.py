@@ -7,6 +7,8 @@ import zlib
 
 import pytest
 
+from lks_templates.contrast import contrast_ratio as contrast
+from lks_templates.contrast import is_large_text, parse_colour
 from lks_templates.layout import plan_workbook
 from lks_templates.render.icons import GLYPHS, SIZE, icon_png
 from lks_templates.render.styles import (
@@ -17,21 +19,6 @@ from lks_templates.render.styles import (
 )
 
 
-def _luminance(colour: str) -> float:
-    """WCAG 2.x relative luminance of ``#RRGGBB``."""
-    channels = []
-    for i in (1, 3, 5):
-        c = int(colour[i : i + 2], 16) / 255
-        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
-    r, g, b = channels
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: str, b: str) -> float:
-    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
 def test_contrast_function_on_known_pairs() -> None:
     assert contrast("#FFFFFF", "#000000") == pytest.approx(21.0)
     assert contrast("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
@@ -39,6 +26,26 @@ def test_contrast_function_on_known_pairs() -> None:
     assert contrast("#FFFFFF", "#005EB8") > 4.5
     assert contrast("#FFFFFF", "#41B6E6") < 4.5
     assert contrast("#FFFFFF", "#FFB81C") < 4.5
+    # The issue's figures for the old series colours on white, to two decimals.
+    assert [round(contrast(c, "#FFFFFF"), 2) for c in ("#FFB81C", "#41B6E6", "#ED8B00")] == [
+        1.73,
+        2.32,
+        2.53,
+    ]
+    assert round(contrast("#005EB8", "#FFFFFF"), 2) == 6.38
+
+
+def test_colour_forms_and_large_text() -> None:
+    assert parse_colour("ff005eb8") == parse_colour("#005eb8") == "#005EB8"
+    with pytest.raises(ValueError):
+        parse_colour("blue")
+    # WCAG: 18 pt, or 14 pt bold.
+    assert [is_large_text(*t) for t in ((18, False), (14, True), (14, False), (12, True))] == [
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 @pytest.mark.parametrize(("style", "text", "background"), text_background_pairs())

@@ -94,8 +94,8 @@ class About:
         if isinstance(self.spec, FormSpec):
             return [
                 "Go to the Form sheet and fill in the white cells, one per question. "
-                "Yellow cells are required.",
-                "Hover over or select a cell to see what it should hold.",
+                "Questions marked (required) must be answered; they are yellow while blank.",
+                "Select a cell to see what it should hold.",
                 "Look at the Checks sheet and fix anything marked Fix.",
                 "Save the workbook and send it on (see below).",
             ]
@@ -109,9 +109,9 @@ class About:
                 "quarter's column. ",
                 "annual": "Type the year's figures into the white cells of the year's column. ",
             }[self.spec.period.frequency]
-            + "Yellow cells are required; leave a cell blank when you have no figure, do not "
-            "type 0 for unknown.",
-            "Hover over or select a cell to see its definition and how to count it (also in "
+            + "Entries marked (required) must be filled in (they are yellow while blank); "
+            "leave a cell blank when you have no figure, do not type 0 for unknown.",
+            "Select a cell to see its definition and how to count it (also in "
             "the data dictionary below).",
             "Look at the Checks sheet and fix anything marked Fix; the Dashboard shows your "
             "figures, targets and charts as you type.",

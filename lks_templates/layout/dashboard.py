@@ -264,13 +264,7 @@ def chart_plan(
             assert row_of is not None
             title = data.title_of(name) + (" (year to date)" if chart.cumulative else "")
             series.append(ChartSeries(title, pos.row_ref(row_of), pos.labels_ref()))
-    titles = [data.title_of(n) for n in chart.series]
-    per = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
-    alt = chart.alt_text or (
-        f"{chart.type.capitalize()} chart: {', '.join(titles)}"
-        f"{' (year to date)' if chart.cumulative else ''} by "
-        f"{per[data.template.period.frequency]}, from the Data sheet."
-    )
+    alt = chart_alt_text(chart, data, index in pos.part_rows)
     units = {
         data.resolved.dataset.field(n).unit for n in chart.series if n in data.template.measures
     }
@@ -296,3 +290,72 @@ def chart_plan(
         vary_colours=parts and kind not in ("pie", "doughnut"),
         number_format=formats.pop() if len(formats) == 1 else "#,##0.0",
     )
+
+
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def chart_alt_text(chart: Chart, data: DataSheet, parts: bool) -> str:
+    """What the chart shows (the spec's words, or its type, series and periods) and where
+    its figures are on the Data sheet, for people who cannot see the chart."""
+    pos = data.pos
+    titles = [data.title_of(n) for n in chart.series]
+    frequency = data.template.period.frequency
+    span = ""
+    if len(pos.slots) > 1 and not parts:
+        if frequency == "monthly":
+            first = data.template.period.year_start_month - 1
+            span = f"{MONTH_NAMES[first]} to {MONTH_NAMES[(first + 11) % 12]}"
+        else:
+            span = f"{pos.slots[0].fallback} to {pos.slots[-1].fallback}"
+    shows = " ".join(chart.alt_text.split())
+    if not shows:
+        per = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[frequency]
+        names = _and([_sentence_case(t) for t in titles])
+        running = " (year to date)" if chart.cumulative else ""
+        shows = f"{chart.type.capitalize()} chart of {names}{running}"
+        shows += f" by {per}, {span}." if span else "."
+    elif span:
+        shows += f" It covers {span}."
+    rows = [
+        r + 1 for n in chart.series if (r := pos.measures.get(n, pos.derived.get(n))) is not None
+    ]
+    where = _rows_text(rows)
+    if parts and pos.total_col is not None:
+        where = f"the Year to date column of {where}"
+    elif chart.cumulative:
+        where += " (the chart adds them up month by month)" if frequency == "monthly" else ""
+    return f"{shows} The figures are in the Data sheet, {where}."
+
+
+def _rows_text(rows: list[int]) -> str:
+    """``row 12``, ``rows 12 and 14``, ``rows 40 to 44`` (1-based sheet rows)."""
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    if len(rows) > 2 and rows == list(range(rows[0], rows[0] + len(rows))):
+        return f"rows {rows[0]} to {rows[-1]}"
+    return "rows " + _and([str(r) for r in rows])
+
+
+def _sentence_case(title: str) -> str:
+    """``Evidence searches`` -> ``evidence searches``; ``NHS staff`` stays as it is."""
+    if len(title) > 1 and title[0].isupper() and not title[1].isupper():
+        return title[0].lower() + title[1:]
+    return title
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -122,9 +122,9 @@ class DataSheet:
         s.put(
             2,
             LABEL_COL,
-            "Type your figures in the white cells; yellow cells are required. "
-            "Grey cells are calculated for you. Hover over a cell for its "
-            "definition.",
+            "Type your figures in the white cells; entries marked (required) must be "
+            "filled in (they are yellow while blank). Grey cells are calculated for you. "
+            "Select a cell to see its definition.",
             style="note",
         )
         note = year_to_date_note(self.resolved.measure_fields, self.template.period.frequency)
@@ -139,7 +139,12 @@ class DataSheet:
         s.put(self.row, FIRST_COL, "Your entry", style="header")
         self.row += 1
         year_row = self.row
-        s.put(year_row, LABEL_COL, "Reporting year (the calendar year it starts in)", style="label")
+        s.put(
+            year_row,
+            LABEL_COL,
+            "Year your reporting year starts" + fieldkit.REQUIRED_MARK,
+            style="label",
+        )
         s.put(year_row, UNIT_COL, "year", style="unit")
         s.put(year_row, FIRST_COL, None, style="input_year")
         s.validations.append(
@@ -162,7 +167,7 @@ class DataSheet:
 
     def _profile_row(self, f: FieldSpec) -> None:
         s, row = self.sheet, self.row
-        s.put(row, LABEL_COL, f.title, style="label")
+        s.put(row, LABEL_COL, fieldkit.entry_label(f), style="label")
         s.put(row, UNIT_COL, fieldkit.unit_label(f), style="unit")
         # The profile entry shares column D with the first period, so it is as narrow as a
         # period: text wraps (the row grows as it is typed) rather than spill out of its box.
@@ -227,7 +232,7 @@ class DataSheet:
 
     def _measure_row(self, f: FieldSpec) -> None:
         s, pos, row = self.sheet, self.pos, self.row
-        s.put(row, LABEL_COL, f.title, style="label")
+        s.put(row, LABEL_COL, fieldkit.entry_label(f), style="label")
         s.put(row, UNIT_COL, fieldkit.unit_label(f), style="unit")
         style = "input" if f.type in ("integer", "number", "date") else "input_left"
         fmt = fieldkit.number_format(f)

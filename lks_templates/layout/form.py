@@ -32,8 +32,9 @@ def form_sheet(
     sheet.put(
         2,
         LABEL_COL,
-        "Fill in the white cells, one per question; yellow cells are "
-        "required. Select a cell to see what it should hold.",
+        "Fill in the white cells, one per question; questions marked (required) "
+        "must be answered (they are yellow while blank). Select a cell to see what it "
+        "should hold.",
         style="note",
     )
     header = 4
@@ -53,7 +54,7 @@ def form_sheet(
 
 def _field_row(sheet: SheetPlan, row: int, f: FieldSpec) -> None:
     # Top-aligned: a long answer's cell is tall, and its question should sit at its top.
-    sheet.put(row, LABEL_COL, f.title, style="label_top")
+    sheet.put(row, LABEL_COL, fieldkit.entry_label(f), style="label_top")
     numeric = f.type in ("integer", "number", "date")
     sheet.put(
         row,
@@ -75,4 +76,4 @@ def _field_row(sheet: SheetPlan, row: int, f: FieldSpec) -> None:
         )
     sheet.put(row, HINT_COL, hint, style="unit_top")
     long_text = f.type == "string" and (f.constraints.maxLength or 0) > LONG_TEXT
-    sheet.row_heights[row] = 150 if long_text else (30 if len(f.title) > 36 else 18)
+    sheet.row_heights[row] = 150 if long_text else (30 if len(fieldkit.entry_label(f)) > 36 else 18)

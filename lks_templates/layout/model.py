@@ -138,7 +138,7 @@ class ChartPlan:
 
 @dataclass
 class ImagePlan:
-    """A small icon (drawn by ``render.icons``) placed at a cell, with alt text."""
+    """A small icon (drawn by ``render.icons``) placed at a cell: alt text, or decorative."""
 
     row: int
     col: int
@@ -148,6 +148,8 @@ class ImagePlan:
     y_offset: int = 0
     size: int = 0
     """Shown width and height in pixels (0: the picture's own size)."""
+    decorative: bool = False
+    """Marked decorative for screen readers (the text beside it says everything)."""
 
 
 @dataclass

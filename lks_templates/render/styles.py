@@ -18,6 +18,9 @@ DARK_GREY = "#425563"
 MID_GREY = "#768692"
 PALE_GREY = "#E8EDEE"
 DARK_GREEN = "#006747"
+GREEN = "#009639"
+AQUA_GREEN = "#00A499"
+DARK_PINK = "#7C2855"
 WARM_YELLOW = "#FFB81C"
 ORANGE = "#ED8B00"
 RED = "#DA291C"
@@ -28,8 +31,35 @@ REQUIRED_FILL = "#FFF0C2"
 FONT = "Arial"
 FONT_SIZE = 10
 
-SERIES_COLOURS = [NHS_BLUE, WARM_YELLOW, DARK_GREEN, LIGHT_BLUE, DARK_GREY, ORANGE, DARK_BLUE]
-"""Chart series colours, in order (neighbours differ in lightness as well as hue)."""
+SERIES_COLOURS = [NHS_BLUE, GREEN, DARK_BLUE, MID_GREY, DARK_PINK, AQUA_GREEN, DARK_GREY]
+"""Chart series colours, in order: each at least 3:1 against the white chart background
+(WCAG 1.4.11; Warm Yellow, Light Blue and Orange are not), and neighbours differ in
+lightness as well as hue."""
+CHART_BACKGROUND = WHITE
+"""Chart area and plot area fill: what every series colour is measured against."""
+SERIES_PATTERNS: list[str | None] = [
+    None,
+    "wide_upward_diagonal",
+    None,
+    "small_grid",
+    None,
+    "wide_downward_diagonal",
+    "dark_vertical",
+]
+"""Fill of each column, bar or area series beside its colour (None: solid), so series are
+told apart without colour (WCAG 1.4.1): white lines on the series colour."""
+SERIES_MARKERS = ["circle", "square", "triangle", "diamond", "x", "star", "plus"]
+"""Marker of each line series, so lines are told apart without colour."""
+SERIES_DASHES = [
+    "solid",
+    "dash",
+    "round_dot",
+    "long_dash",
+    "dash_dot",
+    "long_dash_dot",
+    "square_dot",
+]
+"""Dash style of each line series."""
 
 _BORDER = {"border": 1, "border_color": MID_GREY}
 _INPUT = {

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +93,37 @@ def render_workbook(plan: WorkbookPlan, path: str | Path) -> Path:
     for name, ref in plan.defined_names.items():
         workbook.define_name(name, "=" + ref)
     workbook.close()
+    set_language(path)
     return path
+
+
+LANGUAGE = "en-GB"
+"""The language of every workbook's text: core.xml ``dc:language`` and chart text."""
+_CHART_PART = re.compile(r"xl/charts/chart\d+\.xml")
+
+
+def set_language(path: Path) -> None:
+    """Tag the workbook's text as British English, rewriting ``path`` in place.
+
+    xlsxwriter has no option for either: it writes no ``dc:language`` and tags chart text
+    ``en-US``. Each part keeps its name, order, date and compression, so the rewritten
+    file is as reproducible as xlsxwriter's.
+    """
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in parts:
+            if info.filename == "docProps/core.xml":
+                data = data.replace(
+                    b"</cp:coreProperties>",
+                    f"<dc:language>{LANGUAGE}</dc:language></cp:coreProperties>".encode(),
+                )
+            elif _CHART_PART.fullmatch(info.filename):
+                data = data.replace(b'lang="en-US"', f'lang="{LANGUAGE}"'.encode())
+                data = data.replace(
+                    b'<c:lang val="en-US"/>', f'<c:lang val="{LANGUAGE}"/>'.encode()
+                )
+            archive.writestr(info, data)
 
 
 def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan, formats: _Formats) -> None:
@@ -128,13 +160,16 @@ def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan, formats
         add_chart(workbook, sheet, chart)
     for image in plan.images:
         scale = image.size / ICON_SIZE if image.size else 1.0
+        shown: dict[str, Any] = (
+            {"decorative": True} if image.decorative else {"description": image.alt_text}
+        )
         sheet.insert_image(
             image.row,
             image.col,
             f"{image.icon}.png",
             {
                 "image_data": io.BytesIO(icon_png(image.icon)),
-                "description": image.alt_text,
+                **shown,
                 "x_offset": image.x_offset,
                 "y_offset": image.y_offset,
                 "x_scale": scale,
