@@ -197,7 +197,8 @@ class Chart(_Model):
     cumulative: bool = False
     """Plot year-to-date running totals instead of period values."""
     alt_text: str = ""
-    """Description for screen readers; generated from the title and series when empty."""
+    """What the chart shows, for screen readers (its months and the Data sheet rows of its
+    figures are added); generated from the type, series and period when empty."""
 
 
 class TemplateSpec(_SpecHeader):
