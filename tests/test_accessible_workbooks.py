@@ -203,3 +203,31 @@ def test_required_entries_say_so_in_their_label(path: Path) -> None:
         marked += must
     book.close()
     assert marked >= 2
+
+
+def test_input_messages_end_on_a_whole_sentence() -> None:
+    from lks_templates.layout.fields import input_message
+    from lks_templates.spec.models import FieldSpec
+
+    sentence = "Sentence number {} says e.g. 2026 is a fine year to count in."
+    guidance = " ".join(sentence.format(i) for i in range(20))
+    field = FieldSpec.model_validate(
+        {
+            "name": "f",
+            "title": "Searches",
+            "description": "Searches delivered.",
+            "unit": "searches",
+            "guidance": guidance,
+        }
+    )
+    message = input_message(field)
+    # 60 characters a sentence ("e.g." is not an end): the definition (19) and the unit (15)
+    # with a space between make 35; three sentences with their spaces make 218 and a
+    # fourth would make 279 (> 255); the pointer (24, and a space) makes 243.
+    expected = "Searches delivered. Unit: searches. " + " ".join(
+        sentence.format(i) for i in range(3)
+    )
+    assert message == expected + " More on the About sheet."
+    assert len(message) == 243
+    short = FieldSpec.model_validate({"name": "f", "title": "S", "description": "One. Two."})
+    assert input_message(short) == "One. Two."

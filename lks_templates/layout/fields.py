@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from lks_templates.spec.models import FieldSpec
@@ -122,16 +123,40 @@ def validation_options(field: FieldSpec) -> dict[str, Any]:
     return options
 
 
+MORE = "More on the About sheet."
+"""Ends an input message whose guidance did not all fit."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!e\.g\.)(?<!i\.e\.)(?<!etc\.)\s+(?=[A-Z0-9(\"'])")
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` split into sentences (not after "e.g.", "i.e." or "etc.")."""
+    return [s for s in _SENTENCE_END.split(" ".join(text.split())) if s]
+
+
 def input_message(field: FieldSpec) -> str:
-    """The definition first, then the unit and as much counting guidance as fits."""
-    parts = [field.description.strip()]
+    """The definition first, then the unit and as many whole sentences of counting guidance
+    as fit in Excel's 255 characters: never a sentence cut in the middle. When guidance is
+    left out, the message ends by saying where the rest is (the About sheet's dictionary)."""
+    parts = sentences(field.description)
     if field.unit:
         parts.append(f"Unit: {field.unit}.")
     if field.constraints.required:
         parts.append("Required.")
     if field.guidance:
-        parts.append(field.guidance.strip())
-    return shorten(" ".join(parts), MESSAGE_LIMIT)
+        parts.extend(sentences(field.guidance))
+    message = ""
+    for index, sentence in enumerate(parts):
+        longer = f"{message} {sentence}".strip()
+        if len(longer) > MESSAGE_LIMIT:
+            if not message:
+                # A first sentence longer than Excel allows: cut it, visibly.
+                return shorten(" ".join(parts), MESSAGE_LIMIT)
+            more = f"{message} {MORE}"
+            if index < len(parts) and len(more) <= MESSAGE_LIMIT:
+                message = more
+            break
+        message = longer
+    return message
 
 
 REQUIRED_MARK = " (required)"
