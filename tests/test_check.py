@@ -81,7 +81,10 @@ def test_cli_build_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["build", str(SPECS), "--out", str(out)]) == 0
     assert f"wrote {out / 'monthly-activity.xlsx'}" in capsys.readouterr().out
     assert main(["check", str(SPECS), "--dist", str(out)]) == 0
-    assert capsys.readouterr().out == f"{out} is up to date.\n"
+    # Then the accessibility audit of the two workbooks (a line each only when one fails).
+    assert capsys.readouterr().out == (
+        f"{out} is up to date.\n2 workbooks: every one passes all 11 items of the audit.\n"
+    )
     (out / "README.md").write_text("edited\n")
     assert main(["check", str(SPECS), "--dist", str(out)]) == 1
     assert capsys.readouterr().out.startswith(f"{out / 'README.md'}: dist-different ")

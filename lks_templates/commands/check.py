@@ -1,8 +1,11 @@
-"""``lks-templates check [PATH ...] [--dist DIR]``: is ``dist/`` what the specs produce?
+"""``lks-templates check [PATH ...] [--dist DIR]``: is ``dist/`` what the specs produce,
+and does it pass the accessibility audit?
 
 Rebuilds into a temporary folder and compares: every workbook and ``README.md`` must be
 byte-identical; files under ``dist/previews/`` are only checked for presence. Prints one
-line per missing, extra or different file and exits 1; exits 0 when ``dist/`` is current.
+line per missing, extra or different file and exits 1. Then audits every workbook in
+``dist/`` (``lks-templates audit``), printing each failure; exits 1 on any. Exits 0 when
+``dist/`` is current and accessible.
 """
 
 from __future__ import annotations
@@ -50,4 +53,9 @@ def run(args: argparse.Namespace) -> int:
         print_problems(problems, summary)
         return 1
     print(f"{args.dist} is up to date.")
-    return 0
+    from lks_templates.commands.audit import audit_and_report, workbooks_to_audit
+
+    workbooks = workbooks_to_audit([args.dist], "check")
+    if workbooks is None:
+        return 1
+    return 0 if audit_and_report(workbooks, quiet=True) else 1
