@@ -303,3 +303,25 @@ def test_the_checklist_is_documented_item_by_item() -> None:
     for item in CHECKLIST:
         assert f"`{item.id}`" in doc, item.id
     assert "Needs a person" in doc
+
+
+@pytest.mark.parametrize(
+    ("part", "old", "new", "failing"),
+    [
+        # Unreadable numbers fall back to the defaults a spreadsheet program would use.
+        (DATA_SHEET, '<row r="1"', '<row r="one"', []),
+        (DATA_SHEET, ' s="', ' s="x', []),
+        ("xl/styles.xml", 'rgb="FF231F20"', 'rgb="NOTACOLOUR"', []),
+        ("xl/workbook.xml", "<workbookView ", '<workbookView activeTab="nan" ', []),
+        (DRAWING, "<xdr:col>1</xdr:col>", "<xdr:col>-7</xdr:col>", []),
+        # A series fill that is no colour leaves only its white border: 1:1.
+        ("xl/charts/chart1.xml", 'srgbClr val="005EB8"', 'srgbClr val="blue"', ["chart-contrast"]),
+    ],
+)
+def test_odd_values_in_parts_give_findings_not_tracebacks(
+    tmp_path: Path, part: str, old: str, new: str, failing: list[str]
+) -> None:
+    path = _copy(tmp_path, {part: lambda t: t.replace(old, new, 1)})
+    result = audit_workbook(path)
+    assert result.refused is None
+    assert [f.item for f in result.failures] == failing

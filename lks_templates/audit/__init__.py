@@ -9,10 +9,12 @@ A workbook that cannot be opened gives a refusal, never a traceback.
 from __future__ import annotations
 
 from pathlib import Path
+from xml.etree import ElementTree
 
 from lks_templates.audit.checklist import CHECKLIST, ITEMS, Finding, Item, WorkbookAudit
 from lks_templates.audit.checks import CHECKS
 from lks_templates.audit.parts import read_book
+from lks_templates.errors import Problem
 from lks_templates.readback.safety import Refused, open_package
 
 __all__ = ["CHECKLIST", "ITEMS", "Finding", "Item", "WorkbookAudit", "audit_workbook"]
@@ -33,6 +35,15 @@ def audit_workbook(path: Path | str, file: str | None = None) -> WorkbookAudit:
             result.findings.extend(CHECKS[item.id](book))
     except Refused as refused:
         result.refused = refused.problem
+    except (ValueError, IndexError, KeyError, ElementTree.ParseError) as error:
+        # Parts that parse but hold what no spreadsheet program writes: say so, located
+        # to the file, rather than stop a batch with a traceback.
+        result.refused = Problem(
+            code="corrupt-file",
+            message=f"A part of the workbook holds something the audit cannot read ({error}). "
+            "Save it again from Excel and audit that copy.",
+            file=label,
+        )
     finally:
         package.close()
     return result

@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 
 from lks_templates.audit.checklist import Finding
 from lks_templates.audit.colours import A_NS, OFFICE_THEME, drawing_colour
+from lks_templates.audit.colours import number as as_number
 from lks_templates.audit.parts import C_NS, Book, Box, CellStyle, Drawn, Sheet, a1
 from lks_templates.audit.structure import (
     alt_text,
@@ -209,7 +210,7 @@ def _marks(
     """(what, colour, automatic) for each mark that must reach 3:1; a filled mark passes
     on its best edge (fill or border)."""
     index_text = series.find(f"{C_NS}idx")
-    index = int(index_text.get("val", number)) if index_text is not None else number
+    index = int(as_number(index_text.get("val"), number)) if index_text is not None else number
     automatic = theme.get(f"accent{index % 6 + 1}", OFFICE_THEME["accent1"])
     props = series.find(f"{C_NS}spPr")
     marks: list[tuple[str, str, bool]] = []
@@ -242,7 +243,7 @@ def _marks(
 
 def _point_number(point: ElementTree.Element) -> int:
     index = point.find(f"{C_NS}idx")
-    return int(index.get("val", "0")) + 1 if index is not None else 0
+    return int(as_number(index.get("val"))) + 1 if index is not None else 0
 
 
 def _best(colours: list[str]) -> str:

@@ -102,6 +102,26 @@ OFFICE_THEME = {
 """The Office 2007 theme, used when a workbook has no theme part."""
 
 
+def number(text: str | None, default: float = 0) -> float:
+    """``text`` as a number; ``default`` when it is missing or not a number (hostile XML)."""
+    try:
+        value = float(text) if text is not None else default
+    except ValueError:
+        return default
+    return value if value == value and abs(value) < 1e9 else default  # no NaN, no huge
+
+
+def checked(colour: str | None) -> str | None:
+    """``#RRGGBB`` upper case, or None when ``colour`` is not one."""
+    if colour is None or len(colour) != 7 or not colour.startswith("#"):
+        return None
+    try:
+        int(colour[1:], 16)
+    except ValueError:
+        return None
+    return colour.upper()
+
+
 def theme_colours(theme: ElementTree.Element | None) -> dict[str, str]:
     """Scheme name -> ``#RRGGBB`` from a theme part (the Office theme where absent)."""
     found = dict(OFFICE_THEME)
@@ -112,9 +132,9 @@ def theme_colours(theme: ElementTree.Element | None) -> dict[str, str]:
             name = child.tag.removeprefix(A_NS)
             if name not in SCHEME_ORDER or not len(child):
                 continue
-            value = child[0].get("lastClr") or child[0].get("val") or ""
-            if len(value) == 6:
-                found[name] = "#" + value.upper()
+            value = checked("#" + (child[0].get("lastClr") or child[0].get("val") or ""))
+            if value:
+                found[name] = value
         break
     return found
 
@@ -141,16 +161,17 @@ def cell_colour(element: ElementTree.Element | None, theme: dict[str, str]) -> s
         rgb = element.get("rgb", "")
         colour = "#" + (rgb[2:] if len(rgb) == 8 else rgb).upper()
     elif element.get("theme") is not None:
-        index = int(element.get("theme", "0"))
+        index = int(number(element.get("theme")))
         colour = theme.get(THEME_INDEX[index]) if 0 <= index < len(THEME_INDEX) else None
     elif element.get("indexed") is not None:
-        index = int(element.get("indexed", "0"))
-        if index < len(INDEXED):
+        index = int(number(element.get("indexed")))
+        if 0 <= index < len(INDEXED):
             colour = "#" + INDEXED[index]
         else:
             colour = SYSTEM_TEXT if index == 64 else SYSTEM_WINDOW
+    colour = checked(colour)
     if colour is not None and element.get("tint"):
-        colour = with_tint(colour, float(element.get("tint", "0")))
+        colour = with_tint(colour, min(max(number(element.get("tint")), -1.0), 1.0))
     return colour
 
 
@@ -174,13 +195,14 @@ def drawing_colour(element: ElementTree.Element | None, theme: dict[str, str]) -
         colour = theme.get(SCHEME_ALIASES.get(name, name))
     elif tag == "prstClr":
         colour = {"black": "#000000", "white": "#FFFFFF"}.get(element.get("val", ""))
-    if colour is None or len(colour) != 7:
+    colour = checked(colour)
+    if colour is None:
         return None
     modifiers = {child.tag.removeprefix(A_NS): child.get("val", "") for child in element}
     if "lumMod" in modifiers or "lumOff" in modifiers:
         red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
         hue, light, sat = colorsys.rgb_to_hls(red, green, blue)
-        light = light * int(modifiers.get("lumMod") or 100000) / 100000
-        light += int(modifiers.get("lumOff") or 0) / 100000
+        light = light * number(modifiers.get("lumMod"), 100000) / 100000
+        light += number(modifiers.get("lumOff")) / 100000
         colour = _hex(colorsys.hls_to_rgb(hue, min(max(light, 0.0), 1.0), sat))
     return colour

@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-from lks_templates.audit.colours import A_NS, cell_colour, theme_colours
+from lks_templates.audit.colours import A_NS, cell_colour, number, theme_colours
 from lks_templates.readback.safety import MAX_SHEET_CELLS, Package, refuse
 from lks_templates.readback.workbook import (
     DOC_REL_NS,
@@ -136,7 +136,7 @@ def read_book(package: Package) -> Book:
     styles, dxfs = _styles(package, theme)
     workbook = package.xml(package.workbook_part)
     view = workbook.find(f"{MAIN_NS}bookViews/{MAIN_NS}workbookView")
-    active_tab = int(view.get("activeTab", "0")) if view is not None else 0
+    active_tab = int(number(view.get("activeTab"))) if view is not None else 0
     title = language = ""
     if package.has(CORE_PART):
         core = package.xml(CORE_PART)
@@ -167,7 +167,7 @@ def _styles(package: Package, theme: dict[str, str]) -> tuple[list[CellStyle], l
     fonts = [
         (
             cell_colour(font.find(f"{MAIN_NS}color"), theme),
-            float(font.find(f"{MAIN_NS}sz").get("val", DEFAULT_FONT_SIZE))  # type: ignore[union-attr]
+            number(font.find(f"{MAIN_NS}sz").get("val"), DEFAULT_FONT_SIZE)  # type: ignore[union-attr]
             if font.find(f"{MAIN_NS}sz") is not None
             else DEFAULT_FONT_SIZE,
             _flag(font.find(f"{MAIN_NS}b")),
@@ -205,8 +205,8 @@ def _styles(package: Package, theme: dict[str, str]) -> tuple[list[CellStyle], l
 
 def _at(items: list, index: str | None, default: tuple) -> tuple:  # type: ignore[type-arg]
     try:
-        return items[int(index or 0)]  # type: ignore[no-any-return]
-    except (ValueError, IndexError):
+        return items[int(number(index))]  # type: ignore[no-any-return]
+    except IndexError:
         return default
 
 
@@ -239,7 +239,7 @@ def _sheet(package: Package, name: str, part: str, charts: dict[str, ElementTree
     sheet = Sheet(name=name, part=part)
     count = 0
     for row in root.iter(f"{MAIN_NS}row"):
-        row_number = int(row.get("r", "0") or 0)
+        row_number = int(number(row.get("r")))
         column = 0
         for cell in row.iter(f"{MAIN_NS}c"):
             spot = split_cell(cell.get("r", "")) if cell.get("r") else None
@@ -256,7 +256,7 @@ def _sheet(package: Package, name: str, part: str, charts: dict[str, ElementTree
                     f"The sheet part {part} stores more than {MAX_SHEET_CELLS:,} cells; "
                     "refused as possibly hostile.",
                 )
-            sheet.styles[spot] = int(cell.get("s", "0") or 0)
+            sheet.styles[spot] = int(number(cell.get("s")))
             if not sheet.content and (
                 cell.find(f"{MAIN_NS}v") is not None
                 or cell.find(f"{MAIN_NS}f") is not None
@@ -267,7 +267,7 @@ def _sheet(package: Package, name: str, part: str, charts: dict[str, ElementTree
         sheet.merges.extend(boxes(merge.get("ref", "")))
     for block in root.iter(f"{MAIN_NS}conditionalFormatting"):
         sqref = block.get("sqref", "")
-        dxf_ids = [int(rule.get("dxfId", "-1")) for rule in block.iter(f"{MAIN_NS}cfRule")]
+        dxf_ids = [int(number(rule.get("dxfId"), -1)) for rule in block.iter(f"{MAIN_NS}cfRule")]
         sheet.conditional.append((sqref, boxes(sqref), [i for i in dxf_ids if i >= 0]))
     for validation in root.iter(f"{MAIN_NS}dataValidation"):
         sqref = validation.get("sqref", "")
@@ -298,8 +298,8 @@ def _drawing(package: Package, part: str, charts: dict[str, ElementTree.Element]
         start = anchor.find(f"{XDR_NS}from")
         where = "A1"
         if start is not None:
-            col = int(start.findtext(f"{XDR_NS}col") or 0)
-            row = int(start.findtext(f"{XDR_NS}row") or 0)
+            col = max(int(number(start.findtext(f"{XDR_NS}col"))), 0)
+            row = max(int(number(start.findtext(f"{XDR_NS}row"))), 0)
             where = a1(row + 1, col + 1)
         for frame in anchor.iter(f"{XDR_NS}graphicFrame"):
             chart = frame.find(f".//{C_NS}chart")
