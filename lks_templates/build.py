@@ -109,9 +109,10 @@ def latest_templates(paths: SpecPaths) -> list[ResolvedTemplate]:
 def build_all(
     paths: SpecPaths = DEFAULT_SPECS, out: str | os.PathLike[str] = DEFAULT_OUT
 ) -> list[Path]:
-    """Build every template under ``paths`` into ``out`` with a ``README.md`` index.
+    """Build every template under ``paths`` into ``out`` with a ``README.md`` index and the
+    ``index.html`` download page.
 
-    Returns the files written (workbooks, then the README), sorted.
+    Returns the files written (workbooks, then the README and the page).
     """
     out = Path(out)
     written = []
@@ -119,6 +120,9 @@ def build_all(
     for resolved in templates:
         written.append(build_workbook(resolved, out / f"{resolved.template.id}.xlsx"))
     written.append(write_text_atomically(out / README, dist_readme(templates)))
+    from lks_templates.page import PAGE, download_page
+
+    written.append(write_text_atomically(out / PAGE, download_page(templates, out, paths)))
     return written
 
 

@@ -32,6 +32,7 @@ def test_fresh_build_passes_check(project: tuple[Path, Path]) -> None:
     assert sorted(p.name for p in dist.iterdir()) == [
         "README.md",
         "impact-case-study.xlsx",
+        "index.html",
         "monthly-activity.xlsx",
     ]
     assert check_dist([specs], dist) == []
@@ -45,6 +46,7 @@ def test_check_names_a_changed_spec(project: tuple[Path, Path]) -> None:
     )
     assert _codes(check_dist([specs], dist)) == [
         ("dist-different", "README.md"),
+        ("dist-different", "index.html"),
         ("dist-different", "monthly-activity.xlsx"),
     ]
 
