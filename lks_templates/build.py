@@ -116,6 +116,8 @@ def build_all(
     """
     out = Path(out)
     written = []
+    # Read twice (the templates, then the dictionary anchors of the page): an iterator once.
+    paths = paths if isinstance(paths, str | os.PathLike) else list(paths)
     templates = latest_templates(paths)
     for resolved in templates:
         written.append(build_workbook(resolved, out / f"{resolved.template.id}.xlsx"))
