@@ -282,7 +282,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_not_a_traceback(
     assert f"{bad}: cannot be audited: " in out
     assert f"{SHIPPED}: passes every item" in out
     assert main(["audit", str(tmp_path / "missing.xlsx")]) == 2
-    assert "no such file or folder" in capsys.readouterr().err
+    assert "missing-path No such file or folder" in capsys.readouterr().err
 
 
 def test_indexed_and_theme_colours() -> None:

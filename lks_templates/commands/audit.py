@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lks_templates.commands._common import DEFAULT_DIST
+from lks_templates.commands._common import DEFAULT_DIST, report_missing
 from lks_templates.words import counted
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def workbooks_to_audit(given: Sequence[str], command: str = "audit") -> list[Pat
         elif path.is_file():
             found.append(path)
         else:
-            print(f"lks-templates {command}: {text}: no such file or folder", file=sys.stderr)
+            report_missing(text)
             return None
     if not found:
         where = ", ".join(paths)
