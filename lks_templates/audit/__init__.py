@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree
 
-from lks_templates.audit.checklist import CHECKLIST, ITEMS, Finding, Item, WorkbookAudit
+from lks_templates.audit.checklist import CHECKLIST, ITEMS, AuditFinding, Item, WorkbookAudit
 from lks_templates.audit.checks import CHECKS
 from lks_templates.audit.parts import read_book
 from lks_templates.errors import Problem
 from lks_templates.readback.safety import Refused, open_package
 
-__all__ = ["CHECKLIST", "ITEMS", "Finding", "Item", "WorkbookAudit", "audit_workbook"]
+__all__ = ["CHECKLIST", "ITEMS", "AuditFinding", "Item", "WorkbookAudit", "audit_workbook"]
 
 
 def audit_workbook(path: Path | str, file: str | None = None) -> WorkbookAudit:

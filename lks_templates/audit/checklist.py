@@ -70,7 +70,7 @@ ITEMS = {item.id: item for item in CHECKLIST}
 
 
 @dataclass(frozen=True)
-class Finding:
+class AuditFinding:
     """One pass or failure of one item; ``place`` is ``Sheet!A1`` or the sheet or ``""``."""
 
     item: str
@@ -84,7 +84,7 @@ class WorkbookAudit:
     """Every finding for one workbook, or why it could not be read."""
 
     file: str
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[AuditFinding] = field(default_factory=list)
     refused: Problem | None = None
 
     @property
@@ -92,5 +92,5 @@ class WorkbookAudit:
         return self.refused is None and all(f.ok for f in self.findings)
 
     @property
-    def failures(self) -> list[Finding]:
+    def failures(self) -> list[AuditFinding]:
         return [f for f in self.findings if not f.ok]

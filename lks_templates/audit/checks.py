@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from xml.etree import ElementTree
 
-from lks_templates.audit.checklist import Finding
+from lks_templates.audit.checklist import AuditFinding
 from lks_templates.audit.colours import A_NS, OFFICE_THEME, drawing_colour
 from lks_templates.audit.colours import number as as_number
 from lks_templates.audit.parts import C_NS, Book, Box, CellStyle, Drawn, Sheet, a1
@@ -37,8 +37,8 @@ _LINE_KINDS = {
 }
 
 
-def _pass(item: str, message: str) -> list[Finding]:
-    return [Finding(item, True, message)]
+def _pass(item: str, message: str) -> list[AuditFinding]:
+    return [AuditFinding(item, True, message)]
 
 
 def _ratio(value: float) -> str:
@@ -49,10 +49,10 @@ def _minimum(value: float) -> str:
     return f"{value:g}:1"
 
 
-def text_contrast(book: Book) -> list[Finding]:
+def text_contrast(book: Book) -> list[AuditFinding]:
     """Font colour against fill for every cell format in use, and every conditional format
     over the formats of the cells it covers."""
-    failures: list[Finding] = []
+    failures: list[AuditFinding] = []
     cells = formats = rules = 0
     for sheet in book.sheets:
         first: dict[int, tuple[tuple[int, int], int]] = {}
@@ -66,7 +66,7 @@ def text_contrast(book: Book) -> list[Finding]:
             problem = _text_problem(style.font, style.fill, style.size, style.bold, style)
             if problem:
                 failures.append(
-                    Finding(
+                    AuditFinding(
                         "text-contrast",
                         False,
                         f"{problem} (cell format {index}, {count} cells on the sheet)",
@@ -88,7 +88,7 @@ def text_contrast(book: Book) -> list[Finding]:
                     problem = _text_problem(font, fill, base.size, bold, base)
                     if problem:
                         failures.append(
-                            Finding(
+                            AuditFinding(
                                 "text-contrast",
                                 False,
                                 f"{problem} when its conditional format (rule {dxf_id}) applies",
@@ -139,10 +139,10 @@ def _styles_in(sheet: Sheet, areas: list[Box]) -> set[int]:
     return found
 
 
-def chart_contrast(book: Book) -> list[Finding]:
+def chart_contrast(book: Book) -> list[AuditFinding]:
     """Every series' marks (fill, line, marker, points) against the plot area (or, with no
     plot area fill, the chart area; white when neither is filled)."""
-    failures: list[Finding] = []
+    failures: list[AuditFinding] = []
     checked = 0
     for sheet, drawn in _charts(book):
         chart = book.charts.get(drawn.chart_part)
@@ -160,7 +160,7 @@ def chart_contrast(book: Book) -> list[Finding]:
                     if ratio < NON_TEXT_MINIMUM:
                         how = " (automatic colour)" if automatic else ""
                         failures.append(
-                            Finding(
+                            AuditFinding(
                                 "chart-contrast",
                                 False,
                                 f'chart "{title}", series "{_series_name(series)}": {label} '
@@ -279,7 +279,7 @@ def _line(props: ElementTree.Element | None, theme: dict[str, str]) -> str | Non
     return drawing_colour(line.find(f"{A_NS}solidFill"), theme)
 
 
-CHECKS: dict[str, Callable[[Book], list[Finding]]] = {
+CHECKS: dict[str, Callable[[Book], list[AuditFinding]]] = {
     "text-contrast": text_contrast,
     "chart-contrast": chart_contrast,
     "alt-text": alt_text,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from lks_templates.audit.checklist import Finding
+from lks_templates.audit.checklist import AuditFinding
 from lks_templates.audit.parts import Book, Box, a1
 from lks_templates.readback.workbook import parse_reference
 
@@ -19,8 +19,8 @@ _ONLY_A_NAME = re.compile(
 _SENTENCE_END = re.compile(r"[.!?][\"')\]\u2019\u201d]*$")
 
 
-def _pass(item: str, message: str) -> list[Finding]:
-    return [Finding(item, True, message)]
+def _pass(item: str, message: str) -> list[AuditFinding]:
+    return [AuditFinding(item, True, message)]
 
 
 def _locked(book: Book, index: int) -> bool:
@@ -28,9 +28,9 @@ def _locked(book: Book, index: int) -> bool:
     return style.locked
 
 
-def alt_text(book: Book) -> list[Finding]:
+def alt_text(book: Book) -> list[AuditFinding]:
     """Every chart described; every picture described or marked decorative."""
-    failures: list[Finding] = []
+    failures: list[AuditFinding] = []
     charts = pictures = decorative = 0
     for sheet in book.sheets:
         for drawn in sheet.drawn:
@@ -42,7 +42,7 @@ def alt_text(book: Book) -> list[Finding]:
                 charts += 1
                 if drawn.decorative:
                     failures.append(
-                        Finding(
+                        AuditFinding(
                             "alt-text",
                             False,
                             f"{what} is marked decorative; a chart carries figures: describe it",
@@ -57,7 +57,7 @@ def alt_text(book: Book) -> list[Finding]:
                     continue
             if not drawn.description:
                 failures.append(
-                    Finding(
+                    AuditFinding(
                         "alt-text",
                         False,
                         f"{what} has no alt text: say what it shows"
@@ -71,7 +71,7 @@ def alt_text(book: Book) -> list[Finding]:
                 )
             elif _ONLY_A_NAME.fullmatch(drawn.description) or drawn.description == drawn.name:
                 failures.append(
-                    Finding(
+                    AuditFinding(
                         "alt-text",
                         False,
                         f'{what} has alt text "{drawn.description}", which is only a name',
@@ -85,9 +85,9 @@ def alt_text(book: Book) -> list[Finding]:
     )
 
 
-def text_boxes(book: Book) -> list[Finding]:
+def text_boxes(book: Book) -> list[AuditFinding]:
     failures = [
-        Finding(
+        AuditFinding(
             "text-boxes",
             False,
             f'a floating text box says "{drawn.text[:60]}"; put text in cells',
@@ -100,9 +100,9 @@ def text_boxes(book: Book) -> list[Finding]:
     return failures or _pass("text-boxes", "no text boxes")
 
 
-def merged_entry(book: Book) -> list[Finding]:
+def merged_entry(book: Book) -> list[AuditFinding]:
     """Merged blocks that overlap an entry area: validated cells or unlocked cells."""
-    failures: list[Finding] = []
+    failures: list[AuditFinding] = []
     merges = 0
     names = _names_by_sheet(book)
     for sheet in book.sheets:
@@ -118,7 +118,7 @@ def merged_entry(book: Book) -> list[Finding]:
                 named = [n for n, area in names.get(sheet.name, []) if _overlap(box, area)]
                 which = f" (named {', '.join(sorted(named))})" if named else ""
                 failures.append(
-                    Finding(
+                    AuditFinding(
                         "merged-entry",
                         False,
                         f"merged cells {a1(r1, c1)}:{a1(r2, c2)} are in an entry area{which}; "
@@ -144,14 +144,14 @@ def _overlap(a: Box, b: Box) -> bool:
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
-def sheet_names(book: Book) -> list[Finding]:
-    failures: list[Finding] = []
+def sheet_names(book: Book) -> list[AuditFinding]:
+    failures: list[AuditFinding] = []
     seen: dict[str, str] = {}
     for sheet in book.sheets:
         name = sheet.name
         if _DEFAULT_NAME.fullmatch(name.strip()):
             failures.append(
-                Finding(
+                AuditFinding(
                     "sheet-names",
                     False,
                     f'the sheet name "{name}" says nothing; name it for what it holds',
@@ -160,7 +160,7 @@ def sheet_names(book: Book) -> list[Finding]:
             )
         if len(name) > SHEET_NAME_LIMIT:
             failures.append(
-                Finding(
+                AuditFinding(
                     "sheet-names",
                     False,
                     f'the sheet name "{name}" has {len(name)} characters; '
@@ -170,7 +170,7 @@ def sheet_names(book: Book) -> list[Finding]:
             )
         if name.casefold() in seen:
             failures.append(
-                Finding(
+                AuditFinding(
                     "sheet-names",
                     False,
                     f'the sheet names "{seen[name.casefold()]}" and "{name}" are alike',
@@ -182,9 +182,9 @@ def sheet_names(book: Book) -> list[Finding]:
     return failures or _pass("sheet-names", f"{len(book.sheets)} sheets: {names}")
 
 
-def blank_sheets(book: Book) -> list[Finding]:
+def blank_sheets(book: Book) -> list[AuditFinding]:
     failures = [
-        Finding(
+        AuditFinding(
             "blank-sheets",
             False,
             f'the sheet "{sheet.name}" is blank; remove it or say what it is for',
@@ -194,14 +194,14 @@ def blank_sheets(book: Book) -> list[Finding]:
         if not sheet.content and not sheet.drawn
     ]
     if not book.sheets:
-        failures.append(Finding("blank-sheets", False, "the workbook has no sheets"))
+        failures.append(AuditFinding("blank-sheets", False, "the workbook has no sheets"))
     return failures or _pass("blank-sheets", "every sheet has content")
 
 
-def title(book: Book) -> list[Finding]:
+def title(book: Book) -> list[AuditFinding]:
     if not book.title:
         return [
-            Finding(
+            AuditFinding(
                 "title",
                 False,
                 "no document title (core properties dc:title); set one in File > Info > Properties",
@@ -210,10 +210,10 @@ def title(book: Book) -> list[Finding]:
     return _pass("title", f'"{book.title}"')
 
 
-def language(book: Book) -> list[Finding]:
+def language(book: Book) -> list[AuditFinding]:
     if not book.language:
         return [
-            Finding(
+            AuditFinding(
                 "language",
                 False,
                 "no document language (core properties dc:language); it should be en-GB",
@@ -222,15 +222,15 @@ def language(book: Book) -> list[Finding]:
     return _pass("language", book.language)
 
 
-def first_sheet(book: Book) -> list[Finding]:
-    failures: list[Finding] = []
+def first_sheet(book: Book) -> list[AuditFinding]:
+    failures: list[AuditFinding] = []
     if not book.sheets:
         return failures
     first = book.sheets[0]
     if book.active_tab != 0 and book.active_tab < len(book.sheets):
         active = book.sheets[book.active_tab].name
         failures.append(
-            Finding(
+            AuditFinding(
                 "first-sheet",
                 False,
                 f'the workbook opens on "{active}", not on the first sheet "{first.name}"',
@@ -240,7 +240,7 @@ def first_sheet(book: Book) -> list[Finding]:
     for sheet in book.sheets[1:]:
         if sheet.tab_selected:
             failures.append(
-                Finding(
+                AuditFinding(
                     "first-sheet",
                     False,
                     f'the sheet "{sheet.name}" is selected as well as, or instead of, '
@@ -250,7 +250,7 @@ def first_sheet(book: Book) -> list[Finding]:
             )
     if first.active_cell.replace("$", "").upper() != "A1":
         failures.append(
-            Finding(
+            AuditFinding(
                 "first-sheet",
                 False,
                 f"the cursor is in {first.active_cell}, not A1",
@@ -259,7 +259,7 @@ def first_sheet(book: Book) -> list[Finding]:
         )
     if first.top_left.replace("$", "").upper() != "A1":
         failures.append(
-            Finding(
+            AuditFinding(
                 "first-sheet",
                 False,
                 f"the sheet opens scrolled to {first.top_left}, not A1",
@@ -269,8 +269,8 @@ def first_sheet(book: Book) -> list[Finding]:
     return failures or _pass("first-sheet", f'opens on "{first.name}" with the cursor in A1')
 
 
-def input_messages(book: Book) -> list[Finding]:
-    failures: list[Finding] = []
+def input_messages(book: Book) -> list[AuditFinding]:
+    failures: list[AuditFinding] = []
     checked = 0
     limits = (
         ("promptTitle", "input title", TITLE_LIMIT, False),
@@ -286,7 +286,7 @@ def input_messages(book: Book) -> list[Finding]:
                 text = attrs.get(key, "")
                 if len(text) > limit:
                     failures.append(
-                        Finding(
+                        AuditFinding(
                             "input-messages",
                             False,
                             f"the {what} has {len(text)} characters; Excel allows {limit}",
@@ -295,7 +295,7 @@ def input_messages(book: Book) -> list[Finding]:
                     )
                 elif sentence and text and not _SENTENCE_END.search(text.strip()):
                     failures.append(
-                        Finding(
+                        AuditFinding(
                             "input-messages",
                             False,
                             f'the {what} ends mid-sentence: "...{text.strip()[-40:]}"',
