@@ -231,3 +231,56 @@ def test_input_messages_end_on_a_whole_sentence() -> None:
     assert len(message) == 243
     short = FieldSpec.model_validate({"name": "f", "title": "S", "description": "One. Two."})
     assert input_message(short) == "One. Two."
+
+
+HEADER_TEXT = {"Data": ("Monthly figures", "Figures for the year"), "Checks": ("Check",)}
+HEADER_TEXT["Form"] = ("Question",)
+
+
+@pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.stem)
+def test_table_headers_print_on_every_page(path: Path) -> None:
+    """Print titles: the header row of each long table repeats on every printed page."""
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        if sheet.title not in HEADER_TEXT:
+            assert sheet.print_title_rows is None
+            continue
+        rows = [c.row for c in sheet["B"] if c.value in HEADER_TEXT[sheet.title]]
+        assert len(rows) == 1, sheet.title
+        assert sheet.print_title_rows == f"${rows[0]}:${rows[0]}"
+    book.close()
+
+
+def _integer_charts(template_id: str) -> list[str]:
+    """Titles of the charts whose series are all whole-number measures (from the YAML)."""
+    spec = next(_yaml(p) for p in SPECS.glob("*.yaml") if _yaml(p).get("id") == template_id)
+    dataset = next(_yaml(p) for p in SPECS.glob("*.yaml") if _yaml(p).get("id") == spec["dataset"])
+    types = {f["name"]: (f.get("type"), f.get("unit", "")) for f in dataset["fields"]}
+    return [
+        chart["title"]
+        for chart in spec.get("charts", [])
+        if all(
+            name in spec.get("measures", [])
+            and types[name] == ("integer", types[name][1])
+            and types[name][1] != "GBP"
+            for name in chart["series"]
+        )
+    ]
+
+
+@pytest.mark.parametrize("template_id", ["monthly-activity", "e-resources", "impact"])
+def test_value_axes_of_counts_show_thousands_separators(template_id: str) -> None:
+    expected = _integer_charts(template_id)
+    assert expected
+    axes: dict[str, list[dict[str, str] | None]] = {}
+    for _name, chart in _charts(DIST / f"{template_id}.xlsx"):
+        title = chart.find("c:chart/c:title", NS)
+        assert title is not None
+        text = "".join(t.text or "" for t in title.iter(f"{{{NS['a']}}}t"))
+        axis = chart.find(".//c:valAx/c:numFmt", NS)
+        axes.setdefault(text, []).append(None if axis is None else dict(axis.attrib))
+    for text in expected:
+        # On the Dashboard, and on the Infographic too when it is one of the first two.
+        assert axes[text] and all(
+            attrs == {"formatCode": "#,##0", "sourceLinked": "0"} for attrs in axes[text]
+        ), text

@@ -134,6 +134,7 @@ def checks_sheet(
     sheet.freeze = (header + 1, FIRST_COL)
     sheet.page.landscape = True
     sheet.page.fit_width, sheet.page.fit_height = 1, 0
+    sheet.page.repeat_rows = (header, header)
     return sheet
 
 

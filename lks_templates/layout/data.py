@@ -423,6 +423,9 @@ class DataSheet:
         # One page wide, as many tall as it needs; landscape only where periods make it wide.
         s.page.landscape = len(self.pos.slots) > 1
         s.page.fit_width, s.page.fit_height = 1, 0
+        if self.pos.header_row is not None:
+            # The period header on every printed page of the measures.
+            s.page.repeat_rows = (self.pos.header_row, self.pos.header_row)
         s.column_widths.update({0: 1.5, LABEL_COL: 44, UNIT_COL: 16})
         frequency = self.template.period.frequency
         for col in self.pos.period_cols():

@@ -49,6 +49,7 @@ def form_sheet(
     sheet.column_widths.update({0: 1.5, LABEL_COL: 36, INPUT_COL: 64, HINT_COL: 30})
     sheet.freeze = (header + 1, 0)
     sheet.page.fit_width = 1
+    sheet.page.repeat_rows = (header, header)
     return sheet
 
 

@@ -165,6 +165,8 @@ class PageSetup:
     margins: tuple[float, float, float, float] = (0.4, 0.4, 0.5, 0.5)
     """Left, right, top, bottom in inches."""
     center: bool = True
+    repeat_rows: tuple[int, int] | None = None
+    """Print titles: rows printed at the top of every page (a table's header row)."""
 
 
 @dataclass

@@ -83,6 +83,9 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
             "line": {"none": True},
             "major_gridlines": {"visible": True, "line": _AXIS_LINE},
         }
+        axis_format = value_axis_format(plan.number_format)
+        if axis_format:
+            values["num_format"] = axis_format
         if kind in ("column", "bar", "area", "line"):
             # From zero, so bar lengths compare honestly and a line does not exaggerate swings.
             values["min"] = 0
@@ -152,3 +155,13 @@ def series_style(kind: str, index: int, vary_colours: bool = False) -> dict[str,
         # A white edge: side-by-side columns of two series never touch each other.
         style["border"] = {"color": WHITE, "width": 0.75}
     return style
+
+
+def value_axis_format(number_format: str) -> str | None:
+    """The value axis's number format: thousands separators always (a spreadsheet may not
+    take them from the cells), money in whole pounds; None to leave it to the cells."""
+    if "#,##0" not in number_format:
+        return None
+    if "£" in number_format:
+        return number_format.split(".")[0]
+    return number_format if "." not in number_format else None

@@ -243,3 +243,5 @@ def _page(sheet: Worksheet, plan: SheetPlan) -> None:
     sheet.set_margins(left=left, right=right, top=top, bottom=bottom)
     if page.center:
         sheet.center_horizontally()
+    if page.repeat_rows is not None:
+        sheet.repeat_rows(*page.repeat_rows)
