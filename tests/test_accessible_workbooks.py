@@ -17,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from lks_templates.contrast import contrast_ratio
 
@@ -284,3 +284,25 @@ def test_value_axes_of_counts_show_thousands_separators(template_id: str) -> Non
         assert axes[text] and all(
             attrs == {"formatCode": "#,##0", "sourceLinked": "0"} for attrs in axes[text]
         ), text
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in WORKBOOKS if p.stem not in ("impact-case-study",)], ids=lambda p: p.stem
+)
+def test_a_long_service_name_shrinks_to_fit_the_infographic_band(path: Path) -> None:
+    book = openpyxl.load_workbook(path)
+    if "Infographic" not in book.sheetnames:
+        pytest.skip("no infographic")
+    sheet = book["Infographic"]
+    # The band: the blue cells of the second row (the template title under the name).
+    blue = [
+        get_column_letter(c.column)  # type: ignore[arg-type]
+        for c in sheet[2]
+        if c.fill.fgColor.rgb == "FF005EB8"
+    ]
+    band = f"{blue[0]}1:{blue[-1]}1"
+    assert band in {str(r) for r in sheet.merged_cells.ranges}
+    title = sheet[f"{blue[0]}1"]
+    assert isinstance(title.value, str) and title.value.startswith("=")
+    assert title.alignment.shrink_to_fit is True
+    book.close()

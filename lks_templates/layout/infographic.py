@@ -158,6 +158,9 @@ def _band(sheet: SheetPlan, resolved: ResolvedTemplate, last_col: int) -> None:
     sheet.put(0, FIRST, formula=_service_formula(resolved), style="band_title")
     sheet.put(1, FIRST, resolved.template.title, style="band_text")
     sheet.put(2, FIRST, formula=_year_formula(resolved), style="band_text")
+    # The service name across the band, shrunk to fit: a long organisation name would
+    # otherwise run past the band's edge, white on white, and look cut off.
+    sheet.merges.append((0, FIRST, 0, last_col))
     sheet.row_heights.update(dict(enumerate(BAND_HEIGHTS)))
 
 
