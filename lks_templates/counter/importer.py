@@ -256,10 +256,11 @@ def _without_duplicates(reports: list[Report], result: CounterImport) -> list[Re
             kept.append(report)
             continue
         differ = "" if first.same_content(report) else " Its figures differ; the first is used."
+        of = ", ".join(report.platforms) or "no platform"
         result.problems.append(
             _problem(
                 "counter-duplicate",
-                f"The same {report.report_id} report of {', '.join(report.platforms) or 'no platform'} "
+                f"The same {report.report_id} report of {of} "
                 f"for {_span(report.months)} as {first.file}: counted once.{differ}",
                 report.file,
             )
