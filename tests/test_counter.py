@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
-import openpyxl
 import pytest
 from counter_samples import (
     SAMPLES,
@@ -28,7 +26,6 @@ from counter_samples import (
 )
 
 from lks_templates import import_counter, read_return
-from lks_templates.cli import main
 from lks_templates.counter import read_report
 
 PRP1_TSV = SAMPLES / "PRP1_sample_r51.tsv"
@@ -50,10 +47,6 @@ FIELDS = (
     "counter_no_license",
     "counter_limit_exceeded",
 )
-
-
-def codes(problems: list[object]) -> list[str]:
-    return [getattr(p, "code") for p in problems]  # noqa: B009 - a list of any problem
 
 
 def renamed_platform(tmp_path: Path, name: str) -> Path:
