@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ Monthly = dict[dt.date, int]
 Row = Mapping[str, str]
 
 
-def build_return(path: Path, year: int | None = 2022, **measures: list[object]) -> Path:
+def build_return(path: Path, year: int | None = 2022, **measures: Sequence[object]) -> Path:
     """A filled e-resources return of ``year`` built from the shipped template."""
     resolved = load_specs([shipped_specs_dir()]).resolve("e-resources")
     assert resolved is not None
