@@ -37,6 +37,7 @@ def test_requests_per_search_and_cost_per_use_in_libreoffice(computed: Path) -> 
     [(sheet, area)] = list(book.defined_names["lks_chart_data"].destinations)
     book.close()
     first, last = range_boundaries(area.replace("$", ""))[1::2]
+    assert first is not None and last is not None
     for error in shown.errors:
         where, value = error.split(" = ")
         row = coordinate_to_tuple(where.split("!")[1])[0]
