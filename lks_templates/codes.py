@@ -293,10 +293,11 @@ CATALOGUE: tuple[Code, ...] = (
          "API exception instead of a report); not used"),
     Code("counter-bad-header", "counter", "error",
          "the header is wrong: a Report_ID that is not COUNTER's, a release other than 5 or "
-         "5.1, a Reporting_Period that is not whole dates, or no table of usage; not used"),
+         "5.1, Metric_Types that are not COUNTER metrics, a Reporting_Period that is not whole "
+         "dates, or no table of usage; not used"),
     Code("counter-bad-row", "counter", "error",
-         "a row is cut short or a count is not a whole number (located at its line); the "
-         "report is not used"),
+         "a row is cut short, names a Metric_Type that is not COUNTER's, or has a count that "
+         "is not a whole number (located at its line); the report is not used"),
     Code("counter-exception", "counter", "warning",
          "the report's header lists COUNTER exceptions (3030 no usage, 3040 partial data...); "
          "its figures are used"),

@@ -278,3 +278,23 @@ def test_a_missing_month_between_reports_is_a_gap(tmp_path: Path) -> None:
     got = read_return(tmp_path / "new.xlsx").measures["counter_total_item_requests"]
     sums = json51_sum(PRP1_JSON, "Total_Item_Requests")
     assert got[:3] == [sums[dt.date(2022, 4, 1)], None, sums[dt.date(2022, 6, 1)]]
+
+
+def test_a_report_customised_without_a_metric_is_no_source_of_it(tmp_path: Path) -> None:
+    lines = PRP1_TSV.read_text(encoding="utf-8-sig").split("\n")
+    header = "Metric_Types\tSearches_Platform; Total_Item_Requests; Unique_Item_Requests; "
+    assert sum(line.startswith(header + "Unique_Title_Requests") for line in lines) == 1
+    kept = [line.replace("; Unique_Title_Requests", "") if line.startswith(header) else line
+            for line in lines if "\tUnique_Title_Requests\t" not in line]  # fmt: skip
+    custom = tmp_path / "prp1-without-titles.tsv"
+    custom.write_text("\n".join(kept), encoding="utf-8")
+    into = build_return(tmp_path / "return.xlsx")
+    import_counter([custom, TRB1_JSON], into, tmp_path / "new.xlsx")
+    back = read_return(tmp_path / "new.xlsx")
+    # Title requests come from TR_B1, item requests still from the PR_P1.
+    assert back.measures["counter_unique_title_requests"] == in_year(
+        json51_sum(TRB1_JSON, "Unique_Title_Requests"), 2022
+    )
+    assert back.measures["counter_total_item_requests"] == in_year(
+        tsv_sum(PRP1_TSV, "Total_Item_Requests"), 2022
+    )

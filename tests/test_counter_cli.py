@@ -87,6 +87,17 @@ DAMAGED: dict[str, tuple[bytes, str, str]] = {
         "counter-bad-header",
         "",
     ),
+    "a metric that is not COUNTER's": (
+        _edited_tsv("Unique_Item_Requests; Unique_Title_Requests",
+                    "Unique_Item_Requests; Full_Text_Requests"),
+        "counter-bad-header",
+        "",
+    ),
+    "a row of another metric": (
+        _edited_tsv("Platform 1\tArticle\tTotal_Item_Requests", "Platform 1\tArticle\tft_total"),
+        "counter-bad-row",
+        f":{_first_data_line()}:1",
+    ),
     "an LKS workbook": ((ROOT / "dist" / "e-resources.xlsx").read_bytes(),
                         "counter-not-a-report", ""),
     "a picture": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), "counter-not-a-report", ""),

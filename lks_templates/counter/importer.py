@@ -368,7 +368,11 @@ def _one(
 ) -> list[tuple[Report, int]]:
     """The figures of one platform and month: from the first source with a report."""
     for source in rule.sources:
-        found = [claims[(key, r, month)] for r in source.reports if (key, r, month) in claims]
+        found = [
+            claims[(key, r, month)]
+            for r in source.reports
+            if (key, r, month) in claims and claims[(key, r, month)].carries(rule.metric)
+        ]
         if found:
             return [
                 (

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lks_templates.errors import Problem, Severity
+from lks_templates.errors import Problem
 
 MAX_REPORT_BYTES = 256 * 1024 * 1024
 """Largest report file read; a year's title report of a big platform is well under this."""
@@ -32,6 +32,15 @@ REPORT_IDS = frozenset(
     }
 )  # fmt: skip
 """Every report of the COUNTER R5 and R5.1 Codes of Practice."""
+METRICS = frozenset(
+    {
+        "Total_Item_Investigations", "Total_Item_Requests", "Unique_Item_Investigations",
+        "Unique_Item_Requests", "Unique_Title_Investigations", "Unique_Title_Requests",
+        "Searches_Regular", "Searches_Automated", "Searches_Federated", "Searches_Platform",
+        "No_License", "Limit_Exceeded",
+    }
+)  # fmt: skip
+"""Every Metric_Type of COUNTER R5 and R5.1."""
 RELEASES = {"5": "5", "5.0": "5", "5.1": "5.1"}
 """Release as written -> as reported."""
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -68,8 +77,15 @@ class Report:
     registry: str = ""
     """The platform's COUNTER registry record or platform ID, when the header gives one."""
     filters: dict[str, str] = field(default_factory=dict)
+    metric_types: frozenset[str] = frozenset()
+    """The header's Metric_Types; empty when it lists none, which means every metric."""
     exceptions: list[str] = field(default_factory=list)
     rows: list[UsageRow] = field(default_factory=list)
+
+    def carries(self, metric: str) -> bool:
+        """Whether the report has ``metric`` at all (a report customised to leave a metric
+        out is no source of it, even though it covers the platform and month)."""
+        return not self.metric_types or metric in self.metric_types
 
     @property
     def months(self) -> list[dt.date]:
@@ -207,8 +223,8 @@ def _excel_rows(path: Path, label: str) -> list[list[str]]:
 
 def _excel_text(cell: object) -> str:
     """A cell as the TSV form of the report would hold it (month headings as ``Jan-2022``)."""
-    if isinstance(cell, dt.datetime | dt.date):
-        return cell.strftime("%b-%Y")
+    if isinstance(cell, dt.datetime | dt.date):  # not strftime("%b"): that follows the locale
+        return f"{_MONTH_NAMES[cell.month - 1].title()}-{cell.year}"
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return "" if cell is None else str(cell)
@@ -240,6 +256,7 @@ def _tabular(rows: list[list[str]], label: str, form: str, *, excel: bool) -> Re
         _period_text(header.get("Reporting_Period", "")),
         filters=_pairs(header.get("Report_Filters", "")),
         registry=header.get("Registry_Record", ""),
+        metric_types=header.get("Metric_Types", ""),
     )
     report.exceptions = [
         part.strip() for part in header.get("Exceptions", "").split(";") if part.strip()
@@ -282,11 +299,20 @@ def _tabular(rows: list[list[str]], label: str, form: str, *, excel: bool) -> Re
                 f"{width}: the file looks cut short. Download the report again.",
                 line=None if excel else number + 1,
             )
+        metric = row[col["Metric_Type"]].strip()
+        if metric not in METRICS:
+            raise damaged(
+                "counter-bad-row",
+                label,
+                f"The Metric_Type at {where(number)} is {metric!r}, which is not a COUNTER "
+                "Release 5 metric. Download the report again.",
+                line=None if excel else number + 1,
+            )
         for month_col, month in months.items():
             report.rows.append(
                 UsageRow(
                     platform=row[col["Platform"]].strip(),
-                    metric=row[col["Metric_Type"]].strip(),
+                    metric=metric,
                     month=month,
                     count=_count(row[month_col], label, where(number), headings[month_col],
                                  None if excel else number + 1),
@@ -378,6 +404,7 @@ def _checked_header(
     *,
     filters: dict[str, str],
     registry: str,
+    metric_types: str,
 ) -> Report:
     """A :class:`Report` with no rows yet, once its header values are sound."""
 
@@ -400,6 +427,14 @@ def _checked_header(
             f"Reporting_Period is 'Begin_Date={period[0]}; End_Date={period[1]}', which "
             "is not a period of whole dates (Begin_Date=2026-04-01; End_Date=2026-04-30)."
         )
+    metrics = frozenset(m.strip() for m in re.split(r"[;|]", metric_types) if m.strip())
+    unknown = sorted(metrics - METRICS)
+    if unknown:
+        raise bad(
+            f"Metric_Types lists {', '.join(map(repr, unknown))}, which "
+            f"{'is not a COUNTER metric' if len(unknown) == 1 else 'are not COUNTER metrics'} "
+            "(Total_Item_Requests, Searches_Regular, No_License ...)."
+        )
     return Report(
         file=label,
         form=form,
@@ -409,6 +444,7 @@ def _checked_header(
         end=end,
         registry=registry.strip(),
         filters=filters,
+        metric_types=metrics,
     )
 
 
@@ -443,6 +479,7 @@ def _json_report(text: str, label: str) -> Report:
         (filters.get("Begin_Date", ""), filters.get("End_Date", "")),
         filters=filters,
         registry=str(head.get("Registry_Record", "") or ""),
+        metric_types=filters.get("Metric_Type", ""),
     )
     report.exceptions = [_exception_text(e) for e in _as_list(head.get("Exceptions"))]
     items = document.get("Report_Items", [])
@@ -510,6 +547,7 @@ def _json_item(item: dict[str, Any], report: Report) -> Iterator[UsageRow]:
             data_type = str(group.get("Data_Type") or report.filters.get("Data_Type", ""))
             method = str(group.get("Access_Method") or report.filters.get("Access_Method", ""))
             for metric, by_month in group["Performance"].items():
+                _known(metric)
                 for month_text, count in by_month.items():
                     yield UsageRow(
                         platform, str(metric), _json_month(month_text), _whole(count),
@@ -521,10 +559,16 @@ def _json_item(item: dict[str, Any], report: Report) -> Iterator[UsageRow]:
     for performance in item.get("Performance", []):  # R5
         month = _json_month(performance["Period"]["Begin_Date"])
         for instance in performance["Instance"]:
+            _known(instance["Metric_Type"])
             yield UsageRow(
                 platform, str(instance["Metric_Type"]), month, _whole(instance["Count"]),
                 data_type, method,
             )  # fmt: skip
+
+
+def _known(metric: object) -> None:
+    if metric not in METRICS:
+        raise ValueError(f"{metric!r} is not a COUNTER Release 5 metric")
 
 
 def _json_month(text: object) -> dt.date:
@@ -540,11 +584,6 @@ def _whole(count: object) -> int:
     if isinstance(count, float) and not count.is_integer():
         raise ValueError(f"the count {count!r} is not a whole number of uses")
     return int(count)
-
-
-def severity_of(code: str) -> Severity:
-    """Error for a report that cannot be used, warning otherwise (for callers' summaries)."""
-    return "error" if code in DAMAGED_CODES else "warning"
 
 
 DAMAGED_CODES = frozenset(
