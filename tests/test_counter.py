@@ -298,3 +298,24 @@ def test_a_report_customised_without_a_metric_is_no_source_of_it(tmp_path: Path)
     assert back.measures["counter_total_item_requests"] == in_year(
         tsv_sum(PRP1_TSV, "Total_Item_Requests"), 2022
     )
+
+
+def test_platforms_are_matched_by_registry_record_across_names(tmp_path: Path) -> None:
+    # The same platform's PR_P1 as JSON under another name but the same registry record.
+    text = PRP1_JSON.read_text(encoding="utf-8").replace('"Platform 1"', '"PLATFORM  one"')
+    other_name = tmp_path / "other-name.json"
+    other_name.write_text(text, encoding="utf-8")
+    into = build_return(tmp_path / "return.xlsx")
+    result = import_counter([PRP1_TSV, other_name], into, tmp_path / "new.xlsx")
+    back = read_return(tmp_path / "new.xlsx")
+    assert back.measures["counter_total_item_requests"] == in_year(
+        tsv_sum(PRP1_TSV, "Total_Item_Requests"), 2022
+    )
+    [duplicate] = [p for p in result.problems if p.code == "counter-duplicate"]
+    assert duplicate.file == str(other_name) and str(PRP1_TSV) in duplicate.message
+    assert {s.platform for s in result.sources} == {"Platform 1"}
+    # Without the registry record, another name is another platform: both count.
+    text = text.replace("99999999-9999-9999-9999-999999999999", "77777777-7777")
+    other_name.write_text(text, encoding="utf-8")
+    result = import_counter([PRP1_TSV, other_name], into, tmp_path / "two.xlsx")
+    assert {s.platform for s in result.sources} == {"Platform 1", "PLATFORM  one"}

@@ -165,6 +165,8 @@ def test_a_conflict_is_left_as_it_was_unless_replace(
     argv = ["import-counter", str(PRP1_TSV), "--into", str(into), "--out", str(out)]
     assert main(argv) == 1
     printed = capsys.readouterr().out
+    assert printed.splitlines()[0].split() == ["field", "month", "platform", "report", "file",
+                                               "value"]  # fmt: skip
     [conflict] = [line for line in printed.splitlines() if "counter-conflict" in line]
     assert conflict.startswith(f"{into} {cell}: counter-conflict {TOTAL} for Apr-2022 holds 999;")
     assert f"the reports give {sums[0]:,}." in conflict

@@ -148,9 +148,10 @@ class _Platforms:
         if registry:
             reg = "registry:" + registry.strip().rstrip("/").casefold()
             a, b = self._find(token), self._find(reg)
-            if a != b:
+            if a != b and b in self.names:
+                self.parent[a] = b  # seen before under another name: keep the first name
+            elif a != b:
                 self.parent[b] = a
-                self.names.setdefault(a, name)
 
     def key(self, name: str) -> str:
         return self._find("name:" + " ".join(name.split()).casefold())
