@@ -10,6 +10,8 @@ neither pydantic nor pandas nor xlsxwriter):
 - building: :func:`build_workbook`, :func:`build_all`, :func:`check_dist`;
 - reading back: :func:`read_return` (one :class:`Return`), :func:`collect` (a
   :class:`Collection` of DataFrames), :func:`write_collection` (CSV files, streamed);
+- COUNTER usage: :func:`import_counter` (reports into a copy of the e-resources return,
+  a :class:`CounterImport`);
 - problems: :class:`Problem` and the exceptions :class:`LksError`, :class:`SpecError`,
   :class:`BuildError`.
 """
@@ -24,6 +26,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr__ below
     from lks_templates.build import build_all, build_workbook, check_dist
     from lks_templates.collect import Collection, collect, write_collection
+    from lks_templates.counter import CounterImport, import_counter
     from lks_templates.errors import BuildError, LksError, Problem, SpecError
     from lks_templates.readback import Return, read_return
     from lks_templates.spec import (
@@ -50,6 +53,8 @@ _LAZY = {
     "collect": "lks_templates.collect",
     "write_collection": "lks_templates.collect",
     "Collection": "lks_templates.collect",
+    "import_counter": "lks_templates.counter",
+    "CounterImport": "lks_templates.counter",
     "Problem": "lks_templates.errors",
     "LksError": "lks_templates.errors",
     "SpecError": "lks_templates.errors",
@@ -60,6 +65,7 @@ _LAZY = {
 __all__ = [
     "BuildError",
     "Collection",
+    "CounterImport",
     "LksError",
     "Problem",
     "Return",
@@ -71,6 +77,7 @@ __all__ = [
     "build_workbook",
     "check_dist",
     "collect",
+    "import_counter",
     "load_spec",
     "load_specs",
     "read_return",

@@ -27,6 +27,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "Building workbooks": ("build_workbook", "build_all", "check_dist"),
     "Reading returns back": ("read_return", "Return", "collect", "Collection",
                              "write_collection"),
+    "COUNTER usage": ("import_counter", "CounterImport"),
     "Problems and errors": ("Problem", "LksError", "SpecError", "BuildError"),
     "Version": ("__version__",),
 }  # fmt: skip

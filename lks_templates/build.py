@@ -38,14 +38,17 @@ def build_workbook(
     *,
     values: Values | None = None,
     faq: FaqSpec | None = None,
+    notes: Sequence[str] = (),
 ) -> Path:
     """Write the workbook of ``spec`` to ``path`` atomically; return the path.
 
     ``values`` (optional) fills input cells: ``{field: value}`` for profile fields,
     ``{measure: [value per period]}`` for measures and ``{"reporting_year": 2026}``;
-    used for previews, benchmarks and tests. Unknown names are ignored.
+    used for previews, benchmarks and tests. Unknown names are ignored. ``notes``
+    (optional): paragraphs the About sheet shows under "Notes on this workbook" (what
+    ``import-counter`` did); without them the workbook is byte-identical to the template's.
     """
-    plan = plan_workbook(spec, faq)
+    plan = plan_workbook(spec, faq, notes=notes)
     if values:
         fill_plan(plan, values)
     return write_atomically(Path(path), lambda temp: render_workbook(plan, temp), suffix=".xlsx")

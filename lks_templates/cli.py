@@ -38,6 +38,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "read": ("read", "read one filled workbook and print its values and problems"),
     "collect": ("collect", "collect many filled workbooks into tidy CSV files"),
+    "import-counter": (
+        "import_counter",
+        "fill an e-resources return from COUNTER R5 / R5.1 usage reports",
+    ),
 }
 
 

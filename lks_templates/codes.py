@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-Area = Literal["spec-files", "spec", "import", "dist", "returns"]
+Area = Literal["spec-files", "spec", "import", "dist", "returns", "counter"]
 """Where a code arises: spec files and paths, spec content, ``import-tableschema``,
-``check`` of ``dist/``, or reading a filled return back."""
+``check`` of ``dist/``, reading a filled return back, or ``import-counter``."""
 
 CodeSeverity = Literal["error", "warning", "warning or error", "rule"]
 """``rule``: the severity the spec gives the rule; ``warning or error``: depends on what
@@ -284,6 +284,42 @@ CATALOGUE: tuple[Code, ...] = (
     Code("duplicate-return", "returns", "error",
          "The same organisation, template and reporting year as an earlier file (a form: "
          "identical values)."),
+    # ------------------------------------------------------------------ import-counter
+    Code("counter-unreadable", "counter", "error",
+         "the report cannot be read: missing permissions, a damaged workbook, or JSON cut "
+         "short (located at its line and column); the report is not used"),
+    Code("counter-not-a-report", "counter", "error",
+         "the file is not a COUNTER report (no Report_ID and Release in its header, or an "
+         "API exception instead of a report); not used"),
+    Code("counter-bad-header", "counter", "error",
+         "the header is wrong: a Report_ID that is not COUNTER's, a release other than 5 or "
+         "5.1, Metric_Types that are not COUNTER metrics, a Reporting_Period that is not whole "
+         "dates, or no table of usage; not used"),
+    Code("counter-bad-row", "counter", "error",
+         "a row is cut short, names a Metric_Type that is not COUNTER's, or has a count that "
+         "is not a whole number (located at its line); the report is not used"),
+    Code("counter-exception", "counter", "warning",
+         "the report's header lists COUNTER exceptions (3030 no usage, 3040 partial data...); "
+         "its figures are used"),
+    Code("counter-unused-report", "counter", "warning",
+         "a report type that supplies none of the return's fields (IR, TR_J1, TR_B3...)"),
+    Code("counter-duplicate", "counter", "warning",
+         "the same report of the same platform and period given twice, or months already in "
+         "an earlier report of that type: counted once, from the first"),
+    Code("counter-outside-year", "counter", "warning",
+         "months of a report outside the return's reporting year (April to March); not used"),
+    Code("counter-gap", "counter", "warning",
+         "a month without a report for a platform that has reports before and after it"),
+    Code("counter-no-platform-report", "counter", "warning",
+         "a platform with only title or database reports: its item requests are not filled"),
+    Code("counter-conflict", "counter", "error",
+         "the return already holds a different figure for that month (both are shown); left "
+         "as it was unless `--replace`"),
+    Code("counter-replaced", "counter", "warning",
+         "with `--replace`: a figure of the return replaced by the reports' figure"),
+    Code("counter-wrong-return", "counter", "error",
+         "the return cannot take the import: unreadable, a template without COUNTER fields, "
+         "or no reporting year; nothing is written"),
 )
 # fmt: on
 """Every problem code, grouped by area in the order the docs list them."""
@@ -316,6 +352,7 @@ _TABLES: dict[str, tuple[str, tuple[Area, ...]]] = {
     "import": ("| Code | Severity | Meaning |\n| --- | --- | --- |", ("import",)),
     "dist": ("| Code | Meaning |\n| --- | --- |", ("dist",)),
     "returns": ("| code | severity | rejects | meaning |\n|---|---|---|---|", ("returns",)),
+    "counter": ("| Code | Severity | Meaning |\n| --- | --- | --- |", ("counter",)),
 }
 TABLES = tuple(_TABLES)
 """The names of the generated code tables (``<!-- BEGIN GENERATED CODES: NAME -->``)."""
@@ -332,7 +369,7 @@ def code_table(name: str) -> str:
         code = f"`{entry.code}`"
         if name == "spec":
             rows.append(f"| {code} | {entry.summary} | {entry.example} |")
-        elif name == "import":
+        elif name in ("import", "counter"):
             rows.append(f"| {code} | {entry.severity} | {entry.summary} |")
         elif name == "dist":
             rows.append(f"| {code} | {entry.summary} |")

@@ -35,7 +35,7 @@ from lks_templates.spec.specset import SpecSet
 DATA_DICTIONARY = "data-dictionary.md"
 FAQ = "faq.md"
 API = "api.md"
-SPLICED_PAGES = ("spec-reference.md", "reading-returns.md", "workbook-contract.md")
+SPLICED_PAGES = ("spec-reference.md", "reading-returns.md", "workbook-contract.md", "counter.md")
 """Hand-written pages with generated parts, refreshed where ``--out`` holds them."""
 CODES_BEGIN = "<!-- BEGIN GENERATED CODES: {table} -->"
 CODES_END = "<!-- END GENERATED CODES -->"

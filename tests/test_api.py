@@ -68,6 +68,7 @@ def test_no_public_function_takes_an_untyped_argument() -> None:
     # One alias for what specs= accepts, wherever it is taken.
     assert specs_annotations == {
         "collect": "SpecSource",
+        "import_counter": "SpecSource",
         "read_return": "SpecSource",
         "write_collection": "SpecSource",
     }

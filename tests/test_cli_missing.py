@@ -37,6 +37,10 @@ MISSING: dict[str, list[str]] = {
                      "{missing}"],
     "collect": ["collect", "{missing}", "--out", "{out}"],
     "collect --specs": ["collect", str(ROOT / "dist"), "--out", "{out}", "--specs", "{missing}"],
+    "import-counter": ["import-counter", "{missing}", "--into", str(ROOT / "dist" /
+                       "e-resources.xlsx"), "--out", "{out}"],
+    "import-counter --into": ["import-counter", str(ROOT / "tests" / "data" / "counter" /
+                              "PRP1_sample_r51.tsv"), "--into", "{missing}", "--out", "{out}"],
 }  # fmt: skip
 
 

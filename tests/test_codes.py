@@ -149,6 +149,7 @@ DOCS = {
     "import": "spec-reference.md",
     "dist": "workbook-contract.md",
     "returns": "reading-returns.md",
+    "counter": "counter.md",
 }
 
 

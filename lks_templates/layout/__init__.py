@@ -8,7 +8,7 @@ and what read-back compares a returned workbook against (``plan.defined_names``,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from lks_templates import __version__
 from lks_templates.errors import BuildError, Problem
@@ -92,13 +92,16 @@ def _check_reserved(resolved: ResolvedTemplate, semantics: Semantics) -> None:
         )
 
 
-def plan_workbook(resolved: ResolvedTemplate, faq: FaqSpec | None = None) -> WorkbookPlan:
-    """Plan the workbook of a validated template or form (``faq`` overrides its own FAQ)."""
+def plan_workbook(
+    resolved: ResolvedTemplate, faq: FaqSpec | None = None, *, notes: Sequence[str] = ()
+) -> WorkbookPlan:
+    """Plan the workbook of a validated template or form (``faq`` overrides its own FAQ;
+    ``notes``: paragraphs for the About sheet, such as what an import filled in)."""
     semantics = semantics_of(resolved)
     _check_reserved(resolved, semantics)
     names: dict[str, str] = {}
     inputs: dict[str, list[tuple[str, str]]] = {}
-    about = About(resolved, faq if faq is not None else resolved.faq).build()
+    about = About(resolved, faq if faq is not None else resolved.faq, notes).build()
     if isinstance(resolved.template, FormSpec):
         form = form_sheet(resolved, names, inputs)
         positions = DataPositions(period_slots_for_form())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from lks_templates.layout.fields import aggregate_words
 from lks_templates.layout.model import SheetPlan
@@ -50,8 +51,11 @@ def split_message(message: str) -> tuple[str, str]:
 class About:
     """Lays out the About sheet."""
 
-    def __init__(self, resolved: ResolvedTemplate, faq: FaqSpec | None) -> None:
+    def __init__(
+        self, resolved: ResolvedTemplate, faq: FaqSpec | None, notes: Sequence[str] = ()
+    ) -> None:
         self.resolved = resolved
+        self.notes = tuple(notes)
         self.spec = resolved.template
         self.faq = faq
         self.sheet = SheetPlan(ABOUT, tab_color="#768692")
@@ -78,6 +82,10 @@ class About:
             self._paragraph(f"{number}. {step}")
         self._heading("Where to send it")
         self._paragraph(spec.send_to or DEFAULT_SEND_TO)
+        if self.notes:  # only when a tool filled figures in: blank templates stay as built
+            self._heading("Notes on this workbook")
+            for note in self.notes:
+                self._paragraph(note)
         self._dictionary()
         if not isinstance(spec, FormSpec):
             self._calculations()
