@@ -129,10 +129,12 @@ def shape_problems(
     for item in error.errors(include_url=False):
         loc: DataPath = tuple(item["loc"])
         kind = item["type"]
-        if kind != "missing":
+        if kind not in ("missing", "extra_forbidden"):
             # Union members add their own step ("float", "int"); keep the written part.
             while loc and loc not in doc.values:
                 loc = loc[:-1]
+        if any(loc[:end] in doc.refused for end in range(len(loc) + 1)):
+            continue  # the loader reported this value already
         code, where, message = _translate(doc, model, loc, kind, item)
         if (loc, code) in seen:
             continue
