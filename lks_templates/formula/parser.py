@@ -83,13 +83,24 @@ _FUNCTION_CHARS = frozenset(string.ascii_letters + string.digits + "_.")
 _MAX_COLUMN = 16384  # XFD
 _MAX_ROW = 1048576
 
+MAX_FORMULA_LENGTH = 1_000
+"""Most characters in a formula. The workbook's own formula wraps it in blank handling and
+must stay within Excel's 8,192; real formulas are under 250."""
+MAX_FORMULA_NESTING = 32
+"""Deepest nesting of brackets and function calls (Excel allows 64 levels of functions)."""
+MAX_FORMULA_PARTS = 100
+"""Most parts in a formula: every name, number, text, TRUE/FALSE, operator and function
+call counts one. It bounds the depth of the expression tree, which every back end walks,
+so no formula can exhaust Python's stack (a flat sum of 500 terms did)."""
+
 
 class FormulaSyntaxError(ValueError):
     """The formula text is not a valid expression.
 
     ``column`` is the 1-based position in the text, ``message`` a sentence saying what to
-    change, and ``code`` is ``formula-syntax`` or, for ``A1``-style cell references,
-    ``cell-reference``.
+    change, and ``code`` is ``formula-syntax``; for ``A1``-style cell references,
+    ``cell-reference``; for a formula past the limits, ``formula-too-long`` or
+    ``formula-too-deep``.
     """
 
     def __init__(self, message: str, column: int, code: str = "formula-syntax") -> None:
@@ -144,9 +155,20 @@ def _is_r1c1(upper: str) -> bool:
 def parse(text: str) -> Expr:
     """Parse a spec formula such as ``SUM(evidence_searches) / staff * 1000``.
 
-    A leading ``=`` is allowed and ignored. Raises :class:`FormulaSyntaxError`.
+    A leading ``=`` is allowed and ignored. Raises :class:`FormulaSyntaxError`, also for a
+    formula past ``MAX_FORMULA_LENGTH``, ``MAX_FORMULA_NESTING`` or ``MAX_FORMULA_PARTS``
+    (codes ``formula-too-long`` and ``formula-too-deep``), so that the recursive parser and
+    every walk of the tree stay far from Python's recursion limit.
     """
+    if len(text) > MAX_FORMULA_LENGTH:
+        raise FormulaSyntaxError(
+            f"The formula is {len(text):,} characters long; at most {MAX_FORMULA_LENGTH:,} "
+            "are allowed. Split it into derived figures or KPIs that use each other.",
+            MAX_FORMULA_LENGTH + 1,
+            code="formula-too-long",
+        )
     tokens = _tokens(text)
+    _check_size(tokens)
     parser = _Parser(tokens)
     if tokens[0].kind == "end":
         raise FormulaSyntaxError(
@@ -155,6 +177,36 @@ def parse(text: str) -> Expr:
     expr = parser.expression(1)
     parser.finish()
     return expr
+
+
+_PARTS = frozenset({"number", "text", "bool", "name", "func", "infix", "prefix", "postfix"})
+
+
+def _check_size(tokens: list[_Tok]) -> None:
+    """Refuse, at the token that passes it, a formula past the nesting or parts limit."""
+    depth = parts = 0
+    for token in tokens:
+        if token.kind in ("(", "func"):
+            depth += 1
+            if depth > MAX_FORMULA_NESTING:
+                raise FormulaSyntaxError(
+                    f"Brackets and function calls are nested more than {MAX_FORMULA_NESTING} "
+                    "deep here; split the formula into derived figures or KPIs.",
+                    token.column,
+                    code="formula-too-deep",
+                )
+        elif token.kind == ")":
+            depth -= 1
+        if token.kind in _PARTS:
+            parts += 1
+            if parts > MAX_FORMULA_PARTS:
+                raise FormulaSyntaxError(
+                    f"The formula has more than {MAX_FORMULA_PARTS} parts (names, numbers, "
+                    f"texts, operators and function calls); this is part {parts}. Split it "
+                    "into derived figures or KPIs that use each other.",
+                    token.column,
+                    code="formula-too-long",
+                )
 
 
 def _tokens(text: str) -> list[_Tok]:

@@ -436,8 +436,8 @@ class _Walker:
                 "aliases (`&`, `*`): a few lines of them can repeat a value billions of times.",
                 site or node.start_mark,
             )
-        if depth > MAX_DEPTH:
-            raise _too_deep(site or node.start_mark)
+        if depth >= MAX_DEPTH and not isinstance(node, ScalarNode):
+            raise _too_deep(site or node.start_mark)  # as the composer counts levels
         self.values.setdefault(path, _position(node))
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
@@ -568,7 +568,7 @@ class _Walker:
                     "mapping or remove the `<<` line.",
                 )
                 continue
-            if depth + 1 > MAX_DEPTH:
+            if depth + 1 >= MAX_DEPTH:
                 raise _too_deep(where or source.start_mark)
             self._budget -= 1
             self._active.add(id(source))

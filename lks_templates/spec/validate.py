@@ -28,8 +28,9 @@ from lks_templates.spec.models import (
 )
 from lks_templates.spec.names import (
     MAX_LIST_LENGTH,
-    RESERVED_NAMES,
     did_you_mean,
+    generator_name_message,
+    is_generator_name,
     name_problem,
 )
 
@@ -319,10 +320,10 @@ def _named_items(doc: LoadedDocument, groups: Iterable[str]) -> list[Problem]:
             found = name_problem(name)
             if found:
                 problems.append(problem_at(doc, where, *found))
-            if name in RESERVED_NAMES:
-                problems.append(problem_at(doc, where, "duplicate-name",
-                                           f"`{name}` is defined by every workbook itself; "
-                                           "choose another name."))  # fmt: skip
+            if is_generator_name(name):
+                problems.append(
+                    problem_at(doc, where, "reserved-name", generator_name_message(name))
+                )
             elif name in first:
                 problems.append(problem_at(doc, where, "duplicate-name",
                                            f"`{name}` is already used at line "
