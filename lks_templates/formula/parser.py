@@ -88,10 +88,11 @@ MAX_FORMULA_LENGTH = 1_000
 must stay within Excel's 8,192; real formulas are under 250."""
 MAX_FORMULA_NESTING = 32
 """Deepest nesting of brackets and function calls (Excel allows 64 levels of functions)."""
-MAX_FORMULA_PARTS = 100
-"""Most parts in a formula: every name, number, text, TRUE/FALSE, operator and function
-call counts one. It bounds the depth of the expression tree, which every back end walks,
-so no formula can exhaust Python's stack (a flat sum of 500 terms did)."""
+MAX_FORMULA_DEPTH = 100
+"""Deepest expression: every operator or function call applied to the result of another
+is one level, so a sum of 101 terms (100 ``+`` in a chain) is 100 levels deep, as are 100
+signs in a row. Every back end walks the tree recursively; this keeps them all far from
+Python's stack limit (a flat sum of 500 terms used to crash ``validate``)."""
 
 
 class FormulaSyntaxError(ValueError):
@@ -156,7 +157,7 @@ def parse(text: str) -> Expr:
     """Parse a spec formula such as ``SUM(evidence_searches) / staff * 1000``.
 
     A leading ``=`` is allowed and ignored. Raises :class:`FormulaSyntaxError`, also for a
-    formula past ``MAX_FORMULA_LENGTH``, ``MAX_FORMULA_NESTING`` or ``MAX_FORMULA_PARTS``
+    formula past ``MAX_FORMULA_LENGTH``, ``MAX_FORMULA_NESTING`` or ``MAX_FORMULA_DEPTH``
     (codes ``formula-too-long`` and ``formula-too-deep``), so that the recursive parser and
     every walk of the tree stay far from Python's recursion limit.
     """
@@ -168,7 +169,7 @@ def parse(text: str) -> Expr:
             code="formula-too-long",
         )
     tokens = _tokens(text)
-    _check_size(tokens)
+    _check_nesting(tokens)
     parser = _Parser(tokens)
     if tokens[0].kind == "end":
         raise FormulaSyntaxError(
@@ -176,37 +177,50 @@ def parse(text: str) -> Expr:
         )
     expr = parser.expression(1)
     parser.finish()
+    _check_depth(expr)
     return expr
 
 
-_PARTS = frozenset({"number", "text", "bool", "name", "func", "infix", "prefix", "postfix"})
-
-
-def _check_size(tokens: list[_Tok]) -> None:
-    """Refuse, at the token that passes it, a formula past the nesting or parts limit."""
-    depth = parts = 0
+def _check_nesting(tokens: list[_Tok]) -> None:
+    """Refuse, at the token that passes it, brackets, calls or signs nested too deep, before
+    the (recursive) parser sees them."""
+    depth = signs = 0
     for token in tokens:
         if token.kind in ("(", "func"):
             depth += 1
             if depth > MAX_FORMULA_NESTING:
-                raise FormulaSyntaxError(
+                raise _too_deep(
                     f"Brackets and function calls are nested more than {MAX_FORMULA_NESTING} "
-                    "deep here; split the formula into derived figures or KPIs.",
+                    "deep here",
                     token.column,
-                    code="formula-too-deep",
                 )
         elif token.kind == ")":
             depth -= 1
-        if token.kind in _PARTS:
-            parts += 1
-            if parts > MAX_FORMULA_PARTS:
-                raise FormulaSyntaxError(
-                    f"The formula has more than {MAX_FORMULA_PARTS} parts (names, numbers, "
-                    f"texts, operators and function calls); this is part {parts}. Split it "
-                    "into derived figures or KPIs that use each other.",
-                    token.column,
-                    code="formula-too-long",
-                )
+        signs = signs + 1 if token.kind in ("prefix", "infix") else 0
+        if signs > MAX_FORMULA_NESTING:
+            raise _too_deep(f"More than {MAX_FORMULA_NESTING} signs in a row here", token.column)
+
+
+def _check_depth(expr: Expr) -> None:
+    """Refuse a tree deeper than ``MAX_FORMULA_DEPTH``, measured without recursion."""
+    stack: list[tuple[Expr, int]] = [(expr, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_FORMULA_DEPTH:
+            raise _too_deep(
+                f"The formula applies more than {MAX_FORMULA_DEPTH} operations one to the "
+                "result of another (a chain of + counts one for each term)",
+                node.column,
+            )
+        stack.extend((child, depth + 1) for child in node.children())
+
+
+def _too_deep(what: str, column: int) -> FormulaSyntaxError:
+    return FormulaSyntaxError(
+        f"{what}; split the formula into derived figures or KPIs that use each other.",
+        column,
+        code="formula-too-deep",
+    )
 
 
 def _tokens(text: str) -> list[_Tok]:

@@ -5,7 +5,7 @@ passing ``validate`` only to fail in ``build``. Every one is far above what a re
 needs, and each is reported as a located problem with a stable code, never a traceback.
 The formula limits live with the formula parser, which enforces them whoever calls it
 (``lks_templates.formula.parser``: ``MAX_FORMULA_LENGTH``, ``MAX_FORMULA_NESTING``,
-``MAX_FORMULA_PARTS``).
+``MAX_FORMULA_DEPTH``).
 """
 
 from __future__ import annotations

@@ -547,9 +547,8 @@ class _Walker:
         self, result: dict[str, Any], merge: Node, path: DataPath, depth: int, site: Mark | None
     ) -> None:
         """YAML merge keys (``<<: *defaults``): explicit keys win over merged ones."""
-        site = site or (merge.start_mark if isinstance(merge, _Alias) else None)
-        merge = _target(merge)
-        sources = merge.value if isinstance(merge, SequenceNode) else [merge]
+        written_list = _target(merge)
+        sources = written_list.value if isinstance(written_list, SequenceNode) else [merge]
         for written in sources:
             where = site or (written.start_mark if isinstance(written, _Alias) else None)
             source = _target(written)

@@ -177,6 +177,12 @@ def _bad_value(name: str, value: Any, annotation: Any, item: Any) -> str:
         hint = did_you_mean(value, choices) if isinstance(value, str) else ""
         return (f"`{name}` is {_show(value)}, which is not allowed.{hint} "
                 f"Use one of: {', '.join(choices)}.")  # fmt: skip
+    if item["type"] == "too_short" and isinstance(value, list) and not value:
+        return f"`{name}` is an empty list; list at least one, or remove the key."
+    if item["type"] == "string_too_long" and isinstance(value, str):
+        limit = item.get("ctx", {}).get("max_length")
+        why = " (an id names the workbook file)" if name == "id" else ""
+        return f"`{name}` is {len(value):,} characters long; at most {limit} are allowed{why}. Shorten it."  # noqa: E501
     if item["type"] == "string_pattern_mismatch" and name.endswith("id"):
         return (f"`{name}` is {_show(value)}; an id is lower-case letters and digits in words "
                 "joined by hyphens, such as `monthly-activity`.")  # fmt: skip

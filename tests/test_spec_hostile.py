@@ -1,0 +1,162 @@
+"""Hostile specs, made from the shipped templates: ``validate`` reports an error exactly when
+``build`` refuses the spec, neither ever raises, and a refused build leaves ``--out`` as it
+was.
+
+Each case mutates a copy of ``template_specs/`` (the data, or the YAML text) and runs both
+commands through the CLI, as a user would. Warnings are errors under pytest, so an
+xlsxwriter warning in ``build`` counts as a refusal that ``validate`` missed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from lks_templates.cli import main
+
+SHIPPED = Path(__file__).resolve().parent.parent / "template_specs"
+FILES = ["supplementary-dataset.yaml", "faq.yaml", "monthly-activity.yaml", "staffing-and-finance.yaml"]
+TEMPLATE = "staffing-and-finance.yaml"  # built second (ids sort), after monthly-activity
+DATASET = "supplementary-dataset.yaml"
+
+Data = dict[str, Any]
+
+
+def _copy(tmp: Path) -> Path:
+    specs = tmp / "specs"
+    specs.mkdir()
+    for name in FILES:
+        shutil.copy(SHIPPED / name, specs / name)
+    return specs
+
+
+def _edit(file: str, change: Callable[[Data], None]) -> Callable[[Path], None]:
+    """A mutation of one spec's data, written back as YAML (escapes for control codes)."""
+
+    def mutate(specs: Path) -> None:
+        data = yaml.safe_load((specs / file).read_text(encoding="utf-8"))
+        change(data)
+        (specs / file).write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    return mutate
+
+
+def _append(file: str, text: str) -> Callable[[Path], None]:
+    def mutate(specs: Path) -> None:
+        with (specs / file).open("a", encoding="utf-8") as stream:
+            stream.write(text)
+
+    return mutate
+
+
+def _kpi(name: str, formula: str) -> Data:
+    return {"name": name, "title": name.replace("_", " "), "formula": formula}
+
+
+def _chain(data: Data) -> None:
+    # 1,000 KPIs, each using the one before: the dependency order used to recurse.
+    chain = [_kpi("chain_0", "SUM(loans)")]
+    chain += [_kpi(f"chain_{i}", f"chain_{i - 1} + 1") for i in range(1, 1000)]
+    data["kpis"] = data["kpis"] + chain
+
+
+def _set(key: str, value: Any) -> Callable[[Data], None]:
+    def change(data: Data) -> None:
+        data[key] = value
+
+    return change
+
+
+def _field(key: str, value: Any) -> Callable[[Data], None]:
+    def change(data: Data) -> None:
+        data["fields"][0][key] = value
+
+    return change
+
+
+def _first(group: str, key: str, value: Any) -> Callable[[Data], None]:
+    def change(data: Data) -> None:
+        data[group][0][key] = value
+
+    return change
+
+
+NESTED = "\n".join(" " * i + "a:" for i in range(600))
+BOMB = "\n".join(
+    ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+    + [f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 10) + "]" for n in range(1, 9)]
+)
+
+# (case id, mutation, whether validate must report an error)
+CASES: list[tuple[str, Callable[[Path], None], bool]] = [
+    ("shipped", lambda specs: None, False),
+    ("chart-without-series", _edit(TEMPLATE, lambda d: d.update(charts=[{"title": "Nothing", "type": "column", "series": []}])), True),  # noqa: E501
+    ("kpi-chain-1000", _edit(TEMPLATE, _chain), False),
+    ("id-250-characters", _edit(TEMPLATE, _set("id", "a" * 250)), True),
+    ("id-100-characters", _edit(TEMPLATE, _set("id", "b" * 100)), False),
+    ("nul-in-unit", _edit(DATASET, _field("unit", "WTE\x00")), True),
+    ("bell-in-title", _edit(TEMPLATE, _set("title", "Staffing\x07")), True),
+    ("kpi-named-lks-periods", _edit(TEMPLATE, _first("kpis", "name", "lks_periods")), True),
+    ("rule-named-lks-failures", _edit(TEMPLATE, _first("rules", "name", "lks_failures")), True),
+    ("field-named-lks-chart-data", _edit(DATASET, _field("name", "lks_chart_data")), True),
+    ("flat-sum-500", _edit(TEMPLATE, _first("kpis", "formula", "+".join(["lks_wte_total"] * 500))), True),  # noqa: E501
+    ("brackets-250", _edit(TEMPLATE, _first("kpis", "formula", "(" * 250 + "lks_wte_total" + ")" * 250)), True),  # noqa: E501
+    ("nested-ifs-200", _edit(TEMPLATE, _first("kpis", "formula", "IF(1," * 200 + "1" + ",0)" * 200)), True),  # noqa: E501
+    ("long-description", _edit(DATASET, _field("description", "x" * 40_000)), True),
+    ("long-title", _edit(TEMPLATE, _set("title", "Staffing " * 40)), False),
+    ("name-255-characters", _edit(TEMPLATE, _first("kpis", "name", "k" * 255)), False),
+    ("nesting-600", _append(TEMPLATE, f"deep:\n{NESTED}\n"), True),
+    ("integer-5000-digits", _append(TEMPLATE, f"huge: {'9' * 5000}\n"), True),
+    ("self-merge", _append(TEMPLATE, "loop: &loop\n  a: 1\n  <<: *loop\n"), True),
+    ("alias-bomb", _append(TEMPLATE, BOMB + "\n"), True),
+    ("infinite-target", _edit(TEMPLATE, _first("kpis", "target", float("inf"))), True),
+]
+
+
+def _listing(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}  # fmt: skip
+
+
+@pytest.mark.parametrize(("mutate", "refused"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_validate_reports_an_error_exactly_when_build_refuses(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mutate: Callable[[Path], None],
+    refused: bool,
+) -> None:
+    specs = _copy(tmp_path)
+    mutate(specs)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("a file that was there before", encoding="utf-8")
+    before = _listing(out)
+
+    validated = main(["validate", str(specs)])
+    report = capsys.readouterr()
+    built = main(["build", str(specs), "--out", str(out), "--quiet"])
+    build_report = capsys.readouterr()
+
+    assert validated == (1 if refused else 0), report.out + report.err
+    assert built == (1 if refused else 0), build_report.out + build_report.err
+    if refused:
+        assert _listing(out) == before, "a refused build leaves --out as it was"
+        # build names the same problems validate does, each located in a spec file.
+        assert build_report.out == report.out
+    else:
+        wanted = ["README.md", "keep.txt", *(f"{p.stem}.xlsx" for p in _templates(specs))]
+        assert sorted(_listing(out)) == sorted(wanted)
+
+
+def _templates(specs: Path) -> list[Path]:
+    found = []
+    for file in sorted(specs.glob("*.yaml")):
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        if data.get("kind") in ("template", "form"):
+            found.append(file.with_name(f"{data['id']}.yaml"))
+    return found
