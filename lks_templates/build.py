@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from lks_templates.atomic import write_atomically, write_text_atomically
@@ -111,15 +113,29 @@ def build_all(
 ) -> list[Path]:
     """Build every template under ``paths`` into ``out`` with a ``README.md`` index.
 
+    All or nothing: every workbook is built into a temporary folder first, and ``out`` is
+    touched only once all of them are ready, so a spec refused (or a failure) part way
+    leaves ``out`` exactly as it was. Each file is then moved into place atomically.
     Returns the files written (workbooks, then the README), sorted.
     """
     out = Path(out)
-    written = []
     templates = latest_templates(paths)
-    for resolved in templates:
-        written.append(build_workbook(resolved, out / f"{resolved.template.id}.xlsx"))
-    written.append(write_text_atomically(out / README, dist_readme(templates)))
-    return written
+    with tempfile.TemporaryDirectory(prefix="lks-build-") as temp:
+        staged = Path(temp)
+        names = []
+        for resolved in templates:
+            name = f"{resolved.template.id}.xlsx"
+            build_workbook(resolved, staged / name)
+            names.append(name)
+        write_text_atomically(staged / README, dist_readme(templates))
+        names.append(README)
+        # The staging folder may be on another file system, so each file is copied beside
+        # its target and renamed there (never a half-written file under its real name).
+        return [
+            write_atomically(out / name, partial(shutil.copyfile, staged / name),
+                             suffix=Path(name).suffix)
+            for name in names
+        ]  # fmt: skip
 
 
 def dist_readme(templates: Sequence[ResolvedTemplate]) -> str:

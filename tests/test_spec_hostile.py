@@ -160,3 +160,33 @@ def _templates(specs: Path) -> list[Path]:
         if data.get("kind") in ("template", "form"):
             found.append(file.with_name(f"{data['id']}.yaml"))
     return found
+
+
+def test_a_build_that_fails_part_way_leaves_out_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lks_templates.build as build
+
+    specs = _copy(tmp_path)
+    out = tmp_path / "dist"
+    build.build_all([specs], out)
+    before = _listing(out)
+    assert sorted(before) == ["README.md", "monthly-activity.xlsx", "staffing-and-finance.xlsx"]
+    # A changed title changes both workbooks' bytes; the second one then fails to render
+    # (as the disk filling up would), after the first was built.
+    for name in ("monthly-activity.yaml", TEMPLATE):
+        _edit(name, lambda data: data.update(title=data["title"] + " (new)"))(specs)
+    rendered: list[str] = []
+    real = build.render_workbook
+
+    def render_then_fail(plan: Any, path: str) -> None:
+        rendered.append(plan.template_id)
+        if len(rendered) == 2:
+            raise OSError(28, "No space left on device")
+        real(plan, path)
+
+    monkeypatch.setattr(build, "render_workbook", render_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        build.build_all([specs], out)
+    assert rendered == ["monthly-activity", "staffing-and-finance"]
+    assert _listing(out) == before  # the same files, byte for byte, and nothing left over
