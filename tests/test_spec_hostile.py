@@ -115,6 +115,20 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
     ("self-merge", _append(TEMPLATE, "loop: &loop\n  a: 1\n  <<: *loop\n"), True),
     ("alias-bomb", _append(TEMPLATE, BOMB + "\n"), True),
     ("infinite-target", _edit(TEMPLATE, _first("kpis", "target", float("inf"))), True),
+    ("huge-target", _edit(TEMPLATE, _first("kpis", "target", 1e300)), False),
+    ("long-field-texts", _edit(DATASET, lambda d: d["fields"][0].update(title="T" * 300, description="D" * 3000, guidance="G" * 3000, unit="U" * 300, section="S" * 300)), False),  # noqa: E501
+    ("long-rule-message", _edit(TEMPLATE, _first("rules", "message", "M" * 3000)), False),
+    ("long-kpi-texts", _edit(TEMPLATE, lambda d: d["kpis"][0].update(title="K" * 300, description="D" * 3000, unit="U" * 300)), False),  # noqa: E501
+    ("long-chart-title", _edit(TEMPLATE, _first("charts", "title", "C" * 3000)), False),
+    ("long-send-to", _edit(TEMPLATE, _set("send_to", "S" * 30000)), False),
+    ("odd-number-format", _edit(TEMPLATE, _first("kpis", "format", '[Red"x')), False),
+    ("no-measures", _edit(TEMPLATE, lambda d: d.update(measures=[], charts=[], derived=[], kpis=[], rules=[])), False),  # noqa: E501
+    ("nothing-at-all", _edit(TEMPLATE, lambda d: d.update(measures=[], profile=[], charts=[], derived=[], kpis=[], rules=[])), False),  # noqa: E501
+    ("annual-period", _edit(TEMPLATE, lambda d: d.update(period={"frequency": "annual"})), False),  # noqa: E501
+    ("quarterly-period", _edit(TEMPLATE, lambda d: d.update(period={"frequency": "quarterly", "year_start_month": 1})), False),  # noqa: E501
+    ("empty-dataset", _edit(DATASET, lambda d: d.update(fields=[])), True),
+    ("enum-choice-with-comma", _edit(DATASET, lambda d: next(f for f in d["fields"] if f["name"] == "trust_type")["constraints"].update(enum=["Acute, Large", "Community"])), True),  # noqa: E501
+    ("tab-and-newline-in-unit", _edit(DATASET, _field("unit", "W\tT\nE")), False),
 ]
 
 

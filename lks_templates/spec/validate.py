@@ -387,6 +387,8 @@ def _dataset_checks(doc: LoadedDocument) -> list[Problem]:
                     f"{MAX_LIST_LENGTH}. Shorten or merge some values.",
                 )
             )
+        if isinstance(enum, list):
+            problems += _enum_choices(doc, (*path, "enum"), enum)
         low, high = rules.get("minimum"), rules.get("maximum")
         if _is_number(low) and _is_number(high) and float(low) > float(high):  # type: ignore[arg-type]
             problems.append(
@@ -410,4 +412,24 @@ def _dataset_checks(doc: LoadedDocument) -> list[Problem]:
                         f"`pattern` is not a valid regular expression ({error}); correct it.",
                     )
                 )
+    return problems
+
+
+def _enum_choices(doc: LoadedDocument, path: DataPath, enum: list[Any]) -> list[Problem]:
+    """Choices a drop-down list can hold: its source is the choices joined by commas, in
+    double quotes, so a comma would split a choice in two and a quote break the formula."""
+    problems: list[Problem] = []
+    for index, choice in enumerate(enum):
+        if not isinstance(choice, str):
+            continue
+        for char, what in ((",", "a comma"), ('"', "a double quote")):
+            if char in choice:
+                message = (
+                    f"The choice {_show(choice)} holds {what}, which a drop-down list cannot "
+                    "show (its choices are separated by commas, in double quotes); write it "
+                    "without."
+                )
+                where = doc.value_position((*path, index))
+                problems.append(problem_at(doc, where, "bad-value", message))
+                break
     return problems
