@@ -20,7 +20,12 @@ import yaml
 from lks_templates.cli import main
 
 SHIPPED = Path(__file__).resolve().parent.parent / "template_specs"
-FILES = ["supplementary-dataset.yaml", "faq.yaml", "monthly-activity.yaml", "staffing-and-finance.yaml"]
+FILES = [
+    "supplementary-dataset.yaml",
+    "faq.yaml",
+    "monthly-activity.yaml",
+    "staffing-and-finance.yaml",
+]
 TEMPLATE = "staffing-and-finance.yaml"  # built second (ids sort), after monthly-activity
 DATASET = "supplementary-dataset.yaml"
 
@@ -95,7 +100,14 @@ BOMB = "\n".join(
 # (case id, mutation, whether validate must report an error)
 CASES: list[tuple[str, Callable[[Path], None], bool]] = [
     ("shipped", lambda specs: None, False),
-    ("chart-without-series", _edit(TEMPLATE, lambda d: d.update(charts=[{"title": "Nothing", "type": "column", "series": []}])), True),  # noqa: E501
+    (
+        "chart-without-series",
+        _edit(
+            TEMPLATE,
+            lambda d: d.update(charts=[{"title": "Nothing", "type": "column", "series": []}]),
+        ),
+        True,
+    ),
     ("kpi-chain-1000", _edit(TEMPLATE, _chain), False),
     ("id-250-characters", _edit(TEMPLATE, _set("id", "a" * 250)), True),
     ("id-100-characters", _edit(TEMPLATE, _set("id", "b" * 100)), False),
@@ -104,9 +116,21 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
     ("kpi-named-lks-periods", _edit(TEMPLATE, _first("kpis", "name", "lks_periods")), True),
     ("rule-named-lks-failures", _edit(TEMPLATE, _first("rules", "name", "lks_failures")), True),
     ("field-named-lks-chart-data", _edit(DATASET, _field("name", "lks_chart_data")), True),
-    ("flat-sum-500", _edit(TEMPLATE, _first("kpis", "formula", "+".join(["lks_wte_total"] * 500))), True),  # noqa: E501
-    ("brackets-250", _edit(TEMPLATE, _first("kpis", "formula", "(" * 250 + "lks_wte_total" + ")" * 250)), True),  # noqa: E501
-    ("nested-ifs-200", _edit(TEMPLATE, _first("kpis", "formula", "IF(1," * 200 + "1" + ",0)" * 200)), True),  # noqa: E501
+    (
+        "flat-sum-500",
+        _edit(TEMPLATE, _first("kpis", "formula", "+".join(["lks_wte_total"] * 500))),
+        True,
+    ),
+    (
+        "brackets-250",
+        _edit(TEMPLATE, _first("kpis", "formula", "(" * 250 + "lks_wte_total" + ")" * 250)),
+        True,
+    ),
+    (
+        "nested-ifs-200",
+        _edit(TEMPLATE, _first("kpis", "formula", "IF(1," * 200 + "1" + ",0)" * 200)),
+        True,
+    ),
     ("long-description", _edit(DATASET, _field("description", "x" * 40_000)), True),
     ("long-title", _edit(TEMPLATE, _set("title", "Staffing " * 40)), False),
     ("name-255-characters", _edit(TEMPLATE, _first("kpis", "name", "k" * 255)), False),
@@ -116,18 +140,64 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
     ("alias-bomb", _append(TEMPLATE, BOMB + "\n"), True),
     ("infinite-target", _edit(TEMPLATE, _first("kpis", "target", float("inf"))), True),
     ("huge-target", _edit(TEMPLATE, _first("kpis", "target", 1e300)), False),
-    ("long-field-texts", _edit(DATASET, lambda d: d["fields"][0].update(title="T" * 300, description="D" * 3000, guidance="G" * 3000, unit="U" * 300, section="S" * 300)), False),  # noqa: E501
+    (
+        "long-field-texts",
+        _edit(
+            DATASET,
+            lambda d: d["fields"][0].update(
+                title="T" * 300,
+                description="D" * 3000,
+                guidance="G" * 3000,
+                unit="U" * 300,
+                section="S" * 300,
+            ),
+        ),
+        False,
+    ),
     ("long-rule-message", _edit(TEMPLATE, _first("rules", "message", "M" * 3000)), False),
-    ("long-kpi-texts", _edit(TEMPLATE, lambda d: d["kpis"][0].update(title="K" * 300, description="D" * 3000, unit="U" * 300)), False),  # noqa: E501
+    (
+        "long-kpi-texts",
+        _edit(
+            TEMPLATE,
+            lambda d: d["kpis"][0].update(title="K" * 300, description="D" * 3000, unit="U" * 300),
+        ),
+        False,
+    ),
     ("long-chart-title", _edit(TEMPLATE, _first("charts", "title", "C" * 3000)), False),
     ("long-send-to", _edit(TEMPLATE, _set("send_to", "S" * 30000)), False),
     ("odd-number-format", _edit(TEMPLATE, _first("kpis", "format", '[Red"x')), False),
-    ("no-measures", _edit(TEMPLATE, lambda d: d.update(measures=[], charts=[], derived=[], kpis=[], rules=[])), False),  # noqa: E501
-    ("nothing-at-all", _edit(TEMPLATE, lambda d: d.update(measures=[], profile=[], charts=[], derived=[], kpis=[], rules=[])), False),  # noqa: E501
-    ("annual-period", _edit(TEMPLATE, lambda d: d.update(period={"frequency": "annual"})), False),  # noqa: E501
-    ("quarterly-period", _edit(TEMPLATE, lambda d: d.update(period={"frequency": "quarterly", "year_start_month": 1})), False),  # noqa: E501
+    (
+        "no-measures",
+        _edit(TEMPLATE, lambda d: d.update(measures=[], charts=[], derived=[], kpis=[], rules=[])),
+        False,
+    ),
+    (
+        "nothing-at-all",
+        _edit(
+            TEMPLATE,
+            lambda d: d.update(measures=[], profile=[], charts=[], derived=[], kpis=[], rules=[]),
+        ),
+        False,
+    ),
+    ("annual-period", _edit(TEMPLATE, lambda d: d.update(period={"frequency": "annual"})), False),
+    (
+        "quarterly-period",
+        _edit(
+            TEMPLATE, lambda d: d.update(period={"frequency": "quarterly", "year_start_month": 1})
+        ),
+        False,
+    ),
     ("empty-dataset", _edit(DATASET, lambda d: d.update(fields=[])), True),
-    ("enum-choice-with-comma", _edit(DATASET, lambda d: next(f for f in d["fields"] if f["name"] == "trust_type")["constraints"].update(enum=["Acute, Large", "Community"])), True),  # noqa: E501
+    (
+        "enum-choice-with-comma",
+        _edit(
+            DATASET,
+            lambda d: next(f for f in d["fields"] if f["name"] == "trust_type")[
+                "constraints"
+            ].update(enum=["Acute, Large", "Community"]),
+        ),
+        True,
+    ),
     ("tab-and-newline-in-unit", _edit(DATASET, _field("unit", "W\tT\nE")), False),
 ]
 
@@ -191,7 +261,7 @@ def test_a_build_that_fails_part_way_leaves_out_as_it_was(
     for name in ("monthly-activity.yaml", TEMPLATE):
         _edit(name, lambda data: data.update(title=data["title"] + " (new)"))(specs)
     rendered: list[str] = []
-    real = build.render_workbook
+    from lks_templates.render import render_workbook as real
 
     def render_then_fail(plan: Any, path: str) -> None:
         rendered.append(plan.template_id)

@@ -201,7 +201,9 @@ class Semantics:
     def _figures(self, kind: str, items: Sequence[Derived] | Sequence[Kpi]) -> list[Figure]:
         """Figures in an order where each comes after the figures it uses (the one
         topological sort, ``formula.dependency_order``; spec validation rejects cycles)."""
-        ordered = formula.dependency_order({item.name: self._direct[item.name][1] for item in items})
+        ordered = formula.dependency_order(
+            {item.name: self._direct[item.name][1] for item in items}
+        )
         return [
             self._figure(kind, name, self._direct[name][0], self._direct[name][1])
             for name in ordered

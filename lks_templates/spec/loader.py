@@ -289,35 +289,34 @@ def _compose_document(loader: Any) -> Node:
     stack: list[tuple[SequenceNode | MappingNode, list[Node]]] = []
     while True:
         event = loader.get_event()
+        # libyaml's marks are typed apart from PyYAML's but have the same fields.
+        start: Mark = event.start_mark
+        end: Mark = event.end_mark
         node: Node
         if isinstance(event, AliasEvent):
             if event.anchor not in anchors:
-                raise ComposerError(
-                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark
-                )
-            node = _Alias(anchors[event.anchor], event.start_mark)
+                raise ComposerError(None, None, f"found undefined alias {event.anchor!r}", start)
+            node = _Alias(anchors[event.anchor], start)
         elif isinstance(event, ScalarEvent):
             tag = event.tag
             if tag is None or tag == "!":
                 tag = loader.resolve(ScalarNode, event.value, event.implicit)
-            node = ScalarNode(
-                tag, event.value, event.start_mark, event.end_mark, style=event.style
-            )
+            node = ScalarNode(tag, event.value, start, end, style=event.style)
             _anchor(anchors, event, node)
         elif isinstance(event, SequenceStartEvent | MappingStartEvent):
             if len(stack) >= MAX_DEPTH:
-                raise _too_deep(event.start_mark)
+                raise _too_deep(start)
             kind = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
             tag = event.tag
             if tag is None or tag == "!":
                 tag = loader.resolve(kind, None, event.implicit)
-            opened = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            opened = kind(tag, [], start, None, flow_style=event.flow_style)
             _anchor(anchors, event, opened)
             stack.append((opened, []))
             continue
         else:  # SequenceEndEvent or MappingEndEvent
             node, _ = stack.pop()
-            node.end_mark = event.end_mark
+            node.end_mark = end
         if not stack:
             return node
         parent, pending = stack[-1]
@@ -423,8 +422,7 @@ class _Walker:
                 self._problem(
                     node,
                     "yaml-syntax",
-                    "An alias refers to a value that contains it; remove the recursive "
-                    "`*` alias.",
+                    "An alias refers to a value that contains it; remove the recursive `*` alias.",
                 )
                 return None
             node = node.target

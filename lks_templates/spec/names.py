@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from difflib import get_close_matches
 from functools import cache
+
+from lks_templates.words import close_matches
 
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 MAX_NAME_LENGTH = 255
@@ -53,6 +54,7 @@ def generator_name_message(name: str) -> str:
         f"Names starting `{prefix}` are kept for names every workbook defines for itself; "
         "choose another name."
     )
+
 
 # Excel's built-in names (``_xlnm.*``): a user name equal to one is taken as the built-in.
 EXCEL_BUILTIN_NAMES = frozenset(
@@ -188,7 +190,7 @@ def suggest_identifier(name: str) -> str:
 
 def nearest(word: str, choices: Iterable[str]) -> str | None:
     """The choice closest to ``word`` (for "did you mean"), or None when nothing is close."""
-    matches = get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    matches = close_matches(word, choices)
     return matches[0] if matches else None
 
 
