@@ -16,11 +16,12 @@ from functools import partial
 from pathlib import Path
 
 from lks_templates.atomic import write_atomically, write_text_atomically
-from lks_templates.errors import Problem
+from lks_templates.errors import BuildError, Problem
 from lks_templates.formula.values import date_to_serial
-from lks_templates.layout import WorkbookPlan, plan_workbook
+from lks_templates.layout import WorkbookPlan
 from lks_templates.layout.fields import BOOLEAN_CHOICES, DATE_FORMAT
 from lks_templates.layout.model import Cell, CellValue
+from lks_templates.plancheck import latest_resolved, plan_problems
 from lks_templates.render import render_workbook
 from lks_templates.spec.models import FaqSpec, FormSpec, ResolvedTemplate
 from lks_templates.spec.specset import SpecPaths
@@ -47,7 +48,9 @@ def build_workbook(
     ``{measure: [value per period]}`` for measures and ``{"reporting_year": 2026}``;
     used for previews, benchmarks and tests. Unknown names are ignored.
     """
-    plan = plan_workbook(spec, faq)
+    plan, problems = plan_problems(spec, faq)
+    if problems or plan is None:
+        raise BuildError(problems)
     if values:
         fill_plan(plan, values)
     return write_atomically(Path(path), lambda temp: render_workbook(plan, temp), suffix=".xlsx")
@@ -101,11 +104,7 @@ def latest_templates(paths: SpecPaths) -> list[ResolvedTemplate]:
     """
     from lks_templates.spec import load_specs
 
-    specs = load_specs(paths)
-    latest: dict[str, ResolvedTemplate] = {}
-    for resolved in specs.resolved():  # oldest first, so later versions win
-        latest[resolved.template.id] = resolved
-    return [latest[key] for key in sorted(latest)]
+    return latest_resolved(load_specs(paths))
 
 
 def build_all(
@@ -120,12 +119,20 @@ def build_all(
     """
     out = Path(out)
     templates = latest_templates(paths)
+    plans: list[WorkbookPlan] = []
+    problems: list[Problem] = []
+    for resolved in templates:  # every template planned and checked before any is built
+        plan, found = plan_problems(resolved)
+        problems += found
+        plans += [plan] if plan is not None else []
+    if problems:
+        raise BuildError(problems)
     with tempfile.TemporaryDirectory(prefix="lks-build-") as temp:
         staged = Path(temp)
         names = []
-        for resolved in templates:
-            name = f"{resolved.template.id}.xlsx"
-            build_workbook(resolved, staged / name)
+        for plan in plans:
+            name = f"{plan.template_id}.xlsx"
+            write_atomically(staged / name, partial(render_workbook, plan), suffix=".xlsx")
             names.append(name)
         write_text_atomically(staged / README, dist_readme(templates))
         names.append(README)

@@ -91,6 +91,30 @@ def _first(group: str, key: str, value: Any) -> Callable[[Data], None]:
     return change
 
 
+LONG = ["m" + "x" * 240 + f"_{i:03d}" for i in range(40)]  # 245-character field names
+
+
+def _long_names(specs: Path) -> None:
+    """Ten derived figures in a chain over 40 long-named measures, and a KPI of the last:
+    each formula is short enough, but the KPI's cell lists all 40 names (9,878 characters,
+    past Excel's 8,192), which only the planned workbook shows."""
+
+    def fields(data: Data) -> None:
+        data["fields"] += [{"name": n, "title": n[-3:], "description": "D."} for n in LONG]
+
+    def template(data: Data) -> None:
+        data["measures"] += LONG
+        for j in range(10):
+            terms = LONG[4 * j : 4 * j + 4] + ([f"chain_{j - 1}"] if j else [])
+            data["derived"].append(
+                {"name": f"chain_{j}", "title": f"C{j}", "formula": "+".join(terms)}
+            )
+        data["kpis"].append(_kpi("all_of_them", "SUM(chain_9)"))
+
+    _edit(DATASET, fields)(specs)
+    _edit(TEMPLATE, template)(specs)
+
+
 NESTED = "\n".join(" " * i + "a:" for i in range(600))
 BOMB = "\n".join(
     ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
@@ -198,6 +222,7 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
         ),
         True,
     ),
+    ("excel-formula-too-long", _long_names, True),
     ("tab-and-newline-in-unit", _edit(DATASET, _field("unit", "W\tT\nE")), False),
 ]
 
