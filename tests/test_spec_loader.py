@@ -224,3 +224,7 @@ def test_xml_illegal_characters_are_located_in_the_text() -> None:
     assert problems == [(1, 4, "illegal-character"), (2, 4, "illegal-character"),
                         (4, 4, "illegal-character")]  # fmt: skip
     assert doc is not None and doc.data["c"] == "tab\there"
+
+
+def test_a_key_with_a_control_character_is_reported_at_the_key() -> None:
+    assert _load('ok: 1\n"ti\\x07tle": x\n')[1] == [(2, 1, "illegal-character")]

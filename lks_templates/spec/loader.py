@@ -535,6 +535,9 @@ class _Walker:
                 )
                 continue
             first_seen[key] = where
+            if ILLEGAL_CHARACTER.search(key):
+                self._problem(key_node, "illegal-character",
+                              "This key holds a control character; retype it.")  # fmt: skip
             self.keys.setdefault((*path, key), where)
             result[key] = self.walk(value_node, (*path, key), depth + 1, site)
         for merge in merges:
