@@ -223,6 +223,19 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
         True,
     ),
     ("excel-formula-too-long", _long_names, True),
+    (
+        "chart-title-like-a-formula",
+        _edit(TEMPLATE, _first("charts", "title", "=cmd|' /C calc'!A0")),
+        True,
+    ),
+    (
+        "field-title-like-a-formula",
+        _edit(
+            DATASET,
+            lambda d: next(f for f in d["fields"] if f["name"] == "loans").update(title="=1+1"),
+        ),
+        True,
+    ),
     ("tab-and-newline-in-unit", _edit(DATASET, _field("unit", "W\tT\nE")), False),
 ]
 

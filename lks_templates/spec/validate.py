@@ -299,13 +299,32 @@ def name_problems(doc: LoadedDocument) -> list[Problem]:
     """
     kind = doc.data.get("kind")
     if kind == "dataset":
-        return _dataset_checks(doc)
+        return _dataset_checks(doc) + _chart_texts(doc, [("fields", "title"), ("fields", "unit")])
     if kind == "template":
         problems = _named_items(doc, ["derived", "kpis", "rules"])
+        problems += _chart_texts(
+            doc, [("derived", "title"), ("derived", "unit"), ("charts", "title")]
+        )
         return problems + _listed_fields(doc, ["profile", "measures"])
     if kind == "form":
         return _named_items(doc, ["rules"]) + _listed_fields(doc, ["fields"])
     return []
+
+
+def _chart_texts(doc: LoadedDocument, keys: Iterable[tuple[str, str]]) -> list[Problem]:
+    """Texts that can name a chart, its series or its axis must not start with ``=``: a
+    chart takes such a name as a formula (``=cmd|' /C calc'!A0`` would be a reference)."""
+    problems: list[Problem] = []
+    for group, key in keys:
+        for index, item in _items(doc, group):
+            text = item.get(key) if isinstance(item, dict) else None
+            if isinstance(text, str) and text.startswith("="):
+                where = doc.value_position((group, index, key))
+                problems.append(problem_at(doc, where, "bad-value",
+                                           f"`{group}[{index}].{key}` starts with `=`, which a "
+                                           "chart would read as a formula; start it with a "
+                                           "word."))  # fmt: skip
+    return problems
 
 
 def _items(doc: LoadedDocument, key: str) -> list[tuple[int, Any]]:
