@@ -61,7 +61,8 @@ CATALOGUE: tuple[Code, ...] = (
     Code("not-a-file", "spec-files", "error",
          "not a regular file: a folder given to `load_spec`, a named pipe, a device",
          example="`specs/pipe.yaml: not-a-file This is not a regular file (a named pipe, a "
-                 "socket or a device); a spec must be a YAML file saved on disk.`"),
+                 "socket or a device); a spec must be a file saved on disk.`",
+         also=("import",)),
     Code("unreadable-file", "spec-files", "error",
          "the file cannot be read or opened (permissions, far too large, vanished while being "
          "read)",

@@ -228,3 +228,16 @@ def test_xml_illegal_characters_are_located_in_the_text() -> None:
 
 def test_a_key_with_a_control_character_is_reported_at_the_key() -> None:
     assert _load('ok: 1\n"ti\\x07tle": x\n')[1] == [(2, 1, "illegal-character")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_table_schema_on_a_named_pipe_is_refused_at_once(tmp_path: Path) -> None:
+    from lks_templates.tableschema import convert_tableschema
+
+    pipe = tmp_path / "schema.json"
+    os.mkfifo(pipe)
+    result = convert_tableschema(pipe)  # the same bounded read as a spec's
+    assert [(p.code, p.message) for p in result.problems] == [
+        ("not-a-file", "This is not a regular file (a named pipe, a socket or a device); "
+         "a Table Schema must be a file saved on disk.")
+    ]  # fmt: skip

@@ -115,7 +115,7 @@ def _position(node: Node) -> Position:
 def load_document(path: str | Path) -> tuple[LoadedDocument | None, list[Problem]]:
     """Read one spec file. Returns the document (None when unusable) and its problems."""
     file = str(path)
-    raw = _read_bounded(Path(path), file)
+    raw = read_bounded(Path(path), file)
     if isinstance(raw, Problem):
         return None, [raw]
     if b"\x00" in raw:
@@ -127,9 +127,9 @@ def load_document(path: str | Path) -> tuple[LoadedDocument | None, list[Problem
     return load_text(text, file)
 
 
-def _read_bounded(path: Path, file: str) -> bytes | Problem:
+def read_bounded(path: Path, file: str, what: str = "a spec") -> bytes | Problem:
     """The file's bytes, or why they cannot be read: never waits and never reads more than
-    ``MAX_BYTES`` plus one.
+    ``MAX_BYTES`` plus one. ``what`` names the kind of file in messages.
 
     Opened without blocking and checked on the open handle (not on the name, which could
     change in between), so a named pipe or a device (``/dev/zero``) is refused at once
@@ -147,8 +147,8 @@ def _read_bounded(path: Path, file: str) -> bytes | Problem:
         if not stat.S_ISREG(mode):
             return Problem(
                 "not-a-file",
-                "This is not a regular file (a named pipe, a socket or a device); a spec "
-                "must be a YAML file saved on disk.",
+                "This is not a regular file (a named pipe, a socket or a device); "
+                f"{what} must be a file saved on disk.",
                 file=file,
             )
         with os.fdopen(handle, "rb", closefd=False) as stream:
@@ -160,7 +160,7 @@ def _read_bounded(path: Path, file: str) -> bytes | Problem:
     if len(raw) > MAX_BYTES:
         return Problem(
             "unreadable-file",
-            f"The file is over {MAX_BYTES:,} bytes; a spec should be far smaller "
+            f"The file is over {MAX_BYTES:,} bytes; {what} should be far smaller "
             f"(limit {MAX_BYTES:,}). Check that this is the right file.",
             file=file,
         )
