@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from lks_templates.atomic import write_atomically, write_text_atomically
-from lks_templates.errors import Problem
+from lks_templates.errors import BuildError, Problem
 from lks_templates.formula.values import date_to_serial
-from lks_templates.layout import WorkbookPlan, plan_workbook
+from lks_templates.layout import WorkbookPlan
 from lks_templates.layout.fields import BOOLEAN_CHOICES, DATE_FORMAT
 from lks_templates.layout.model import Cell, CellValue
+from lks_templates.plancheck import latest_resolved, plan_problems
 from lks_templates.render import render_workbook
 from lks_templates.spec.models import FaqSpec, FormSpec, ResolvedTemplate
 from lks_templates.spec.specset import SpecPaths
@@ -48,7 +51,9 @@ def build_workbook(
     (optional): paragraphs the About sheet shows under "Notes on this workbook" (what
     ``import-counter`` did); without them the workbook is byte-identical to the template's.
     """
-    plan = plan_workbook(spec, faq, notes=notes)
+    plan, problems = plan_problems(spec, faq, notes=notes)
+    if problems or plan is None:
+        raise BuildError(problems)
     if values:
         fill_plan(plan, values)
     return write_atomically(Path(path), lambda temp: render_workbook(plan, temp), suffix=".xlsx")
@@ -102,11 +107,7 @@ def latest_templates(paths: SpecPaths) -> list[ResolvedTemplate]:
     """
     from lks_templates.spec import load_specs
 
-    specs = load_specs(paths)
-    latest: dict[str, ResolvedTemplate] = {}
-    for resolved in specs.resolved():  # oldest first, so later versions win
-        latest[resolved.template.id] = resolved
-    return [latest[key] for key in sorted(latest)]
+    return latest_resolved(load_specs(paths))
 
 
 def build_all(
@@ -115,20 +116,45 @@ def build_all(
     """Build every template under ``paths`` into ``out`` with a ``README.md`` index and the
     ``index.html`` download page.
 
+    All or nothing: every workbook is built into a temporary folder first, and ``out`` is
+    touched only once all of them are ready, so a spec refused (or a failure) part way
+    leaves ``out`` exactly as it was. Each file is then moved into place atomically.
     Returns the files written (workbooks, then the README and the page).
     """
+    from lks_templates.page import PAGE, download_page
+
     out = Path(out)
-    written = []
     # Read twice (the templates, then the dictionary anchors of the page): an iterator once.
     paths = paths if isinstance(paths, str | os.PathLike) else list(paths)
     templates = latest_templates(paths)
-    for resolved in templates:
-        written.append(build_workbook(resolved, out / f"{resolved.template.id}.xlsx"))
-    written.append(write_text_atomically(out / README, dist_readme(templates)))
-    from lks_templates.page import PAGE, download_page
-
-    written.append(write_text_atomically(out / PAGE, download_page(templates, out, paths)))
-    return written
+    plans: list[WorkbookPlan] = []
+    problems: list[Problem] = []
+    for resolved in templates:  # every template planned and checked before any is built
+        plan, found = plan_problems(resolved)
+        problems += found
+        plans += [plan] if plan is not None else []
+    if problems:
+        raise BuildError(problems)
+    with tempfile.TemporaryDirectory(prefix="lks-build-") as temp:
+        staged = Path(temp)
+        names = []
+        for plan in plans:
+            name = f"{plan.template_id}.xlsx"
+            write_atomically(staged / name, partial(render_workbook, plan), suffix=".xlsx")
+            names.append(name)
+        write_text_atomically(staged / README, dist_readme(templates))
+        names.append(README)
+        # The page reads the sizes and digests of the workbooks it lists: the staged ones,
+        # which are byte for byte what lands in ``out``.
+        write_text_atomically(staged / PAGE, download_page(templates, staged, paths))
+        names.append(PAGE)
+        # The staging folder may be on another file system, so each file is copied beside
+        # its target and renamed there (never a half-written file under its real name).
+        return [
+            write_atomically(out / name, partial(shutil.copyfile, staged / name),
+                             suffix=Path(name).suffix)
+            for name in names
+        ]  # fmt: skip
 
 
 def dist_readme(templates: Sequence[ResolvedTemplate]) -> str:

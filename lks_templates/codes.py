@@ -58,9 +58,11 @@ CATALOGUE: tuple[Code, ...] = (
     Code("no-specs", "spec-files", "error", "a folder holds no `*.yaml` or `*.yml` file",
          example="`empty/: no-specs This folder holds no spec files (*.yaml or *.yml); check the "
                  "path.`"),
-    Code("not-a-file", "spec-files", "error", "`load_spec` was given a folder",
-         example="`template_specs: not-a-file load_spec reads one file; use load_specs for a "
-                 "folder.`"),
+    Code("not-a-file", "spec-files", "error",
+         "not a regular file: a folder given to `load_spec`, a named pipe, a device",
+         example="`specs/pipe.yaml: not-a-file This is not a regular file (a named pipe, a "
+                 "socket or a device); a spec must be a file saved on disk.`",
+         also=("import",)),
     Code("unreadable-file", "spec-files", "error",
          "the file cannot be read or opened (permissions, far too large, vanished while being "
          "read)",
@@ -117,12 +119,14 @@ CATALOGUE: tuple[Code, ...] = (
          example="`a.yaml:9:12: name-too-long The name is 256 characters long; Excel allows at "
                  "most 255. Shorten it.`",
          also=("import",)),
-    Code("reserved-name", "spec", "error", "one of Excel's built-in names",
+    Code("reserved-name", "spec", "error",
+         "one of Excel's built-in names, or a name every workbook defines (`reporting_year`, "
+         "`lks_periods`...)",
          example="``a.yaml:10:12: reserved-name `print_area` is one of Excel's built-in names; "
                  "choose another name.``",
          also=("import",)),
     Code("duplicate-name", "spec", "error",
-         "two things with one name, a field listed twice, or `reporting_year`",
+         "two things with one name, or a field listed twice",
          example="``a.yaml:17:11: duplicate-name `sessions` is already a field of the dataset; "
                  "choose another name.``",
          also=("import",)),
@@ -172,12 +176,34 @@ CATALOGUE: tuple[Code, ...] = (
          "a function that needs a name is given a calculation",
          example="`a.yaml:13:25: reference-required COUNTBLANK needs a name (a field, derived "
                  "figure or KPI) as its argument, not a calculation.`"),
-    Code("text-too-long", "spec", "error", "text in a formula over 255 characters",
+    Code("text-too-long", "spec", "error",
+         "text in a formula over 255 characters, or any text over 32,767",
          example="`a.yaml:17:28: text-too-long Text in a formula can be at most 255 characters; "
                  "this is 300. Shorten it.`"),
     Code("cycle", "spec", "error", "derived figures or KPIs in a loop",
          example="`a.yaml:13:14: cycle These derived figures depend on each other in a loop "
                  "(first_figure -> second_figure -> first_figure); ...`"),
+    # Limits (docs/spec-reference.md, "Limits"): hostile or mistaken files, located.
+    Code("too-deep", "spec", "error", "lists and mappings nested over 50 levels",
+         example="`a.yaml:10:59: too-deep Lists and mappings are nested more than 50 levels "
+                 "deep here (aliases and merge keys count); ...`"),
+    Code("too-many-values", "spec", "error", "aliases that expand to over 50,000 values",
+         example="``a.yaml:17:25: too-many-values The YAML expands to more than 50,000 values; "
+                 "check anchors and aliases (`&`, `*`): ...``"),
+    Code("bad-number", "spec", "error", "a number no spreadsheet holds",
+         example="`a.yaml:14:68: bad-number This number (5,000 digits) is beyond what a "
+                 "spreadsheet can hold (about 1.8E+308 at most); ...`"),
+    Code("illegal-character", "spec", "error", "a text with a character no workbook can store",
+         example="`a.yaml:16:39: illegal-character This text holds the character U+0000 (a "
+                 "control character), which no workbook can store; ...`"),
+    Code("formula-too-long", "spec", "error",
+         "a formula over 1,000 characters, or a workbook cell's formula over Excel's 8,192",
+         example="`a.yaml:23:1014: formula-too-long The formula is 1,277 characters long; at "
+                 "most 1,000 are allowed. ...`"),
+    Code("formula-too-deep", "spec", "error",
+         "brackets, calls or operations nested past the limits",
+         example="`a.yaml:30:46: formula-too-deep Brackets and function calls are nested more "
+                 "than 32 deep here; ...`"),
     # ------------------------------------------------------------- import-tableschema
     Code("json-syntax", "import", "error", "the file is not valid JSON"),
     Code("missing-fields", "import", "error", "the schema has no `fields` list, or an empty one"),

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from lks_templates.errors import Problem, Severity, SpecError, sort_problems
-from lks_templates.spec.loader import MAX_BYTES, DataPath, LoadedDocument, load_text
+from lks_templates.spec.loader import DataPath, LoadedDocument, load_text, read_bounded
 from lks_templates.spec.models import (
     SEMVER_PATTERN,
     SPEC_LANGUAGE_VERSION,
@@ -150,18 +150,12 @@ def _load(path: Path) -> tuple[LoadedDocument | None, list[Problem]]:
     Messages speak of Table Schemas, not of spec files: this is not a spec yet.
     """
     file = str(path)
+    # Bounded and never blocking: a named pipe or /dev/zero is refused, not waited on.
+    raw = read_bounded(path, file, "a Table Schema")
+    if isinstance(raw, Problem):
+        return None, [raw]
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            message = (
-                f"The file is {size:,} bytes; a Table Schema should be far smaller "
-                f"(limit {MAX_BYTES:,}). Check that this is the right file."
-            )
-            return None, [Problem("unreadable-file", message, file)]
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        return None, [Problem("unreadable-file", f"Cannot read the file ({reason}).", file)]
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = "\x00"
     if "\x00" in text:

@@ -1,9 +1,10 @@
-"""Words in messages: counts (``1 file``, ``2 files``, never ``1 files``) and text from
-files made safe to print."""
+"""Words in messages: counts (``1 file``, ``2 files``, never ``1 files``), text from
+files made safe to print, and the one "did you mean" of the project."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 # Characters a terminal acts on or that change how a line reads: C0 and C1 controls and
 # DEL (category Cc: escape sequences, carriage return, backspace), line and paragraph
@@ -40,3 +41,11 @@ def _escaped(ch: str) -> str:
         code = ord(ch)
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
     return ch
+
+
+def close_matches(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
+    """Up to ``n`` choices close to ``word``, closest first: the one "did you mean" that
+    spec, formula and read-back messages share (difflib's ratio of 0.6 or more)."""
+    from difflib import get_close_matches
+
+    return get_close_matches(word, sorted(set(choices)), n=n, cutoff=0.6)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -97,15 +98,15 @@ def test_unreadable_file(
 ) -> None:
     locked = tmp_path / "locked.yaml"
     shutil.copy(GOOD_SPECS / "faq.yaml", locked)
-    real_read = Path.read_bytes
+    real_open = os.open
 
-    def refuse(self: Path) -> bytes:
-        if self.name == "locked.yaml":
+    def refuse(path: str | Path, flags: int, *args: int) -> int:
+        if Path(path).name == "locked.yaml":
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_open(path, flags, *args)
 
-    # Permissions do not stop root, so the refusal is simulated where the file is read.
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    # Permissions do not stop root, so the refusal is simulated where the file is opened.
+    monkeypatch.setattr(os, "open", refuse)
     code, out, _ = _run([str(locked)], capsys)
     assert code == 1
     assert out == (

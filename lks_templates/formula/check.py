@@ -6,13 +6,13 @@ column is a 1-based position in the formula text.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from lks_templates.formula.functions import FUNCTIONS, Signature, arity_text
 from lks_templates.formula.tree import Binary, Boolean, Call, Expr, Name, Number, String, Unary
+from lks_templates.words import close_matches
 
 NameType = Literal["number", "string", "boolean", "date"]
 Shape = Literal["scalar", "range"]
@@ -114,7 +114,7 @@ class _Checker:
         if name.upper() in FUNCTIONS:
             call = f"{name.upper()}(...)"
             return f"{name} is a function, not a name; call it with brackets, as in {call}."
-        close = difflib.get_close_matches(name, list(self.scope), n=1)
+        close = close_matches(name, self.scope)
         if close:
             return f"Unknown name {name}; did you mean {close[0]}?"
         return (
@@ -202,7 +202,7 @@ def _describe(expr: Expr) -> str:
 def _unknown_function_message(name: str) -> str:
     if name in _NOT_ALLOWED:
         return f"{name} is not allowed: {_NOT_ALLOWED[name]}."
-    close = difflib.get_close_matches(name, list(FUNCTIONS), n=3)
+    close = close_matches(name, FUNCTIONS, n=3)
     if close:
         return f"Unknown function {name}; did you mean {' or '.join(close)}?"
     return f"Unknown function {name}; the allowed functions are {', '.join(sorted(FUNCTIONS))}."

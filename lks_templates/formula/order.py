@@ -31,24 +31,30 @@ def dependency_order(formulas: Mapping[str, Expr]) -> list[str]:
         if start in done:
             continue
         # Depth-first, iterative: a stack of (name, dependencies still to visit).
+        # No recursion, so a chain of thousands of formulas is fine; ``on_path`` keeps the
+        # cycle test constant-time along a long chain.
         path: list[str] = [start]
+        on_path: set[str] = {start}
         pending: list[list[str]] = [_uses(formulas, start)]
         while path:
             if not pending[-1]:
                 finished = path.pop()
+                on_path.discard(finished)
                 pending.pop()
                 done.add(finished)
                 order.append(finished)
                 continue
-            nxt = pending[-1].pop(0)
+            nxt = pending[-1].pop()
             if nxt in done:
                 continue
-            if nxt in path:
+            if nxt in on_path:
                 raise CycleError([*path[path.index(nxt) :], nxt])
             path.append(nxt)
+            on_path.add(nxt)
             pending.append(_uses(formulas, nxt))
     return order
 
 
 def _uses(formulas: Mapping[str, Expr], name: str) -> list[str]:
-    return [used for used in names(formulas[name]) if used in formulas]
+    """The formulas ``name`` uses, last first (the stack pops them in written order)."""
+    return [used for used in reversed(names(formulas[name])) if used in formulas]

@@ -83,13 +83,25 @@ _FUNCTION_CHARS = frozenset(string.ascii_letters + string.digits + "_.")
 _MAX_COLUMN = 16384  # XFD
 _MAX_ROW = 1048576
 
+MAX_FORMULA_LENGTH = 1_000
+"""Most characters in a formula. The workbook's own formula wraps it in blank handling and
+must stay within Excel's 8,192; real formulas are under 250."""
+MAX_FORMULA_NESTING = 32
+"""Deepest nesting of brackets and function calls (Excel allows 64 levels of functions)."""
+MAX_FORMULA_DEPTH = 100
+"""Deepest expression: every operator or function call applied to the result of another
+is one level, so a sum of 101 terms (100 ``+`` in a chain) is 100 levels deep, as are 100
+signs in a row. Every back end walks the tree recursively; this keeps them all far from
+Python's stack limit (a flat sum of 500 terms used to crash ``validate``)."""
+
 
 class FormulaSyntaxError(ValueError):
     """The formula text is not a valid expression.
 
     ``column`` is the 1-based position in the text, ``message`` a sentence saying what to
-    change, and ``code`` is ``formula-syntax`` or, for ``A1``-style cell references,
-    ``cell-reference``.
+    change, and ``code`` is ``formula-syntax``; for ``A1``-style cell references,
+    ``cell-reference``; for a formula past the limits, ``formula-too-long`` or
+    ``formula-too-deep``.
     """
 
     def __init__(self, message: str, column: int, code: str = "formula-syntax") -> None:
@@ -144,9 +156,20 @@ def _is_r1c1(upper: str) -> bool:
 def parse(text: str) -> Expr:
     """Parse a spec formula such as ``SUM(evidence_searches) / staff * 1000``.
 
-    A leading ``=`` is allowed and ignored. Raises :class:`FormulaSyntaxError`.
+    A leading ``=`` is allowed and ignored. Raises :class:`FormulaSyntaxError`, also for a
+    formula past ``MAX_FORMULA_LENGTH``, ``MAX_FORMULA_NESTING`` or ``MAX_FORMULA_DEPTH``
+    (codes ``formula-too-long`` and ``formula-too-deep``), so that the recursive parser and
+    every walk of the tree stay far from Python's recursion limit.
     """
+    if len(text) > MAX_FORMULA_LENGTH:
+        raise FormulaSyntaxError(
+            f"The formula is {len(text):,} characters long; at most {MAX_FORMULA_LENGTH:,} "
+            "are allowed. Split it into derived figures or KPIs that use each other.",
+            MAX_FORMULA_LENGTH + 1,
+            code="formula-too-long",
+        )
     tokens = _tokens(text)
+    _check_nesting(tokens)
     parser = _Parser(tokens)
     if tokens[0].kind == "end":
         raise FormulaSyntaxError(
@@ -154,7 +177,50 @@ def parse(text: str) -> Expr:
         )
     expr = parser.expression(1)
     parser.finish()
+    _check_depth(expr)
     return expr
+
+
+def _check_nesting(tokens: list[_Tok]) -> None:
+    """Refuse, at the token that passes it, brackets, calls or signs nested too deep, before
+    the (recursive) parser sees them."""
+    depth = signs = 0
+    for token in tokens:
+        if token.kind in ("(", "func"):
+            depth += 1
+            if depth > MAX_FORMULA_NESTING:
+                raise _too_deep(
+                    f"Brackets and function calls are nested more than {MAX_FORMULA_NESTING} "
+                    "deep here",
+                    token.column,
+                )
+        elif token.kind == ")":
+            depth -= 1
+        signs = signs + 1 if token.kind in ("prefix", "infix") else 0
+        if signs > MAX_FORMULA_NESTING:
+            raise _too_deep(f"More than {MAX_FORMULA_NESTING} signs in a row here", token.column)
+
+
+def _check_depth(expr: Expr) -> None:
+    """Refuse a tree deeper than ``MAX_FORMULA_DEPTH``, measured without recursion."""
+    stack: list[tuple[Expr, int]] = [(expr, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_FORMULA_DEPTH:
+            raise _too_deep(
+                f"The formula applies more than {MAX_FORMULA_DEPTH} operations one to the "
+                "result of another (a chain of + counts one for each term)",
+                node.column,
+            )
+        stack.extend((child, depth + 1) for child in node.children())
+
+
+def _too_deep(what: str, column: int) -> FormulaSyntaxError:
+    return FormulaSyntaxError(
+        f"{what}; split the formula into derived figures or KPIs that use each other.",
+        column,
+        code="formula-too-deep",
+    )
 
 
 def _tokens(text: str) -> list[_Tok]:

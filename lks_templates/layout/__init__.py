@@ -35,6 +35,7 @@ from lks_templates.layout.model import (
 from lks_templates.rules.periods import PeriodSlot, period_slots, period_starts
 from lks_templates.rules.semantics import Figure, Semantics, semantics_of
 from lks_templates.spec.models import FaqSpec, FormSpec, ResolvedTemplate
+from lks_templates.spec.names import GENERATOR_NAMES, generator_name_message, is_generator_name
 
 __all__ = [
     "ABOUT",
@@ -66,8 +67,10 @@ __all__ = [
 ]
 
 
-RESERVED_NAMES = ("reporting_year", "lks_periods", "lks_failures", "lks_chart_data")
-"""Defined names the generator adds; no field, derived figure, KPI or rule may take them."""
+RESERVED_NAMES = tuple(sorted(GENERATOR_NAMES))
+"""Defined names the generator adds (from ``spec.names``, the one list); no field, derived
+figure, KPI or rule may take them. ``validate`` reports one with its place; this is the
+last guard for a spec that was never validated."""
 
 
 def _check_reserved(resolved: ResolvedTemplate, semantics: Semantics) -> None:
@@ -78,15 +81,11 @@ def _check_reserved(resolved: ResolvedTemplate, semantics: Semantics) -> None:
         *semantics.kpi_names,
         *semantics.rule_specs,
     ]
-    clashes = sorted(set(used) & set(RESERVED_NAMES))
+    clashes = sorted({name for name in used if is_generator_name(name)})
     if clashes:
         raise BuildError(
             [
-                Problem(
-                    "reserved-name",
-                    f"'{name}' is a name the workbook uses for itself; rename it in the spec.",
-                    resolved.source,
-                )
+                Problem("reserved-name", generator_name_message(name), resolved.source)
                 for name in clashes
             ]
         )

@@ -168,14 +168,20 @@ class Semantics:
         self.rule_specs = {r.name: r for r in rules}
 
     # -- dependencies -------------------------------------------------------------------
-    def _closure(self, names: Iterable[str], seen: set[str] | None = None) -> set[str]:
-        seen = set() if seen is None else seen
-        for name in names:
+    def _closure(self, names: Iterable[str]) -> set[str]:
+        """Every name reached from ``names`` through derived figures and KPIs.
+
+        Iterative: a chain of a thousand KPIs, each using the one before, is fine.
+        """
+        seen: set[str] = set()
+        stack = list(names)
+        while stack:
+            name = stack.pop()
             if name in seen:
                 continue
             seen.add(name)
             if name in self._direct:
-                self._closure(self._direct[name][2], seen)
+                stack.extend(self._direct[name][2])
         return seen
 
     def _figure(self, kind: str, name: str, text: str, expr: formula.Expr) -> Figure:
@@ -193,23 +199,11 @@ class Semantics:
         )
 
     def _figures(self, kind: str, items: Sequence[Derived] | Sequence[Kpi]) -> list[Figure]:
-        """Figures in an order where each comes after the figures it uses."""
-        wanted = {item.name for item in items}
-        ordered: list[str] = []
-        visiting: set[str] = set()
-
-        def visit(name: str) -> None:
-            if name in ordered or name in visiting:
-                return  # cycles are rejected by spec validation; do not loop here
-            visiting.add(name)
-            for used in self._direct[name][2]:
-                if used in wanted:
-                    visit(used)
-            visiting.discard(name)
-            ordered.append(name)
-
-        for item in items:
-            visit(item.name)
+        """Figures in an order where each comes after the figures it uses (the one
+        topological sort, ``formula.dependency_order``; spec validation rejects cycles)."""
+        ordered = formula.dependency_order(
+            {item.name: self._direct[item.name][1] for item in items}
+        )
         return [
             self._figure(kind, name, self._direct[name][0], self._direct[name][1])
             for name in ordered

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lks_templates.spec.limits import MAX_ID_LENGTH
+
 SPEC_LANGUAGE_VERSION = 1
 
 FieldType = Literal["string", "integer", "number", "boolean", "date"]
@@ -100,8 +102,9 @@ class _SpecHeader(_Model):
     """Spec-language version; always 1."""
     kind: str
     """Which kind of spec this is."""
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
-    """Identifier of this spec, lower-case words joined by hyphens; kept across versions."""
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
+    """Identifier of this spec, lower-case words joined by hyphens, at most 100 characters
+    (it names the workbook file); kept across versions."""
     version: Annotated[str, Field(pattern=SEMVER_PATTERN)]
     """Semantic version of this spec, bumped by maintainers."""
     title: str
@@ -192,8 +195,8 @@ class Chart(_Model):
     """Chart title, shown above the chart."""
     type: ChartType = "column"
     """column, bar, line, area, pie, radar, doughnut or scatter."""
-    series: list[str]
-    """Measures or derived figures, one series each."""
+    series: Annotated[list[str], Field(min_length=1)]
+    """Measures or derived figures, one series each; at least one."""
     cumulative: bool = False
     """Plot year-to-date running totals instead of period values."""
     alt_text: str = ""

@@ -10,16 +10,51 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from difflib import get_close_matches
 from functools import cache
+
+from lks_templates.words import close_matches
 
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 MAX_NAME_LENGTH = 255
 """Excel's limit for a defined name."""
 MAX_LIST_LENGTH = 255
 """Excel's limit for a list validation written as comma-joined text."""
-RESERVED_NAMES = frozenset({"reporting_year"})
-"""Names every workbook defines itself; no field, figure or rule may take them."""
+GENERATOR_NAMES = frozenset(
+    {
+        "reporting_year",  # the input cell of the year the reporting year starts in
+        "lks_periods",  # the period labels on Data
+        "lks_failures",  # the count of failed checks on Checks
+        "lks_chart_data",  # the hidden rows that feed charts
+        "lks_missing",  # planned: required entries left blank
+        "lks_coverage",  # planned: the periods a return covers, in words
+    }
+)
+"""Defined names the generator adds to every workbook (``docs/workbook-contract.md``), and
+those already planned; no field, derived figure, KPI or rule may take one. The one list:
+layout and read-back take it from here."""
+GENERATOR_PREFIXES = ("lks_last_year_",)
+"""Families of generator names, one per measure: ``lks_last_year_<measure>`` (planned: last
+year's values beside this year's). Any other name may start with ``lks_``, as the shipped
+dataset's ``lks_wte_total`` and ``lks_headcount`` do."""
+RESERVED_NAMES = GENERATOR_NAMES
+"""Older name of :data:`GENERATOR_NAMES`."""
+
+
+def is_generator_name(name: str) -> bool:
+    """Whether ``name`` is, or may become, a defined name the generator adds itself."""
+    return name in GENERATOR_NAMES or name.startswith(GENERATOR_PREFIXES)
+
+
+def generator_name_message(name: str) -> str:
+    """Why ``name`` cannot be taken (for a ``reserved-name`` problem)."""
+    if name in GENERATOR_NAMES:
+        return f"`{name}` is a name every workbook defines for itself; choose another name."
+    prefix = next(p for p in GENERATOR_PREFIXES if name.startswith(p))
+    return (
+        f"Names starting `{prefix}` are kept for names every workbook defines for itself; "
+        "choose another name."
+    )
+
 
 # Excel's built-in names (``_xlnm.*``): a user name equal to one is taken as the built-in.
 EXCEL_BUILTIN_NAMES = frozenset(
@@ -117,7 +152,8 @@ def looks_like_cell_reference(name: str) -> bool:
 def name_problem(name: str) -> tuple[str, str] | None:
     """The first rule ``name`` breaks, as ``(code, message)``, or None when it is fine.
 
-    ``reporting_year`` is checked elsewhere (as a duplicate of the workbook's own name).
+    Generator names (``reporting_year``, ``lks_periods``...) are checked by the caller,
+    against :func:`is_generator_name`, once the name is otherwise valid.
     """
     if not IDENTIFIER.match(name):
         return "invalid-name", (
@@ -154,7 +190,7 @@ def suggest_identifier(name: str) -> str:
 
 def nearest(word: str, choices: Iterable[str]) -> str | None:
     """The choice closest to ``word`` (for "did you mean"), or None when nothing is close."""
-    matches = get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    matches = close_matches(word, choices)
     return matches[0] if matches else None
 
 

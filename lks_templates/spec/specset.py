@@ -120,8 +120,10 @@ def find_spec_files(paths: SpecPaths) -> tuple[list[Path], list[Problem]]:
             found = [
                 p
                 for p in path.rglob("*")
+                # Not is_file(): a named pipe or a dangling link among the specs is
+                # reported by the loader rather than skipped in silence.
                 if p.suffix.lower() in SPEC_SUFFIXES
-                and p.is_file()
+                and not p.is_dir()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             ]
             if not found:

@@ -28,8 +28,9 @@ from lks_templates.spec.models import (
 )
 from lks_templates.spec.names import (
     MAX_LIST_LENGTH,
-    RESERVED_NAMES,
     did_you_mean,
+    generator_name_message,
+    is_generator_name,
     name_problem,
 )
 
@@ -129,10 +130,12 @@ def shape_problems(
     for item in error.errors(include_url=False):
         loc: DataPath = tuple(item["loc"])
         kind = item["type"]
-        if kind != "missing":
+        if kind not in ("missing", "extra_forbidden"):
             # Union members add their own step ("float", "int"); keep the written part.
             while loc and loc not in doc.values:
                 loc = loc[:-1]
+        if any(loc[:end] in doc.refused for end in range(len(loc) + 1)):
+            continue  # the loader reported this value already
         code, where, message = _translate(doc, model, loc, kind, item)
         if (loc, code) in seen:
             continue
@@ -174,6 +177,12 @@ def _bad_value(name: str, value: Any, annotation: Any, item: Any) -> str:
         hint = did_you_mean(value, choices) if isinstance(value, str) else ""
         return (f"`{name}` is {_show(value)}, which is not allowed.{hint} "
                 f"Use one of: {', '.join(choices)}.")  # fmt: skip
+    if item["type"] == "too_short" and isinstance(value, list) and not value:
+        return f"`{name}` is an empty list; list at least one, or remove the key."
+    if item["type"] == "string_too_long" and isinstance(value, str):
+        limit = item.get("ctx", {}).get("max_length")
+        why = " (an id names the workbook file)" if name == "id" else ""
+        return f"`{name}` is {len(value):,} characters long; at most {limit} are allowed{why}. Shorten it."  # noqa: E501
     if item["type"] == "string_pattern_mismatch" and name.endswith("id"):
         return (f"`{name}` is {_show(value)}; an id is lower-case letters and digits in words "
                 "joined by hyphens, such as `monthly-activity`.")  # fmt: skip
@@ -290,13 +299,32 @@ def name_problems(doc: LoadedDocument) -> list[Problem]:
     """
     kind = doc.data.get("kind")
     if kind == "dataset":
-        return _dataset_checks(doc)
+        return _dataset_checks(doc) + _chart_texts(doc, [("fields", "title"), ("fields", "unit")])
     if kind == "template":
         problems = _named_items(doc, ["derived", "kpis", "rules"])
+        problems += _chart_texts(
+            doc, [("derived", "title"), ("derived", "unit"), ("charts", "title")]
+        )
         return problems + _listed_fields(doc, ["profile", "measures"])
     if kind == "form":
         return _named_items(doc, ["rules"]) + _listed_fields(doc, ["fields"])
     return []
+
+
+def _chart_texts(doc: LoadedDocument, keys: Iterable[tuple[str, str]]) -> list[Problem]:
+    """Texts that can name a chart, its series or its axis must not start with ``=``: a
+    chart takes such a name as a formula (``=cmd|' /C calc'!A0`` would be a reference)."""
+    problems: list[Problem] = []
+    for group, key in keys:
+        for index, item in _items(doc, group):
+            text = item.get(key) if isinstance(item, dict) else None
+            if isinstance(text, str) and text.startswith("="):
+                where = doc.value_position((group, index, key))
+                problems.append(problem_at(doc, where, "bad-value",
+                                           f"`{group}[{index}].{key}` starts with `=`, which a "
+                                           "chart would read as a formula; start it with a "
+                                           "word."))  # fmt: skip
+    return problems
 
 
 def _items(doc: LoadedDocument, key: str) -> list[tuple[int, Any]]:
@@ -317,10 +345,10 @@ def _named_items(doc: LoadedDocument, groups: Iterable[str]) -> list[Problem]:
             found = name_problem(name)
             if found:
                 problems.append(problem_at(doc, where, *found))
-            if name in RESERVED_NAMES:
-                problems.append(problem_at(doc, where, "duplicate-name",
-                                           f"`{name}` is defined by every workbook itself; "
-                                           "choose another name."))  # fmt: skip
+            if is_generator_name(name):
+                problems.append(
+                    problem_at(doc, where, "reserved-name", generator_name_message(name))
+                )
             elif name in first:
                 problems.append(problem_at(doc, where, "duplicate-name",
                                            f"`{name}` is already used at line "
@@ -378,6 +406,8 @@ def _dataset_checks(doc: LoadedDocument) -> list[Problem]:
                     f"{MAX_LIST_LENGTH}. Shorten or merge some values.",
                 )
             )
+        if isinstance(enum, list):
+            problems += _enum_choices(doc, (*path, "enum"), enum)
         low, high = rules.get("minimum"), rules.get("maximum")
         if _is_number(low) and _is_number(high) and float(low) > float(high):  # type: ignore[arg-type]
             problems.append(
@@ -401,4 +431,24 @@ def _dataset_checks(doc: LoadedDocument) -> list[Problem]:
                         f"`pattern` is not a valid regular expression ({error}); correct it.",
                     )
                 )
+    return problems
+
+
+def _enum_choices(doc: LoadedDocument, path: DataPath, enum: list[Any]) -> list[Problem]:
+    """Choices a drop-down list can hold: its source is the choices joined by commas, in
+    double quotes, so a comma would split a choice in two and a quote break the formula."""
+    problems: list[Problem] = []
+    for index, choice in enumerate(enum):
+        if not isinstance(choice, str):
+            continue
+        for char, what in ((",", "a comma"), ('"', "a double quote")):
+            if char in choice:
+                message = (
+                    f"The choice {_show(choice)} holds {what}, which a drop-down list cannot "
+                    "show (its choices are separated by commas, in double quotes); write it "
+                    "without."
+                )
+                where = doc.value_position((*path, index))
+                problems.append(problem_at(doc, where, "bad-value", message))
+                break
     return problems
