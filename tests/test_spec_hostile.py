@@ -271,7 +271,12 @@ def test_validate_reports_an_error_exactly_when_build_refuses(
         # build names the same problems validate does, each located in a spec file.
         assert build_report.out == report.out
     else:
-        wanted = ["README.md", "keep.txt", *(f"{p.stem}.xlsx" for p in _templates(specs))]
+        wanted = [
+            "README.md",
+            "index.html",
+            "keep.txt",
+            *(f"{p.stem}.xlsx" for p in _templates(specs)),
+        ]
         assert sorted(_listing(out)) == sorted(wanted)
 
 
@@ -293,7 +298,12 @@ def test_a_build_that_fails_part_way_leaves_out_as_it_was(
     out = tmp_path / "dist"
     build.build_all([specs], out)
     before = _listing(out)
-    assert sorted(before) == ["README.md", "monthly-activity.xlsx", "staffing-and-finance.xlsx"]
+    assert sorted(before) == [
+        "README.md",
+        "index.html",
+        "monthly-activity.xlsx",
+        "staffing-and-finance.xlsx",
+    ]
     # A changed title changes both workbooks' bytes; the second one then fails to render
     # (as the disk filling up would), after the first was built.
     for name in ("monthly-activity.yaml", TEMPLATE):
