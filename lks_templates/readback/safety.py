@@ -49,7 +49,7 @@ MAX_SHEETS: Final = 1_000
 """Most sheets a workbook may list."""
 MAX_DEFINED_NAMES: Final = 20_000
 """Most defined names a workbook may hold; a template has about a hundred."""
-MAX_FORMULAS: Final = 200_000
+MAX_FORMULAS: Final = 50_000
 """Most formulas one sheet may hold; a template's largest sheet has a few hundred."""
 
 OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -26,7 +26,6 @@ from lks_templates.readback.safety import (
     MAX_FORMULAS,
     MAX_SHEET_CELLS,
     Refused,
-    drop_ended,
     local_name,
     plainly_without_dtd,
     refuse,
@@ -149,33 +148,39 @@ def _stream_scan(data: bytes, file: str, part: str, wanted: Collection[str] | No
     count = 0
     max_row = max_column = 0
     row_number = column = 0
-    cell = ""
+    in_cell = False
+    # Open elements and their local names; each element leaves its parent when it ends,
+    # so memory is that of one path through the tree.
     stack: list[ElementTree.Element] = []
+    names: list[str] = [""]
     for event, element in xml_events(data, file, part):
-        name = local_name(element.tag)
         if event == "start":
-            parent = local_name(stack[-1].tag) if stack else ""
-            stack.append(element)
+            name = local_name(element.tag)
             if name == "row":
                 # Below the row before it, unless numbered; never above the lowest so far.
                 row_number = _row_number(element.get("r"), max(row_number, max_row) + 1, file, part)
                 column = 0
-            elif name == "c" and parent == "row":
+            elif name == "c" and names[-1] == "row":
                 row, column = _place(element.get("r"), row_number, column, file, part)
-                cell = cell_text(row, column)
-                max_row, max_column = max(max_row, row), max(max_column, column)
-                if max_row * max_column > MAX_SHEET_CELLS:
-                    raise _too_large(file, part, max_row, max_column)
+                in_cell = True
+                if row > max_row or column > max_column:
+                    max_row, max_column = max(max_row, row), max(max_column, column)
+                    if max_row * max_column > MAX_SHEET_CELLS:
+                        raise _too_large(file, part, max_row, max_column)
+            stack.append(element)
+            names.append(name)
             continue
-        parent = local_name(stack[-2].tag) if len(stack) > 1 else ""
-        if name == "f" and parent == "c" and cell:
+        name = names.pop()
+        stack.pop()
+        if stack:
+            stack[-1].remove(element)
+        if name == "f" and in_cell and names[-1] == "c":
             count += 1
             if count > MAX_FORMULAS:
                 raise _too_many_formulas(file, part, count)
-            _formula(cell, element, formulas, shared, wanted)
+            _formula(cell_text(row, column), element, formulas, shared, wanted)
         elif name == "c":
-            cell = ""
-        drop_ended(stack, element)
+            in_cell = False
     if shared.followers:
         _expand_shared(formulas, shared)
     return SheetXml(formula_count=count, parsed=formulas)
