@@ -10,7 +10,6 @@ value reader asked for it would lay out an impossible grid.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Final
 
 MAX_COLUMNS: Final = 16_384
@@ -42,7 +41,6 @@ def column_letters(number: int) -> str:
     return letters
 
 
-@lru_cache(maxsize=4096)
 def split_cell(text: str) -> tuple[int, int] | None:
     """``C9``, ``$C$9`` or ``c9`` -> (row 9, column 3), 1-based; None if not a cell.
 

@@ -74,8 +74,11 @@ def scan_sheet(
 # -- the byte scan ------------------------------------------------------------------------
 
 # Columns up to ZZ and rows up to 999: at most 702 x 999 cells, far below the limit.
-_FAR_ROW = re.compile(rb'<row r="(?![0-9]{1,3}")')
-_FAR_CELL = re.compile(rb'<c r="(?![A-Z]{1,2}[0-9]{1,3}")')
+# A whole start tag of a row or cell written plainly: its address first, then attributes
+# with plain names (no second address, none ending in ":r") and values holding no markup.
+_ATTRIBUTES = rb'(?: (?!r=)(?![\w.\-]+:r=)[\w.:\-]+="[^"<>&]*")*/?>'
+_PLAIN_ROW = re.compile(rb'<row r="[0-9]{1,3}"' + _ATTRIBUTES)
+_PLAIN_CELL = re.compile(rb'<c r="[A-Z]{1,2}[0-9]{1,3}"' + _ATTRIBUTES)
 _PLAIN_FORMULA = re.compile(rb'<c r="([A-Z]{1,2}[0-9]{1,3})"[^>]*><f>([^<]*)</f>')
 # A prefixed element a parser would read as a row, cell or formula (``<x:c>``).
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.\-]*:(?:row|c|f)[\s/>]")
@@ -96,14 +99,14 @@ def _plain_scan(data: bytes) -> dict[bytes, bytes] | None:
         not plainly_without_dtd(data)
         or b"<!" in data
         or b"&#" in data
-        or _FAR_ROW.search(data)
-        or _FAR_CELL.search(data)
         or _PREFIXED.search(data)
         or (b"&" in data and _OTHER_ENTITY.search(data))
     ):
         return None
     tags = Counter(_TAGS.findall(data))
-    if tags[b"row"] != data.count(b'<row r="') or tags[b"c"] != data.count(b'<c r="'):
+    if tags[b"row"] != len(_PLAIN_ROW.findall(data)) or tags[b"c"] != len(
+        _PLAIN_CELL.findall(data)
+    ):
         return None
     found = _PLAIN_FORMULA.findall(data)
     if len(found) != tags[b"f"]:
@@ -158,10 +161,13 @@ def _stream_scan(data: bytes, file: str, part: str, wanted: Collection[str] | No
             name = local_name(element.tag)
             if name == "row":
                 # Below the row before it, unless numbered; never above the lowest so far.
-                row_number = _row_number(element.get("r"), max(row_number, max_row) + 1, file, part)
+                row_number = _row_number(
+                    _address(element, file, part), max(row_number, max_row) + 1, file, part
+                )
                 column = 0
-            elif name == "c" and names[-1] == "row":
-                row, column = _place(element.get("r"), row_number, column, file, part)
+            elif name == "c":
+                # Any cell element counts, wherever it sits: a reader may place it.
+                row, column = _place(_address(element, file, part), row_number, column, file, part)
                 in_cell = True
                 if row > max_row or column > max_column:
                     max_row, max_column = max(max_row, row), max(max_column, column)
@@ -184,6 +190,21 @@ def _stream_scan(data: bytes, file: str, part: str, wanted: Collection[str] | No
     if shared.followers:
         _expand_shared(formulas, shared)
     return SheetXml(formula_count=count, parsed=formulas)
+
+
+def _address(element: ElementTree.Element, file: str, part: str) -> str | None:
+    """The ``r`` attribute of a row or cell; refused when one is namespaced (``x:r``), as a
+    reader matching attributes by local name could place the cell by it instead."""
+    for key in element.attrib:
+        if key.endswith("}r"):
+            raise refuse(
+                "corrupt-file",
+                file,
+                f"The sheet part {part} gives a row or cell a prefixed address "
+                f"({element.attrib[key][:20]!r}), which no spreadsheet program writes. Ask the "
+                "sender to save the workbook again and resend it.",
+            )
+    return element.get("r")
 
 
 def _place(address: str | None, row: int, column: int, file: str, part: str) -> tuple[int, int]:
