@@ -500,3 +500,46 @@ def test_spec_folders_are_loaded_afresh_for_each_run(tmp_path: Path) -> None:
     # Within one run (one context) the folder is loaded once.
     context = ReadContext()
     assert load_spec_set([folder], context) is load_spec_set([folder], context)
+
+
+@pytest.mark.parametrize(
+    ("cell", "code", "words"),
+    [
+        # An address a reader matching attributes by local name would use.
+        (f'<c xmlns:y="{MAIN_NS}" y:r="XFD1048576"><v>1</v></c>', "corrupt-file", "prefixed"),
+        # A second address in the same tag: not well-formed, whatever a reader would do.
+        ('<c r="A1" r="XFD1048576"><v>1</v></c>', "corrupt-file", "not well-formed"),
+    ],
+)
+def test_cell_addresses_a_reader_could_see_otherwise_are_refused(
+    good: Path, tmp_path: Path, cell: str, code: str, words: str
+) -> None:
+    part = sheet_part(good, "Data")
+    row = f'<row r="999">{cell}</row></sheetData>'
+    path = rewrite(good, tmp_path / "odd.xlsx", {part: replace("</sheetData>", row)})
+    result = read_return(path, specs=specs())
+    assert [p.code for p in result.problems] == [code]
+    assert words in result.problems[0].message and part in result.problems[0].message
+
+
+def test_cells_nested_in_an_unknown_element_still_count_towards_the_extent(
+    good: Path, tmp_path: Path
+) -> None:
+    # Address-less cells wrapped in an element a reader may look through.
+    part = sheet_part(good, "Data")
+    wide = "<row><x>" + "<c><v>1</v></c>" * 16_384 + "</x></row>"
+    tail = "<row/>" * 300 + "<row><x><c><v>1</v></c></x></row>"
+    path = rewrite(
+        good,
+        tmp_path / "nested.xlsx",
+        {part: replace("</sheetData>", wide + tail + "</sheetData>")},
+    )
+    result = read_return(path, specs=specs())
+    rows = last_row(good) + 302
+    assert [(p.code, p.message) for p in result.problems] == [
+        (
+            "zip-bomb",
+            f"The sheet part {part} uses {rows:,} rows by 16,384 columns, more than "
+            "4,000,000 cells; refused as possibly hostile.",
+        )
+    ]
