@@ -77,7 +77,8 @@ def read_return(
     ``specs``: a :class:`~lks_templates.spec.SpecSet`, or spec files/folders to load
     (default: the specs shipped with the library). ``file`` is the name used in problems
     (default ``str(path)``). ``context``: what the reads of one run share (loaded specs,
-    prepared contracts); pass one :class:`ReadContext` to every read of a batch, or none
+    prepared contracts); pass one
+    :class:`~lks_templates.readback.ReadContext` to every read of a batch, or none
     for a fresh one. Never raises for a problem with the file: an unreadable file gives a
     :class:`Return` with ``readable`` False and one problem saying why.
     """
