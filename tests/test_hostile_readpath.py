@@ -9,6 +9,7 @@ collected beside a good return, which must still be collected whole.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -21,8 +22,11 @@ from typing import Any
 
 import pytest
 from test_readback_support import (
+    FORM,
     MEASURES,
+    build,
     cell_of,
+    form_values,
     good_return_path,
     replace,
     rewrite,
@@ -543,3 +547,22 @@ def test_cells_nested_in_an_unknown_element_still_count_towards_the_extent(
             "4,000,000 cells; refused as possibly hostile.",
         )
     ]
+
+
+def test_the_1904_date_system_is_carried_to_the_value_reader(tmp_path: Path) -> None:
+    # The value reader is given a workbook built from the checked parts; the date system
+    # of the return must go with them: the same serial is 1,462 days later from 1904.
+    path = build(tmp_path / "form.xlsx", FORM, values=form_values())
+    plain = read_return(path, specs=specs()).profile["case_date"]
+    assert isinstance(plain, dt.date)
+
+    def mac(xml: bytes) -> bytes:
+        text = xml.decode()
+        if "<workbookPr" in text:
+            return text.replace("<workbookPr", '<workbookPr date1904="1"', 1).encode()
+        return text.replace("<sheets>", '<workbookPr date1904="1"/><sheets>', 1).encode()
+
+    mac_path = rewrite(path, tmp_path / "mac.xlsx", {"xl/workbook.xml": mac})
+    result = read_return(mac_path, specs=specs())
+    assert result.problems == []
+    assert result.profile["case_date"] == plain + dt.timedelta(days=1462)
