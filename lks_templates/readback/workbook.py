@@ -242,6 +242,8 @@ class Reference:
     @cached_property
     def positions(self) -> tuple[tuple[int, int], ...]:
         """0-based (row, column) of each cell, row by row (lists the area: small areas only)."""
+        if self.size > MAX_LISTED_CELLS:  # a guard for read-back's own code, never for a file
+            raise ValueError(f"{self.text} is too large to list cell by cell")
         return tuple(
             (row - 1, col - 1)
             for row in range(self.top, self.bottom + 1)
@@ -284,3 +286,5 @@ def parse_reference(
 
 
 MAX_REMEMBERED_REFERENCES = 4096
+MAX_LISTED_CELLS = 100_000
+"""Largest area listed cell by cell; read-back lists only areas of the template's shape."""
