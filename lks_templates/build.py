@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from lks_templates.atomic import write_atomically, write_text_atomically
+from lks_templates.cells import split_cell
 from lks_templates.errors import BuildError, Problem
 from lks_templates.formula.values import date_to_serial
 from lks_templates.layout import WorkbookPlan
@@ -93,11 +94,11 @@ def _as_typed(item: InputValue, number_format: str | None) -> CellValue:
 
 
 def _parse_a1(a1: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in a1 if ch.isalpha())
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch.upper()) - 64
-    return int(a1[len(letters) :]) - 1, col - 1
+    """0-based (row, column) of an ``A1`` address the layout wrote."""
+    position = split_cell(a1)
+    if position is None:
+        raise ValueError(f"not a cell address: {a1!r}")
+    return position[0] - 1, position[1] - 1
 
 
 def latest_templates(paths: SpecPaths) -> list[ResolvedTemplate]:

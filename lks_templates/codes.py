@@ -271,8 +271,8 @@ CATALOGUE: tuple[Code, ...] = (
          "without a version bump."),
     Code("missing-sheet", "returns", "error", "A sheet of the template was deleted or renamed."),
     Code("missing-name", "returns", "error",
-         "A defined name was deleted or refers to deleted cells (#REF!); its values cannot be "
-         "read."),
+         "A defined name was deleted, refers to deleted cells (#REF!), or points at a sheet the "
+         "workbook does not have; its values are not read."),
     Code("moved-name", "returns", "warning or error",
          "Rows or columns were inserted or deleted, so defined names point somewhere other than "
          "the template puts them: one problem per sheet. A warning when every value was still "

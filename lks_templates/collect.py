@@ -32,6 +32,7 @@ from lks_templates.errors import Problem
 if TYPE_CHECKING:
     import pandas as pd
 
+    from lks_templates.readback.context import ReadContext
     from lks_templates.readback.duplicates import ReturnKey
     from lks_templates.readback.result import Return
     from lks_templates.spec.specset import SpecSource
@@ -331,17 +332,24 @@ def _problem_value(result: Return, problem: Problem) -> tuple[str, str]:
 # -- the run ------------------------------------------------------------------------------
 
 _WORKER_SPECS: SpecSource = None
+_WORKER_CONTEXT: ReadContext | None = None
 
 
 def _init_worker(specs: SpecSource) -> None:
-    global _WORKER_SPECS
+    # One ReadContext per run (and per worker process): contracts are prepared once.
+    from lks_templates.readback.context import ReadContext
+
+    global _WORKER_SPECS, _WORKER_CONTEXT
     _WORKER_SPECS = specs
+    _WORKER_CONTEXT = ReadContext()
 
 
 def _read_one(path: Path) -> FileRows:
     from lks_templates.readback import read_return
 
-    return rows_of(read_return(path, specs=_WORKER_SPECS, file=path.as_posix()))
+    return rows_of(
+        read_return(path, specs=_WORKER_SPECS, file=path.as_posix(), context=_WORKER_CONTEXT)
+    )
 
 
 def iter_file_rows(

@@ -87,7 +87,7 @@ def _owner(plan: WorkbookPlan, sheet: str, cell: str) -> str | None:
 
 
 def _a1(cell: str) -> tuple[int, int]:
-    from lks_templates.readback.workbook import split_cell  # the project's one A1 reader
+    from lks_templates.cells import split_cell  # the project's one A1 reader
 
     found = split_cell(cell)
     return found if found is not None else (0, 0)

@@ -13,13 +13,12 @@ from xml.etree import ElementTree
 
 from lks_templates.audit.colours import A_NS, cell_colour, number, theme_colours
 from lks_templates.readback.safety import MAX_SHEET_CELLS, Package, refuse
+from lks_templates.cells import column_letters, split_cell
 from lks_templates.readback.workbook import (
     DOC_REL_NS,
     MAIN_NS,
     _relationship_targets,
-    column_letters,
     read_structure,
-    split_cell,
 )
 
 XDR_NS = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
@@ -281,7 +280,7 @@ def _sheet(package: Package, name: str, part: str, charts: dict[str, ElementTree
         for selection in view.findall(f"{MAIN_NS}selection"):
             if selection.get("pane", "topLeft") == active:
                 sheet.active_cell = selection.get("activeCell", "A1")
-    targets = _relationship_targets(package, part)
+    targets, _types = _relationship_targets(package, part)
     drawing = root.find(f"{MAIN_NS}drawing")
     if drawing is not None:
         drawing_part = targets.get(drawing.get(f"{DOC_REL_NS}id", ""), "")
@@ -292,7 +291,7 @@ def _sheet(package: Package, name: str, part: str, charts: dict[str, ElementTree
 
 def _drawing(package: Package, part: str, charts: dict[str, ElementTree.Element]) -> list[Drawn]:
     root = package.xml(part)
-    targets = _relationship_targets(package, part)
+    targets, _types = _relationship_targets(package, part)
     found = []
     for anchor in list(root):
         start = anchor.find(f"{XDR_NS}from")

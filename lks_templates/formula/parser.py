@@ -18,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from lks_templates import cells
 from lks_templates.formula.functions import FUNCTIONS
 from lks_templates.formula.tree import Binary, Boolean, Call, Expr, Name, Number, String, Unary
 
@@ -80,8 +81,6 @@ _LOWER = frozenset(string.ascii_lowercase + "_")
 _NAME_CHARS = frozenset(string.ascii_lowercase + string.digits + "_")
 _NUMBER_CHARS = frozenset(string.digits + ".eE+-")
 _FUNCTION_CHARS = frozenset(string.ascii_letters + string.digits + "_.")
-_MAX_COLUMN = 16384  # XFD
-_MAX_ROW = 1048576
 
 MAX_FORMULA_LENGTH = 1_000
 """Most characters in a formula. The workbook's own formula wraps it in blank handling and
@@ -122,35 +121,9 @@ def is_cell_reference(text: str) -> bool:
     """Whether Excel reads ``text`` as a cell reference (``A1``, ``abc1``, ``R1C1``, ``rc``).
 
     Such words cannot be defined names, so they can be neither field names nor names in
-    a formula.
+    a formula (see :mod:`lks_templates.cells`).
     """
-    return _is_a1(text) or _is_r1c1(text.upper())
-
-
-def _is_a1(text: str) -> bool:
-    upper = text.upper()
-    letters = upper.rstrip(string.digits)
-    digits = upper[len(letters) :]
-    if 1 <= len(letters) <= 3 and letters.isalpha() and letters.isascii() and digits:
-        column = 0
-        for letter in letters:
-            column = column * 26 + ord(letter) - ord("A") + 1
-        return column <= _MAX_COLUMN and 1 <= int(digits) <= _MAX_ROW
-    return False
-
-
-def _is_r1c1(upper: str) -> bool:
-    # R1C1 style: R, C, RC, R2, C3, R2C3 (Excel refuses all of them as defined names).
-    if upper in ("R", "C"):
-        return True
-    if upper.startswith("C"):
-        return upper[1:].isdigit()
-    if not upper.startswith("R"):
-        return False
-    row, has_c, col = upper[1:].partition("C")
-    if not has_c:
-        return row.isdigit()
-    return (not row or row.isdigit()) and (not col or col.isdigit())
+    return cells.looks_like_cell_reference(text)
 
 
 def parse(text: str) -> Expr:

@@ -12,17 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lks_templates.cells import column_letters
+
 CellValue = str | int | float | bool | None
 
 
 def column_letter(col: int) -> str:
-    """0 -> ``A``, 25 -> ``Z``, 26 -> ``AA``."""
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    """0 -> ``A``, 25 -> ``Z``, 26 -> ``AA`` (0-based, as in xlsxwriter)."""
+    return column_letters(col + 1)
 
 
 def cell_name(row: int, col: int, *, absolute: bool = False) -> str:

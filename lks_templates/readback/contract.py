@@ -2,7 +2,8 @@
 
 Laying out a template is far slower than reading one return, so the expectations read-back
 checks a workbook against (defined names, formulas, input cells, periods) are worked out
-once per template id and version and cached for the life of the process.
+once per template id and version in a run, and kept in its
+:class:`~lks_templates.readback.context.ReadContext`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lks_templates.readback.context import ReadContext
 from lks_templates.readback.formulas import normalise_formula
 from lks_templates.readback.workbook import Reference, parse_reference
 
@@ -32,9 +34,10 @@ class Contract:
     name_texts: dict[str, str]
     formulas: dict[str, dict[str, str]]
     """Sheet -> ``A1`` -> normalised formula, for every formula cell."""
-    stored_formulas: dict[str, list[bytes]]
-    """Sheet -> the formulas exactly as the generator stores them (XML-escaped), in cell
-    order: a sheet whose ``<f>`` elements are exactly these needs no closer look."""
+    stored_formulas: dict[str, dict[bytes, bytes]]
+    """Sheet -> ``A1`` -> the formula exactly as the generator stores it in the sheet's XML
+    (no ``=``, XML-escaped): a sheet whose formula cells and texts are exactly these needs
+    no closer look."""
     period_keys: tuple[str, ...]
     fields: dict[str, FieldSpec]
     """Every input field (profile then measures) by name."""
@@ -47,28 +50,25 @@ class Contract:
     """Parsed formulas, shared by every return of this template."""
 
 
-def contract_for(resolved: ResolvedTemplate) -> Contract:
-    """The (cached) contract of ``resolved``."""
-    known = _BY_OBJECT.get(id(resolved))
+def contract_for(resolved: ResolvedTemplate, context: ReadContext | None = None) -> Contract:
+    """The contract of ``resolved``, prepared once per ``context`` (a run)."""
+    if context is None:
+        context = ReadContext()
+    known = context.contracts_by_object.get(id(resolved))
     if known is not None and known[0] is resolved:
         return known[1]
     key = (resolved.template.id, resolved.template.version, resolved.sha256())
-    if key not in _CACHE:
-        if len(_CACHE) >= 64:
-            _CACHE.clear()
-            _BY_OBJECT.clear()
-        _CACHE[key] = _prepare(resolved, key[2])
-    _BY_OBJECT[id(resolved)] = (resolved, _CACHE[key])
-    return _CACHE[key]
+    contracts = context.contracts
+    if key not in contracts:
+        if len(contracts) >= 64:
+            contracts.clear()
+            context.contracts_by_object.clear()
+        contracts[key] = _prepare(resolved, key[2], context)
+    context.contracts_by_object[id(resolved)] = (resolved, contracts[key])
+    return contracts[key]
 
 
-_CACHE: dict[tuple[str, str, str], Contract] = {}
-# Hashing the spec for the key costs more than reading a small return, so the same
-# resolved object (the usual case: one spec set for a whole collection) skips it.
-_BY_OBJECT: dict[int, tuple[ResolvedTemplate, Contract]] = {}
-
-
-def _prepare(resolved: ResolvedTemplate, sha256: str) -> Contract:
+def _prepare(resolved: ResolvedTemplate, sha256: str, context: ReadContext) -> Contract:
     from lks_templates.layout import plan_workbook
     from lks_templates.rules.periods import period_slots
     from lks_templates.rules.semantics import semantics_of
@@ -76,14 +76,14 @@ def _prepare(resolved: ResolvedTemplate, sha256: str) -> Contract:
     plan = plan_workbook(resolved)
     names: dict[str, Reference] = {}
     for name, text in plan.defined_names.items():
-        ref = parse_reference(text)
+        ref = parse_reference(text, context.references)
         if ref is not None:
             names[name] = ref
     formulas: dict[str, dict[str, str]] = {}
-    stored: dict[str, list[bytes]] = {}
+    stored: dict[str, dict[bytes, bytes]] = {}
     for (sheet, cell), text in plan.formulas.items():
         formulas.setdefault(sheet, {})[cell] = normalise_formula(text)
-        stored.setdefault(sheet, []).append(_as_stored(text))
+        stored.setdefault(sheet, {})[cell.encode()] = _as_stored(text)
     if resolved.is_form:
         keys: tuple[str, ...] = ()
     else:

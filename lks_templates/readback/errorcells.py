@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from lks_templates.cells import column_letters, split_cell
 from lks_templates.readback.safety import parse_xml
-from lks_templates.readback.workbook import MAIN_NS, column_letters, split_cell
+from lks_templates.readback.workbook import MAIN_NS
 
 # t="e" with any quoting and spacing the XML allows.
 _ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']e["']""")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lks_templates.cells import column_letters
 from lks_templates.errors import Problem
-from lks_templates.readback.workbook import Reference, column_letters
+from lks_templates.readback.workbook import Reference
 from lks_templates.words import counted
 
 
@@ -36,7 +37,7 @@ class Move:
     @property
     def top_left(self) -> tuple[int, int]:
         """0-based (row, column) of the template's first cell of the name."""
-        return self.expected.positions[0]
+        return self.expected.top - 1, self.expected.left - 1
 
 
 def moves_by_sheet(moves: list[Move]) -> dict[str, list[Move]]:
@@ -58,8 +59,7 @@ def moved_problem(file: str, sheet: str, moves: list[Move], lost_formulas: int) 
     consequences = []
     if unread:
         shapes = ", ".join(
-            f"{m.name} ({counted(len(m.actual.cells), 'cell')} instead of "
-            f"{len(m.expected.cells):,})"
+            f"{m.name} ({counted(m.actual.size, 'cell')} instead of {m.expected.size:,})"
             for m in unread
         )
         consequences.append(
@@ -92,7 +92,7 @@ def moved_problem(file: str, sheet: str, moves: list[Move], lost_formulas: int) 
         file=file,
         severity="error" if error else "warning",
         sheet=first.actual.sheet,
-        cell=first.actual.cells[0],
+        cell=first.actual.first_cell,
         field=unread[0].name if len(unread) == 1 else "",
     )
 
@@ -101,19 +101,18 @@ def _what_happened(sheet: str, moves: list[Move]) -> str:
     """``rows were inserted or deleted in Data above row 26`` (and the like)."""
     parts = []
     down = [
-        m
-        for m in moves
-        if m.actual.sheet == m.expected.sheet and m.actual.positions[0][0] != m.top_left[0]
+        m for m in moves if m.actual.sheet == m.expected.sheet and m.actual.top - 1 != m.top_left[0]
     ]
     across = [
         m
         for m in moves
-        if m.actual.sheet == m.expected.sheet and m.actual.positions[0][1] != m.top_left[1]
+        if m.actual.sheet == m.expected.sheet and m.actual.left - 1 != m.top_left[1]
     ]
     inside = [
         m
         for m in moves
-        if m.actual.sheet == m.expected.sheet and m.actual.positions[0] == m.top_left
+        if m.actual.sheet == m.expected.sheet
+        and (m.actual.top - 1, m.actual.left - 1) == m.top_left
     ]
     elsewhere = sorted({m.actual.sheet for m in moves if m.actual.sheet != m.expected.sheet})
     if down:

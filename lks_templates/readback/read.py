@@ -14,19 +14,22 @@ The steps, each of which may add located problems:
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lks_templates.cells import split_cell
 from lks_templates.errors import Problem
+from lks_templates.readback.context import ReadContext, bounded
 from lks_templates.readback.contract import YEAR_NAME, Contract, contract_for
 from lks_templates.readback.errorcells import error_cells
 from lks_templates.readback.formulas import normalise_formula
+from lks_templates.readback.grid import read_rows
 from lks_templates.readback.moved import Move, moved_problem, moves_by_sheet
 from lks_templates.readback.result import Location, PeriodInfo, Return
 from lks_templates.readback.safety import Package, Refused, open_package, refuse
+from lks_templates.readback.sheetxml import SheetXml, scan_sheet
 from lks_templates.readback.values import (
     UNUSABLE_CODES,
     Checked,
@@ -40,12 +43,8 @@ from lks_templates.readback.values import (
 from lks_templates.readback.workbook import (
     Reference,
     Structure,
-    check_extent,
     parse_reference,
-    read_sheet,
     read_structure,
-    split_cell,
-    stored_formulas,
 )
 
 if TYPE_CHECKING:
@@ -57,48 +56,43 @@ TEMPLATE_ID = "lks_template_id"
 TEMPLATE_VERSION = "lks_template_version"
 SPEC_SHA = "lks_spec_sha256"
 
-_SPEC_CACHE: dict[tuple[str, ...], SpecSet] = {}
 
+def load_spec_set(specs: SpecSource = None, context: ReadContext | None = None) -> SpecSet:
+    """``specs`` as a :class:`SpecSet`: given, loaded from paths, or the shipped specs.
 
-def load_spec_set(specs: SpecSource = None) -> SpecSet:
-    """``specs`` as a :class:`SpecSet`: given, loaded from paths, or the shipped specs."""
-    from lks_templates.spec import SpecSet, load_specs
-    from lks_templates.spec.specset import shipped_specs_dir
-
-    if isinstance(specs, SpecSet):
-        return specs
-    if specs is None:
-        paths: list[str | os.PathLike[str]] = [shipped_specs_dir()]
-    elif isinstance(specs, str | os.PathLike):
-        paths = [specs]
-    else:
-        paths = list(specs)  # once: an iterator cannot be read twice
-    key = tuple(str(Path(p).resolve()) for p in paths)
-    if key not in _SPEC_CACHE:
-        _SPEC_CACHE[key] = load_specs(paths)
-    return _SPEC_CACHE[key]
+    Paths are loaded afresh unless ``context`` (a run) has loaded them already.
+    """
+    return (ReadContext() if context is None else context).spec_set(specs)
 
 
 def read_return(
-    path: str | os.PathLike[str], *, specs: SpecSource = None, file: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    specs: SpecSource = None,
+    file: str | None = None,
+    context: ReadContext | None = None,
 ) -> Return:
     """Read and check one filled workbook.
 
     ``specs``: a :class:`~lks_templates.spec.SpecSet`, or spec files/folders to load
     (default: the specs shipped with the library). ``file`` is the name used in problems
-    (default ``str(path)``). Never raises for a problem with the file: an unreadable file
-    gives a :class:`Return` with ``readable`` False and one problem saying why.
+    (default ``str(path)``). ``context``: what the reads of one run share (loaded specs,
+    prepared contracts); pass one
+    :class:`~lks_templates.readback.ReadContext` to every read of a batch, or none
+    for a fresh one. Never raises for a problem with the file: an unreadable file gives a
+    :class:`Return` with ``readable`` False and one problem saying why.
     """
     label = str(path) if file is None else file
     result = Return(file=label)
-    spec_set = load_spec_set(specs)
+    context = ReadContext() if context is None else context
+    spec_set = context.spec_set(specs)
     try:
-        package = open_package(Path(path), label)
+        package = open_package(Path(path), label, known=context.document_parts)
     except Refused as refusal:
         result.problems.append(refusal.problem)
         return result
     try:
-        _read_package(package, spec_set, result)
+        _read_package(package, spec_set, result, context)
     except Refused as refusal:
         result.readable = False
         result.problems = [refusal.problem]
@@ -107,14 +101,14 @@ def read_return(
     return result
 
 
-def _read_package(package: Package, specs: SpecSet, result: Return) -> None:
-    structure = read_structure(package)
-    resolved = _identify(structure, specs, package.file)
-    contract = contract_for(resolved)
+def _read_package(package: Package, specs: SpecSet, result: Return, context: ReadContext) -> None:
+    structure = read_structure(package, context.structures)
+    resolved = _identify(structure, specs, package.file, context)
+    contract = contract_for(resolved, context)
     result.template_id = resolved.template.id
     result.template_version = resolved.template.version
     result.kind = "form" if resolved.is_form else "template"
-    reader = _Reader(package, structure, contract, result)
+    reader = _Reader(package, structure, contract, result, context)
     reader.check_structure()
     reader.read_inputs()
     reader.check_required()
@@ -142,7 +136,9 @@ def problem_order(sheets: list[str]) -> Callable[[Problem], tuple[int, int, str,
     return key
 
 
-def _identify(structure: Structure, specs: SpecSet, file: str) -> ResolvedTemplate:
+def _identify(
+    structure: Structure, specs: SpecSet, file: str, context: ReadContext
+) -> ResolvedTemplate:
     props = structure.properties
     template_id = props.get(TEMPLATE_ID, "").strip()
     version = props.get(TEMPLATE_VERSION, "").strip()
@@ -154,10 +150,10 @@ def _identify(structure: Structure, specs: SpecSet, file: str) -> ResolvedTempla
             "statistics template (it has no lks_template_id property). Ask the "
             "sender to fill in the template they were sent.",
         )
-    resolved = _resolve(specs, template_id, version)
+    resolved = _resolve(specs, template_id, version, context)
     if resolved is not None:
         return resolved
-    if _resolve(specs, template_id, None) is None:
+    if _resolve(specs, template_id, None, context) is None:
         raise refuse(
             "unknown-template",
             file,
@@ -174,38 +170,28 @@ def _identify(structure: Structure, specs: SpecSet, file: str) -> ResolvedTempla
     )
 
 
-_RESOLVED: dict[tuple[int, str, str | None], tuple[SpecSet, ResolvedTemplate | None]] = {}
-
-
-def _resolve(specs: SpecSet, template_id: str, version: str | None) -> ResolvedTemplate | None:
+def _resolve(
+    specs: SpecSet, template_id: str, version: str | None, context: ReadContext
+) -> ResolvedTemplate | None:
     # Resolving builds a new object each time; reuse one per spec set, id and version so
-    # that the contract cache recognises it.
+    # that the run's contract table recognises it.
     key = (id(specs), template_id, version)
-    known = _RESOLVED.get(key)
+    known = context.resolved.get(key)
     if known is None or known[0] is not specs:
-        if len(_RESOLVED) > 256:
-            _RESOLVED.clear()
         known = (specs, specs.resolve(template_id, version))
-        _RESOLVED[key] = known
+        bounded(context.resolved)[key] = known
     return known[1]
 
 
-_LOCATED: dict[
-    tuple[int, str, tuple[str, ...]], tuple[Reference, list[tuple[tuple[str, str], Location]]]
-] = {}
-
-
 def _located(
-    ref: Reference, name: str, keys: tuple[str, ...]
+    ref: Reference, name: str, keys: tuple[str, ...], context: ReadContext
 ) -> list[tuple[tuple[str, str], Location]]:
     """``((name, period key), where)`` of each cell of ``ref``, made once per reference."""
-    # parse_reference gives the same object for the same text, so most returns of a
-    # template share these.
+    # parse_reference gives the same object for the same text within a run, so most
+    # returns of a template share these.
     cache_key = (id(ref), name, keys)
-    known = _LOCATED.get(cache_key)
+    known = context.located.get(cache_key)
     if known is None or known[0] is not ref:
-        if len(_LOCATED) > 4096:
-            _LOCATED.clear()
         known = (
             ref,
             [
@@ -213,7 +199,7 @@ def _located(
                 for cell, key in zip(ref.cells, keys, strict=True)
             ],
         )
-        _LOCATED[cache_key] = known
+        bounded(context.located, 4096)[cache_key] = known
     return known[1]
 
 
@@ -221,9 +207,15 @@ class _Reader:
     """The checks of one workbook, sharing what they found."""
 
     def __init__(
-        self, package: Package, structure: Structure, contract: Contract, result: Return
+        self,
+        package: Package,
+        structure: Structure,
+        contract: Contract,
+        result: Return,
+        context: ReadContext,
     ) -> None:
         self.package = package
+        self.context = context
         self.structure = structure
         self.contract = contract
         self.result = result
@@ -233,6 +225,8 @@ class _Reader:
         self.moves: list[Move] = []
         """Defined names that point somewhere other than the template puts them."""
         self.sheet_bytes: dict[str, bytes] = {}
+        self.scans: dict[str, SheetXml] = {}
+        """Sheet part -> what its XML holds (each sheet is scanned once)."""
         self.formula_cache: dict[str, dict[str, str] | None] = {}
         self.error_cells: dict[str, dict[str, str]] = {}
         """Sheet -> ``A1`` -> the error value stored there (``#N/A``), read when needed."""
@@ -311,16 +305,9 @@ class _Reader:
         """
         lost = 0
         for sheet, expected in self.contract.formulas.items():
-            data = self._sheet_data(sheet)
-            if data is None:
-                continue
-            plain = stored_formulas(data)
-            count = (
-                len(plain)
-                if plain is not None
-                else len(read_sheet(self.package, self.structure.sheets[sheet], data).formulas)
-            )
-            lost += max(0, len(expected) - count)
+            scan = self._scan(sheet)
+            if scan is not None:
+                lost += max(0, len(expected) - scan.formula_count)
         return lost
 
     def _renamed_sheets(self) -> dict[str, str]:
@@ -329,10 +316,10 @@ class _Reader:
         for name, expected in self.contract.names.items():
             if expected.sheet in self.structure.sheets:
                 continue
-            actual = parse_reference(self.structure.names.get(name, ""))
+            actual = self._reference(self.structure.names.get(name, ""))
             if (
                 actual is not None
-                and actual.cells == expected.cells
+                and actual.corners == expected.corners
                 and actual.sheet not in self.contract.sheets
             ):
                 renamed.setdefault(expected.sheet, actual.sheet)
@@ -341,7 +328,21 @@ class _Reader:
     def _check_name(self, name: str, expected: Reference, renamed: dict[str, str]) -> None:
         is_input = name in self.contract.fields or name == YEAR_NAME
         text = self.structure.names.get(name)
-        actual = parse_reference(text) if text else None
+        actual = self._reference(text) if text else None
+        if actual is not None and actual.sheet not in self.structure.sheets:
+            # Repointed at a sheet the workbook does not have: nothing can be read there.
+            shown = text if text is not None and len(text) <= 80 else f"{(text or '')[:79]}…"
+            self.problem(
+                "missing-name",
+                f'The defined name "{name}" points at {shown}, on a sheet '
+                f'"{actual.sheet}" the workbook does not have, so '
+                f"{'its values were not read' if is_input else 'it cannot be checked'}"
+                ". Use a fresh copy of the template and copy the figures across.",
+                sheet=expected.sheet,
+                cell=expected.first_cell,
+                field=name,
+            )
+            return
         if actual is None:
             how = "was deleted" if text is None else f"points at nothing usable ({text})"
             self.problem(
@@ -350,11 +351,12 @@ class _Reader:
                 f"{'its values cannot be read' if is_input else 'it cannot be checked'}"
                 ". Use a fresh copy of the template and copy the figures across.",
                 sheet=expected.sheet,
-                cell=expected.cells[0],
+                cell=expected.first_cell,
                 field=name,
             )
             return
-        moved = actual.cells != expected.cells or (
+        # Corners first: a name repointed at millions of cells is never listed cell by cell.
+        moved = actual.corners != expected.corners or (
             actual.sheet != expected.sheet and renamed.get(expected.sheet) != actual.sheet
         )
         if moved:
@@ -365,6 +367,9 @@ class _Reader:
         if is_input:
             self.refs[name] = actual
 
+    def _reference(self, text: str) -> Reference | None:
+        return parse_reference(text, self.context.references)
+
     def _sheet_data(self, sheet: str) -> bytes | None:
         part = self.structure.sheets.get(sheet)
         if part is None:
@@ -373,17 +378,42 @@ class _Reader:
             self.sheet_bytes[part] = self.package.read(part)
         return self.sheet_bytes[part]
 
+    def _scan(self, sheet: str) -> SheetXml | None:
+        """What the XML of ``sheet`` holds (extent checked); None when it is missing."""
+        data = self._sheet_data(sheet)
+        if data is None:
+            return None
+        part = self.structure.sheets[sheet]
+        if part not in self.scans:
+            self.scans[part] = scan_sheet(data, self.package.file, part, self._wanted(sheet))
+        return self.scans[part]
+
+    def _wanted(self, sheet: str) -> set[str]:
+        """Cells of ``sheet`` whose formulas matter: the template's and the input cells."""
+        wanted = set(self.contract.formulas.get(sheet, ()))
+        for ref in self.refs.values():
+            if ref.sheet == sheet:
+                wanted.update(ref.cells)
+        return wanted
+
     def _changed_formulas(self, sheet: str) -> dict[str, str] | None:
-        """The formulas of ``sheet`` (``A1`` -> text), or None when it holds exactly the
-        generator's formulas (or is missing)."""
+        """The formulas of the cells that matter in ``sheet`` (``A1`` -> text), or None
+        when exactly the template's formula cells hold exactly its formulas (or the sheet
+        is missing)."""
         if sheet not in self.formula_cache:
-            data = self._sheet_data(sheet)
-            # Fast path: the formulas are stored exactly as the generator wrote them.
-            if data is None or stored_formulas(data) == self.contract.stored_formulas.get(sheet):
-                self.formula_cache[sheet] = None
-            else:
-                part = self.structure.sheets[sheet]
-                self.formula_cache[sheet] = read_sheet(self.package, part, data).formulas
+            scan = self._scan(sheet)
+            found: dict[str, str] | None = None
+            # Fast: the sheet holds exactly the generator's formulas, byte for byte, in
+            # exactly its cells (so none in an input cell).
+            if scan is not None and scan.raw != self.contract.stored_formulas.get(sheet, {}):
+                wanted = self._wanted(sheet)
+                found = {cell: text for cell, text in scan.formulas.items() if cell in wanted}
+                expected = self.contract.formulas.get(sheet, {})
+                if found.keys() == expected.keys() and all(
+                    normalise_formula(text) == expected[cell] for cell, text in found.items()
+                ):
+                    found = None
+            self.formula_cache[sheet] = found
         return self.formula_cache[sheet]
 
     def _check_formulas(self) -> None:
@@ -427,44 +457,16 @@ class _Reader:
             self.result.measures[name] = values if values else [None] * len(keys)
 
     def _sheet_rows(self) -> dict[str, list[list[object]]]:
-        import python_calamine
-
-        wanted: dict[str, int] = {}
+        last_rows: dict[str, int] = {}
         for ref in self.refs.values():
-            wanted[ref.sheet] = max(wanted.get(ref.sheet, 0), ref.positions[-1][0] + 1)
-        rows: dict[str, list[list[object]]] = {}
-        if not wanted:
-            return rows
-        try:
-            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.package.data))
-            for sheet, last_row in sorted(wanted.items()):
-                data = self._sheet_data(sheet)
-                if data is None:
-                    continue
-                # The used area is checked before calamine lays the sheet out in memory.
-                check_extent(self.package, self.structure.sheets[sheet], data)
-                table = book.get_sheet_by_name(sheet).to_python(
-                    skip_empty_area=False, nrows=last_row
-                )
-                rows[sheet] = [list(line) for line in table]
-        except python_calamine.CalamineError as exc:
-            raise refuse(
-                "corrupt-file",
-                self.result.file,
-                f"The workbook's cells could not be read ({exc}). Ask the sender to save it again.",
-            ) from None
-        except BaseException as exc:
-            # The reader panics (a BaseException, not an Exception) on a date cell holding a
-            # number no date can be (-1E+308): refuse this file, never end the batch.
-            if type(exc).__name__ != "PanicException":
-                raise
-            raise refuse(
-                "corrupt-file",
-                self.result.file,
-                "The workbook's cells could not be read (a date cell holds a number no date "
-                "can be). Ask the sender to save it again.",
-            ) from None
-        return rows
+            last_rows[ref.sheet] = max(last_rows.get(ref.sheet, 0), ref.bottom)
+        sheets: dict[str, tuple[bytes, int]] = {}
+        for sheet, last_row in sorted(last_rows.items()):
+            data = self._sheet_data(sheet)
+            # The extent is checked (by the scan) before calamine lays the sheet out.
+            if data is not None and self._scan(sheet) is not None:
+                sheets[sheet] = (data, last_row)
+        return read_rows(self.package, self.structure, sheets)
 
     def _read_year(self, rows: dict[str, list[list[object]]], ref: Reference) -> None:
         row, col = ref.positions[0]
@@ -520,12 +522,12 @@ class _Reader:
         self, rows: dict[str, list[list[object]]], name: str, keys: list[str]
     ) -> list[Value | None]:
         ref = self.refs.get(name)
-        if ref is None or len(ref.cells) != len(keys):
+        if ref is None or ref.size != len(keys):
             return []
         field = self.contract.fields[name]
         table = rows.get(ref.sheet, [])
         values: list[Value | None] = []
-        located = _located(ref, name, tuple(keys))
+        located = _located(ref, name, tuple(keys), self.context)
         self.result.locations.update(located)
         typed = self._changed_formulas(ref.sheet)
         for (row, col), (cell_key, where) in zip(ref.positions, located, strict=True):

@@ -16,6 +16,7 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -39,6 +40,17 @@ MAX_RATIO: Final = 200
 RATIO_FLOOR: Final = 1024 * 1024
 MAX_SHEET_CELLS: Final = 4_000_000
 """Largest used area (rows x columns) of a sheet whose values are read."""
+MAX_PART_TAGS: Final = 2_000_000
+"""Most markup (``<``) in one XML part: a filled return's largest part has a few thousand."""
+MAX_TREE_TAGS: Final = 200_000
+"""Most markup in a part parsed whole into a tree (relationships, content types,
+properties); larger parts (workbook, sheets) are parsed as a stream."""
+MAX_SHEETS: Final = 1_000
+"""Most sheets a workbook may list."""
+MAX_DEFINED_NAMES: Final = 20_000
+"""Most defined names a workbook may hold; a template has about a hundred."""
+MAX_FORMULAS: Final = 50_000
+"""Most formulas one sheet may hold; a template's largest sheet has a few hundred."""
 
 OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS: Final = (b"PK\x03\x04", b"PK\x05\x06")
@@ -141,28 +153,107 @@ def parse_xml(data: bytes, file: str, part: str) -> ElementTree.Element:
     goes to the C parser directly (about twice as fast); anything else (another encoding, a
     DTD) goes through defusedxml, which refuses DTDs outright.
     """
+    _check_tags(data, file, part, MAX_TREE_TAGS)
     try:
-        if _plainly_without_dtd(data):
+        if plainly_without_dtd(data):
             return ElementTree.fromstring(data)
         root: ElementTree.Element = SafeElementTree.fromstring(data, forbid_dtd=True)
         return root
     except DefusedXmlException:
-        raise refuse(
-            "unsafe-xml",
-            file,
-            f"The part {part} declares a DTD or entities, which "
-            "spreadsheet programs never write; refused as possibly hostile.",
-        ) from None
+        raise _unsafe(file, part) from None
     except (ElementTree.ParseError, ValueError) as exc:
+        raise _not_well_formed(file, part, exc) from None
+
+
+def _check_tags(data: bytes, file: str, part: str, limit: int) -> None:
+    # Counting "<" is a memchr over the bytes: it bounds what any parser builds, before one runs.
+    tags = data.count(b"<")
+    if tags > limit:
         raise refuse(
-            "corrupt-file",
+            "zip-bomb",
             file,
-            f"The part {part} is not well-formed XML ({exc}). "
-            "Ask the sender to save the workbook again and resend it.",
-        ) from None
+            f"The part {part} holds {tags:,} pieces of markup, more than the "
+            f"{limit:,} allowed; refused as possibly hostile.",
+        )
 
 
-def _plainly_without_dtd(data: bytes) -> bool:
+def vet_xml(data: bytes, file: str, part: str) -> None:
+    """Refuse a part with a DTD or too much markup, before this library or python-calamine
+    parses it (python-calamine is never given a part that has not passed)."""
+    _check_tags(data, file, part, MAX_PART_TAGS)
+    if not plainly_without_dtd(data):
+        for _ in xml_events(data, file, part):  # another encoding: let defusedxml look
+            pass
+
+
+XmlEvent = tuple[str, ElementTree.Element]
+
+
+def xml_events(data: bytes, file: str, part: str) -> Iterator[XmlEvent]:
+    """``("start" | "end", element)`` of every element of ``data``, parsed as a stream.
+
+    The caller removes each element from its parent once it has ended (see
+    :func:`drop_ended`), so memory stays that of the open elements, not of the part. A DTD
+    is refused as in :func:`parse_xml`.
+    """
+    try:
+        if plainly_without_dtd(data):
+            parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(
+                events=("start", "end")
+            )
+            for start in range(0, len(data), _CHUNK):
+                parser.feed(data[start : start + _CHUNK])
+                yield from parser.read_events()  # type: ignore[misc]
+            parser.close()
+            yield from parser.read_events()  # type: ignore[misc]
+            return
+        yield from SafeElementTree.iterparse(
+            io.BytesIO(data), events=("start", "end"), forbid_dtd=True
+        )
+    except DefusedXmlException:
+        raise _unsafe(file, part) from None
+    except (ElementTree.ParseError, ValueError) as exc:
+        raise _not_well_formed(file, part, exc) from None
+
+
+_CHUNK = 1 << 20
+
+
+def drop_ended(stack: list[ElementTree.Element], element: ElementTree.Element) -> None:
+    """Pop ``element`` (just ended) off ``stack`` and detach it from its parent.
+
+    Its earlier siblings were detached as they ended, so it is its parent's only child.
+    """
+    stack.pop()
+    if stack:
+        stack[-1].remove(element)
+
+
+def local_name(tag: str) -> str:
+    """``{namespace}c`` -> ``c``: python-calamine matches elements by local name, whatever
+    their prefix, so read-back does too."""
+    return tag.rpartition("}")[2]
+
+
+def _unsafe(file: str, part: str) -> Refused:
+    return refuse(
+        "unsafe-xml",
+        file,
+        f"The part {part} declares a DTD or entities, which "
+        "spreadsheet programs never write; refused as possibly hostile.",
+    )
+
+
+def _not_well_formed(file: str, part: str, exc: Exception) -> Refused:
+    return refuse(
+        "corrupt-file",
+        file,
+        f"The part {part} is not well-formed XML ({exc}). "
+        "Ask the sender to save the workbook again and resend it.",
+    )
+
+
+def plainly_without_dtd(data: bytes) -> bool:
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if not body.startswith(b"<"):
         return False
@@ -172,10 +263,14 @@ def _plainly_without_dtd(data: bytes) -> bool:
     return b"<!DOCTYPE" not in body and b"<!ENTITY" not in body
 
 
-def open_package(path: Path | str, file: str | None = None) -> Package:
+def open_package(
+    path: Path | str, file: str | None = None, *, known: dict[PartsKey, str] | None = None
+) -> Package:
     """Open ``path`` as an Office Open XML workbook, or raise :class:`Refused`.
 
-    ``file`` is the name used in problems (defaults to ``str(path)``).
+    ``file`` is the name used in problems (defaults to ``str(path)``). ``known``: the
+    document part already worked out for the same small parts earlier in this run (see
+    :func:`parts_key`); it is filled in as parts are worked out.
     """
     label = str(path) if file is None else file
     data = _read_bounded(Path(path), label)
@@ -194,7 +289,7 @@ def open_package(path: Path | str, file: str | None = None) -> Package:
         ) from None
     try:
         _check_directory(archive, label)
-        workbook_part = _identify(archive, label)
+        workbook_part = _identify(archive, label, {} if known is None else known)
     except Refused:
         archive.close()
         raise
@@ -305,7 +400,7 @@ def _check_directory(archive: zipfile.ZipFile, label: str) -> None:
         )
 
 
-def _identify(archive: zipfile.ZipFile, label: str) -> str:
+def _identify(archive: zipfile.ZipFile, label: str, known: dict[PartsKey, str]) -> str:
     names = set(archive.namelist())
     if "mimetype" in names or "content.xml" in names:
         mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
@@ -327,7 +422,7 @@ def _identify(archive: zipfile.ZipFile, label: str) -> str:
             "workbook. Ask the sender for the filled .xlsx template.",
         )
     package = Package(file=label, zip=archive, data=b"", workbook_part="")
-    part = _document_part(package, label)
+    part = _document_part(package, label, known)
     if part.endswith(".bin"):
         raise refuse(
             "xlsb-not-supported",
@@ -345,12 +440,12 @@ def _identify(archive: zipfile.ZipFile, label: str) -> str:
     return part
 
 
-def _document_part(package: Package, label: str) -> str:
+def _document_part(package: Package, label: str, known: dict[PartsKey, str]) -> str:
     """The part ``_rels/.rels`` names as the document, once macro content types are refused."""
     key = parts_key(package, ("[Content_Types].xml", "_rels/.rels"))
-    known = _DOCUMENT_PARTS.get(key) if key is not None else None
-    if known is not None:
-        return known
+    seen = known.get(key) if key is not None else None
+    if seen is not None:
+        return seen
     types = package.xml("[Content_Types].xml")
     for entry in types:
         content_type = entry.get("ContentType", "")
@@ -358,16 +453,15 @@ def _document_part(package: Package, label: str) -> str:
             raise _macro_refusal(label)
     part = _office_document_part(package)
     if key is not None:
-        remember(_DOCUMENT_PARTS, key, part)
+        remember(known, key, part)
     return part
 
 
 # Returns made from one template share their small parts byte for byte (until a spreadsheet
-# program saves them), so what those parts say is worked out once per process and looked
-# up by their bytes. Only what parsed cleanly is remembered: anything else takes the full
-# path, which finds and reports the same problem as before.
+# program saves them), so what those parts say is worked out once per run (a ReadContext
+# holds the tables) and looked up by their bytes. Only what parsed cleanly is remembered:
+# anything else takes the full path, which finds and reports the same problem as before.
 PartsKey = tuple[bytes | None, ...]
-_DOCUMENT_PARTS: dict[PartsKey, str] = {}
 MAX_REMEMBERED = 256
 """Most entries of each such table."""
 MAX_REMEMBERED_BYTES = 64 * 1024

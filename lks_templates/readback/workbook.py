@@ -1,35 +1,43 @@
-"""Workbook structure straight from the zip: sheets, defined names, properties, formulas.
+"""Workbook structure straight from the zip: sheets, defined names and properties.
 
 Reading the few small XML parts directly is far cheaper than loading the workbook with
-openpyxl, and it sees exactly what is stored (including formulas, which value readers
-hide). Everything here works on a :class:`~lks_templates.readback.safety.Package`, so every
-part has passed the size limits and is parsed without entities.
+openpyxl, and it sees exactly what is stored. Everything here works on a
+:class:`~lks_templates.readback.safety.Package`, so every part has passed the size limits
+and is parsed without entities. The workbook part is parsed as a stream, with caps on
+how many sheets and names it may list, so a huge one costs time, not memory.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property
 from xml.etree import ElementTree
 
+from lks_templates.cells import cell_text, split_area
 from lks_templates.readback.safety import (
-    MAX_SHEET_CELLS,
+    MAX_DEFINED_NAMES,
+    MAX_SHEETS,
     RELS_NS,
     Package,
     PartsKey,
+    drop_ended,
     parts_key,
     refuse,
     remember,
+    xml_events,
 )
 
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 DOC_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 CUSTOM_PROPERTIES_PART = "docProps/custom.xml"
+SHARED_STRINGS_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+)
+STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _FULL_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
 
 
@@ -43,48 +51,112 @@ class Structure:
     """Workbook-scope defined name -> its reference text (``Data!$C$9:$N$9``)."""
     properties: dict[str, str]
     """Custom document properties as text."""
-    shared_formula_sheets: set[str] = field(default_factory=set)
+    shared_strings: str = ""
+    """Zip part of the shared strings ("" when there is none)."""
+    styles: str = ""
+    """Zip part of the styles ("" when there is none)."""
+    date1904: bool = False
+    """Dates count from 1904 (old Mac Excel), not 1900."""
+
+    def copy(self) -> Structure:
+        return Structure(
+            sheets=dict(self.sheets),
+            names=dict(self.names),
+            properties=dict(self.properties),
+            shared_strings=self.shared_strings,
+            styles=self.styles,
+            date1904=self.date1904,
+        )
 
 
-def read_structure(package: Package) -> Structure:
-    """Sheets, workbook-scope defined names and custom properties of ``package``."""
+def read_structure(package: Package, known: dict[PartsKey, Structure] | None = None) -> Structure:
+    """Sheets, workbook-scope defined names and custom properties of ``package``.
+
+    ``known``: structures already worked out in this run, by the bytes of their parts.
+    """
     part = package.workbook_part
     key = parts_key(package, (part, _rels_part(part), CUSTOM_PROPERTIES_PART))
     if key is not None:
         key = (part.encode(), *key)
-    known = _STRUCTURES.get(key) if key is not None else None
-    if known is None:
-        known = _parse_structure(package)
-        if key is not None:
-            remember(_STRUCTURES, key, known)
-    return Structure(
-        sheets=dict(known.sheets),
-        names=dict(known.names),
-        properties=dict(known.properties),
-        shared_formula_sheets=set(known.shared_formula_sheets),
-    )
-
-
-# Workbook part name and the bytes of the workbook part, its relationships and the custom
-# properties -> what they say (see safety.parts_key).
-_STRUCTURES: dict[PartsKey, Structure] = {}
+    seen = known.get(key) if key is not None and known is not None else None
+    if seen is None:
+        seen = _parse_structure(package)
+        if key is not None and known is not None:
+            remember(known, key, seen)
+    return seen.copy()
 
 
 def _parse_structure(package: Package) -> Structure:
-    root = package.xml(package.workbook_part)
-    targets = _relationship_targets(package, package.workbook_part)
+    targets, types = _relationship_targets(package, package.workbook_part)
+    listed, names, date1904 = _read_workbook_part(package)
     sheets: dict[str, str] = {}
-    for sheet in root.iter(f"{MAIN_NS}sheet"):
-        name = sheet.get("name", "")
-        rel_id = sheet.get(f"{DOC_REL_NS}id", "")
-        if name and rel_id in targets:
+    folded: dict[str, str] = {}
+    for name, rel_id in listed:
+        # Excel compares sheet names case-insensitively and never saves two alike; a file
+        # that lists one twice could show one part to the checks and another to a reader.
+        first = folded.setdefault(name.casefold(), name)
+        if first != name or name in sheets:
+            raise refuse(
+                "corrupt-file",
+                package.file,
+                f'The workbook lists two sheets named "{first}"'
+                + ("" if first == name else f' and "{name}"')
+                + ", which no spreadsheet program saves. Ask the sender to save the workbook "
+                "again from Excel and resend it.",
+            )
+        if rel_id in targets:
             sheets[name] = targets[rel_id]
+    return Structure(
+        sheets=sheets,
+        names=names,
+        properties=read_custom_properties(package),
+        shared_strings=_part_of_type(package, types, SHARED_STRINGS_REL, "xl/sharedStrings.xml"),
+        styles=_part_of_type(package, types, STYLES_REL, "xl/styles.xml"),
+        date1904=date1904,
+    )
+
+
+def _part_of_type(package: Package, types: dict[str, str], rel_type: str, usual: str) -> str:
+    for target, kind in types.items():
+        if kind == rel_type and package.has(target):
+            return target
+    return usual if package.has(usual) else ""
+
+
+def _read_workbook_part(
+    package: Package,
+) -> tuple[list[tuple[str, str]], dict[str, str], bool]:
+    """(sheet name, relationship id) of each sheet, the workbook-scope names, date1904."""
+    part = package.workbook_part
+    file = package.file
+    listed: list[tuple[str, str]] = []
     names: dict[str, str] = {}
-    for defined in root.iter(f"{MAIN_NS}definedName"):
-        name = defined.get("name", "")
-        if defined.get("localSheetId") is None and name and not name.startswith("_xlnm."):
-            names[name] = (defined.text or "").strip()
-    return Structure(sheets=sheets, names=names, properties=read_custom_properties(package))
+    count = 0
+    date1904 = False
+    stack: list[ElementTree.Element] = []
+    for event, element in xml_events(package.read(part), file, part):
+        if event == "start":
+            stack.append(element)
+            if element.tag == f"{MAIN_NS}sheet":
+                listed.append((element.get("name", ""), element.get(f"{DOC_REL_NS}id", "")))
+                if len(listed) > MAX_SHEETS:
+                    raise _too_many(file, part, f"more than {MAX_SHEETS:,} sheets")
+            elif element.tag == f"{MAIN_NS}workbookPr":
+                date1904 = element.get("date1904", "").strip().lower() in ("1", "true")
+            continue
+        if element.tag == f"{MAIN_NS}definedName":
+            count += 1
+            if count > MAX_DEFINED_NAMES:
+                raise _too_many(file, part, f"more than {MAX_DEFINED_NAMES:,} defined names")
+            name = element.get("name", "")
+            if element.get("localSheetId") is None and name and not name.startswith("_xlnm."):
+                names[name] = (element.text or "").strip()
+        drop_ended(stack, element)
+    return [(name, rel_id) for name, rel_id in listed if name], names, date1904
+
+
+def _too_many(file: str, part: str, what: str) -> Exception:
+    return refuse("zip-bomb", file, f"The part {part} lists {what}; refused as possibly hostile.")
 
 
 def read_custom_properties(package: Package) -> dict[str, str]:
@@ -104,258 +176,115 @@ def _rels_part(part: str) -> str:
     return posixpath.join(folder, "_rels", base + ".rels")
 
 
-def _relationship_targets(package: Package, part: str) -> dict[str, str]:
+def _relationship_targets(package: Package, part: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Relationship id -> target part, and target part -> relationship type."""
     folder = posixpath.dirname(part)
     rels_part = _rels_part(part)
     if not package.has(rels_part):
-        return {}
+        return {}, {}
     targets: dict[str, str] = {}
+    types: dict[str, str] = {}
     for rel in package.xml(rels_part).iter(f"{RELS_NS}Relationship"):
         target = rel.get("Target", "")
         if rel.get("TargetMode") == "External" or not target:
             continue
         full = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
         targets[rel.get("Id", "")] = posixpath.normpath(full)
-    return targets
+        types.setdefault(targets[rel.get("Id", "")], rel.get("Type", ""))
+    return targets, types
 
 
 # -- references -------------------------------------------------------------------------
 
 
-def column_number(letters: str) -> int:
-    """``A`` -> 1, ``AA`` -> 27."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def column_letters(number: int) -> str:
-    """1 -> ``A``, 27 -> ``AA``."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def split_cell(ref: str) -> tuple[int, int] | None:
-    """``C9`` or ``$C$9`` -> (row 9, column 3), 1-based; None if not a cell."""
-    match = _CELL.match(ref)
-    if not match:
-        return None
-    return int(match.group(2)), column_number(match.group(1).upper())
-
-
 @dataclass(frozen=True)
 class Reference:
-    """A reference to one rectangular area of one sheet."""
+    """A reference to one rectangular area of one sheet.
+
+    Only the corners are kept: a defined name may be repointed at millions of cells, and
+    read-back compares shapes before it ever lists the cells of an area (only areas of the
+    template's own shape are listed).
+    """
 
     sheet: str
-    cells: tuple[str, ...]
-    """``A1`` names of the cells, row by row."""
-    rows: int
-    columns: int
-    positions: tuple[tuple[int, int], ...] = ()
-    """0-based (row, column) of each cell, in the order of ``cells``."""
+    top: int
+    left: int
+    bottom: int
+    right: int
+    """1-based corners, inclusive."""
+
+    @property
+    def rows(self) -> int:
+        return self.bottom - self.top + 1
+
+    @property
+    def columns(self) -> int:
+        return self.right - self.left + 1
+
+    @property
+    def size(self) -> int:
+        """How many cells the area holds."""
+        return self.rows * self.columns
+
+    @property
+    def first_cell(self) -> str:
+        """``A1`` name of the top-left cell."""
+        return cell_text(self.top, self.left)
+
+    @property
+    def last_cell(self) -> str:
+        return cell_text(self.bottom, self.right)
+
+    @property
+    def corners(self) -> tuple[int, int, int, int]:
+        return (self.top, self.left, self.bottom, self.right)
+
+    @cached_property
+    def positions(self) -> tuple[tuple[int, int], ...]:
+        """0-based (row, column) of each cell, row by row (lists the area: small areas only)."""
+        if self.size > MAX_LISTED_CELLS:  # a guard for read-back's own code, never for a file
+            raise ValueError(f"{self.text} is too large to list cell by cell")
+        return tuple(
+            (row - 1, col - 1)
+            for row in range(self.top, self.bottom + 1)
+            for col in range(self.left, self.right + 1)
+        )
+
+    @cached_property
+    def cells(self) -> tuple[str, ...]:
+        """``A1`` names of the cells, row by row (lists the area: small areas only)."""
+        return tuple(cell_text(row + 1, col + 1) for row, col in self.positions)
 
     @property
     def text(self) -> str:
-        area = self.cells[0] if len(self.cells) == 1 else f"{self.cells[0]}:{self.cells[-1]}"
+        area = self.first_cell if self.size == 1 else f"{self.first_cell}:{self.last_cell}"
         return f"{self.sheet}!{area}"
 
 
-@lru_cache(maxsize=4096)
-def parse_reference(text: str) -> Reference | None:
-    """``Data!$C$9:$N$9`` -> :class:`Reference`; None for ``#REF!``, several areas, etc."""
+def parse_reference(
+    text: str, known: dict[str, Reference | None] | None = None
+) -> Reference | None:
+    """``Data!$C$9:$N$9`` -> :class:`Reference`; None for ``#REF!``, several areas, etc.
+
+    ``known``: references already parsed in this run (filled in here), so that the returns
+    of one template share one object per name.
+    """
+    if known is not None and text in known:
+        return known[text]
     match = _FULL_REF.match(text.strip().lstrip("="))
-    if not match:
-        return None
-    sheet = match.group(1).replace("''", "'") if match.group(1) is not None else match.group(2)
-    ends = match.group(3).split(":")
-    if len(ends) > 2:
-        return None
-    corners = [split_cell(end) for end in ends]
-    if any(corner is None for corner in corners):
-        return None
-    (row1, col1), (row2, col2) = corners[0], corners[-1]  # type: ignore[misc]
-    top, bottom = min(row1, row2), max(row1, row2)
-    left, right = min(col1, col2), max(col1, col2)
-    if (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS:
-        return None
-    spots = tuple((row, col) for row in range(top, bottom + 1) for col in range(left, right + 1))
-    cells = tuple(f"{column_letters(col)}{row}" for row, col in spots)
-    return Reference(
-        sheet=sheet,
-        cells=cells,
-        rows=bottom - top + 1,
-        columns=right - left + 1,
-        positions=tuple((row - 1, col - 1) for row, col in spots),
-    )
+    ref = None
+    if match:
+        sheet = match.group(1).replace("''", "'") if match.group(1) is not None else match.group(2)
+        area = split_area(match.group(3))
+        if area is not None:
+            ref = Reference(sheet, *area)
+    if known is not None and len(text) <= 1024:
+        if len(known) >= MAX_REMEMBERED_REFERENCES:
+            known.clear()
+        known[text] = ref
+    return ref
 
 
-# -- sheets -----------------------------------------------------------------------------
-
-_PLAIN_FORMULA = re.compile(rb"<f>([^<]*)</f>")
-_OTHER_FORMULA = re.compile(rb"<f[\s/]")
-# After white space is made plain spaces: an ``r`` attribute (cell or row address) beyond
-# column Z or row 999, or written in a form a byte search could misread (spaces around
-# "=", single quotes). Such a sheet gets its cells counted exactly.
-_SPACES = bytes.maketrans(b"\t\r\n", b"   ")
-_FAR_OR_ODD = re.compile(rb" r(?: ?= ?['\"](?:[A-Za-z]{2}|[A-Za-z]{0,3}[0-9]{4})| =|= |=')")
-
-
-def stored_formulas(data: bytes) -> list[bytes] | None:
-    """Every formula of a sheet's XML in document order, when all are plain ``<f>text</f>``.
-
-    None when some formula has attributes (shared, array) or another form: the caller
-    then parses the sheet properly with :func:`read_sheet`.
-    """
-    if _OTHER_FORMULA.search(data):
-        return None
-    return _PLAIN_FORMULA.findall(data)
-
-
-def check_extent(package: Package, part: str, data: bytes) -> None:
-    """Refuse a sheet whose used area is huge, before a value reader lays it out in memory.
-
-    A byte search clears ordinary sheets (columns up to Z, rows up to 999) at once; any
-    other sheet is parsed and its cells counted exactly.
-    """
-    if b"&#" in data or _FAR_OR_ODD.search(data.translate(_SPACES)):
-        read_sheet(package, part, data)
-
-
-@dataclass
-class SheetXml:
-    """What read-back needs from one sheet's XML: formulas and the used extent."""
-
-    formulas: dict[str, str]
-    """``A1`` -> formula text as stored (no leading ``=``; shared formulas expanded)."""
-    max_row: int
-    max_column: int
-
-
-def read_sheet(package: Package, part: str, data: bytes | None = None) -> SheetXml:
-    """Formulas and extent of one sheet part (``data``: its bytes, if already read)."""
-    from lks_templates.readback.safety import parse_xml
-
-    root = parse_xml(package.read(part) if data is None else data, package.file, part)
-    formulas: dict[str, str] = {}
-    shared: dict[str, tuple[str, str]] = {}
-    followers: list[tuple[str, str]] = []
-    max_row = max_column = 0
-    cell_tag, formula_tag = f"{MAIN_NS}c", f"{MAIN_NS}f"
-    for row in root.iter(f"{MAIN_NS}row"):
-        row_number = _row_number(row.get("r"), max_row + 1, package.file, part)
-        column = 0
-        for cell in row.iter(cell_tag):
-            address = cell.get("r", "")
-            position = _cell_position(address)
-            if position is None:
-                if address:
-                    raise _bad_address(address, package.file, part)
-                column += 1
-                ref = f"{column_letters(column)}{row_number}"
-            else:
-                row_number, column, ref = position
-            max_column = max(max_column, column)
-            formula = cell.find(formula_tag)
-            if formula is not None:
-                _collect_formula(ref, formula, formulas, shared, followers)
-        max_row = max(max_row, row_number)
-    if max_row * max_column > MAX_SHEET_CELLS:
-        raise refuse(
-            "zip-bomb",
-            package.file,
-            f"The sheet part {part} uses {max_row:,} rows "
-            f"by {max_column:,} columns, more than {MAX_SHEET_CELLS:,} cells; refused "
-            "as possibly hostile.",
-        )
-    if followers:
-        _expand_shared(formulas, shared, followers)
-    return SheetXml(formulas=formulas, max_row=max_row, max_column=max_column)
-
-
-def _row_number(text: str | None, next_row: int, file: str, part: str) -> int:
-    if not text:
-        return next_row
-    try:
-        return int(text)
-    except ValueError:
-        raise refuse(
-            "corrupt-file",
-            file,
-            f"The sheet part {part} has a row numbered "
-            f"{text[:20]!r}, which is not a number. Ask the sender to save the "
-            "workbook again and resend it.",
-        ) from None
-
-
-_LONG_ADDRESS = re.compile(r"^\$?[A-Za-z]+\$?[0-9]+$")
-
-
-def _bad_address(address: str, file: str, part: str) -> Exception:
-    # A value reader may place such a cell far away (A99999999 asks for 1.6 billion
-    # cells and aborts the process), so the sheet cannot be cleared.
-    shown = repr(address[:20])
-    if _LONG_ADDRESS.match(address):
-        return refuse(
-            "zip-bomb",
-            file,
-            f"The sheet part {part} has a cell at {shown}, beyond "
-            "the largest sheet; refused as possibly hostile.",
-        )
-    return refuse(
-        "corrupt-file",
-        file,
-        f"The sheet part {part} has a cell address {shown}, "
-        "which is not a cell. Ask the sender to save the workbook again and "
-        "resend it.",
-    )
-
-
-@lru_cache(maxsize=16384)
-def _cell_position(address: str) -> tuple[int, int, str] | None:
-    """Row, column and plain ``A1`` name of a cell address; the same few recur in every sheet."""
-    position = split_cell(address)
-    if position is None:
-        return None
-    row, column = position
-    return row, column, f"{column_letters(column)}{row}"
-
-
-def _collect_formula(
-    ref: str,
-    formula: ElementTree.Element,
-    formulas: dict[str, str],
-    shared: dict[str, tuple[str, str]],
-    followers: list[tuple[str, str]],
-) -> None:
-    text = formula.text or ""
-    if formula.get("t") == "shared":
-        index = formula.get("si", "")
-        if text:
-            shared[index] = (ref, text)
-        else:
-            followers.append((ref, index))
-            return
-    formulas[ref] = text
-
-
-def _expand_shared(
-    formulas: dict[str, str], shared: dict[str, tuple[str, str]], followers: list[tuple[str, str]]
-) -> None:
-    # Excel stores a block of copied formulas once and the other cells as "same as that,
-    # moved". openpyxl's translator is imported only for such files.
-    from openpyxl.formula.translate import Translator
-
-    for ref, index in followers:
-        if index in shared:
-            origin, text = shared[index]
-            try:
-                formulas[ref] = Translator("=" + text, origin=origin).translate_formula(ref)[1:]
-            except Exception:  # hostile text can break that parser in any way
-                formulas[ref] = ""  # unknown, like a copy of a missing formula
-        else:
-            formulas[ref] = ""
+MAX_REMEMBERED_REFERENCES = 4096
+MAX_LISTED_CELLS = 100_000
+"""Largest area listed cell by cell; read-back lists only areas of the template's shape."""

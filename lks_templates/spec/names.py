@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from lks_templates import cells
 from lks_templates.words import close_matches
 
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -65,10 +66,6 @@ EXCEL_BUILTIN_NAMES = frozenset(
     }
 )  # fmt: skip
 
-_A1 = re.compile(r"^([a-z]{1,3})(\d+)$")
-_R1C1 = re.compile(r"^(r\d*)?(c\d*)?$")
-MAX_COLUMN = 16_384  # XFD, the last column of Excel 2007+ and of LibreOffice's jumbo sheets
-MAX_ROW = 16_777_216  # LibreOffice's jumbo sheets; Excel stops at 1,048,576
 
 # Excel's functions as openpyxl lists them (openpyxl.utils.formulas.FORMULAE, lower case),
 # kept here so that validating a spec does not import openpyxl (a quarter of a second); a
@@ -127,26 +124,14 @@ def function_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + (ord(letter) - ord("a") + 1)
-    return number
-
-
 def looks_like_cell_reference(name: str) -> bool:
     """True when Excel or LibreOffice could read ``name`` as a cell reference.
 
-    Covers A1 notation up to column XFD (``abc1``, ``fte1``) and R1C1 notation
-    (``r``, ``c``, ``rc``, ``r1c1``, ``r2c``, ``c3``), case-insensitively.
+    Covers A1 notation within Excel's limits (``abc1``, ``fte1``, up to ``XFD1048576``) and
+    R1C1 notation (``r``, ``c``, ``rc``, ``r1c1``, ``r2c``, ``c3``), case-insensitively; see
+    :mod:`lks_templates.cells`.
     """
-    lowered = name.lower()
-    if lowered and _R1C1.match(lowered):
-        return True
-    match = _A1.match(lowered)
-    if match is None:
-        return False
-    return _column_number(match.group(1)) <= MAX_COLUMN and 1 <= int(match.group(2)) <= MAX_ROW
+    return cells.looks_like_cell_reference(name)
 
 
 def name_problem(name: str) -> tuple[str, str] | None:
