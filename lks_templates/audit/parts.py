@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from lks_templates.audit.colours import A_NS, cell_colour, number, theme_colours
-from lks_templates.readback.safety import MAX_SHEET_CELLS, Package, refuse
 from lks_templates.cells import column_letters, split_cell
+from lks_templates.readback.safety import MAX_SHEET_CELLS, Package, refuse
 from lks_templates.readback.workbook import (
     DOC_REL_NS,
     MAIN_NS,
