@@ -44,12 +44,12 @@ def frictionless_validate(package: Path) -> None:
 # A lone carriage return typed in Excel is stored as _x000D_ and read as CR; the text
 # "_x000D_" typed as such is stored escaped (_x005F_x000D_) and read as typed.
 NAMES = {
-    "lone CR": "Valley\rHospitals",
-    "CRLF": "Valley\r\nHospitals",
-    "LF": "Valley\nHospitals",
-    "literal _x000D_": "Valley_x000D_Hospitals",
-    "quote and comma": 'Valley "Hospitals", Trust',
-    "line separator": "Valley\u2028Hospitals\x85Trust",
+    "lone CR": "Ashby\rInfirmary",
+    "CRLF": "Ashby\r\nInfirmary",
+    "LF": "Ashby\nInfirmary",
+    "literal _x000D_": "Ashby_x000D_Infirmary",
+    "quote and comma": 'Ashby "Infirmary", Trust',
+    "line separator": "Ashby\u2028Infirmary\x85Trust",
 }
 
 
@@ -58,7 +58,7 @@ def test_line_breaks_in_values_and_file_names_read_back_exactly(tmp_path: Path) 
     files = {}
     for index, (case, name) in enumerate(NAMES.items()):
         # Linux allows any character but / and NUL in a file name, line breaks too.
-        file = folder / f"{index}{name.replace('Valley', '')}.xlsx"
+        file = folder / f"{index}{name.replace('Ashby', '')}.xlsx"
         code = "RX" + "ABCDEF"[index]  # distinct organisations, not duplicates
         region = f"Mid\rlands {index}"
         build(file, values=monthly_values(org_name=name, org_ods_code=code, nhs_region=region))
