@@ -186,3 +186,30 @@ def test_file_and_sheet_names_are_escaped_in_every_column(
     assert unescape_text(problems[1][6]) == hostile
     frictionless_validate(out / "datapackage.json")
     assert cell_of("org_name")[0] == "Data"
+
+
+def test_the_counter_sources_table_quotes_line_breaks_and_escapes_text(tmp_path: Path) -> None:
+    from lks_templates.counter.importer import SOURCE_COLUMNS, SourceRow, write_sources
+
+    # A COUNTER report is a sender's file too: its platform, Report_ID and name are text
+    # from outside, with whatever they hold.
+    row = SourceRow(
+        field="eresource_searches",
+        month="2026-04",
+        platform="Ovid\rPlatform",
+        report=" =cmd|' /C calc'!A0",
+        file="tr\r\nreport.csv",
+        value=-3,
+    )
+    write_sources([row], tmp_path / "sources.csv")
+    assert records(tmp_path / "sources.csv") == [
+        list(SOURCE_COLUMNS),
+        [
+            "eresource_searches",
+            "2026-04",
+            "Ovid\rPlatform",
+            "' =cmd|' /C calc'!A0",
+            "tr\r\nreport.csv",
+            "-3",
+        ],
+    ]
