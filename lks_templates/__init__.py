@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr__ below
     from lks_templates.build import build_all, build_workbook, check_dist
-    from lks_templates.collect import Collection, collect, write_collection
+    from lks_templates.collection import Collection, collect, write_collection
     from lks_templates.counter import CounterImport, import_counter
     from lks_templates.errors import BuildError, LksError, Problem, SpecError
     from lks_templates.readback import Return, read_return
@@ -50,9 +50,9 @@ _LAZY = {
     "check_dist": "lks_templates.build",
     "read_return": "lks_templates.readback",
     "Return": "lks_templates.readback",
-    "collect": "lks_templates.collect",
-    "write_collection": "lks_templates.collect",
-    "Collection": "lks_templates.collect",
+    "collect": "lks_templates.collection",
+    "write_collection": "lks_templates.collection",
+    "Collection": "lks_templates.collection",
     "import_counter": "lks_templates.counter",
     "CounterImport": "lks_templates.counter",
     "Problem": "lks_templates.errors",
@@ -92,10 +92,7 @@ def __getattr__(name: str) -> object:
         import importlib
 
         value = getattr(importlib.import_module(_LAZY[name]), name)
-        # ``lks_templates.collect`` is also the name of a module; importing it binds the
-        # module here, so ``collect`` is not cached to keep one answer for the name.
-        if name != "collect":
-            globals()[name] = value
+        globals()[name] = value  # found at once from now on
         return value
     raise AttributeError(f"module 'lks_templates' has no attribute {name!r}")
 

@@ -53,8 +53,10 @@ class Code:
 CATALOGUE: tuple[Code, ...] = (
     # ----------------------------------------------------------------- spec files, paths
     Code("missing-path", "spec-files", "error",
-         "a path given to a command or to `load_specs` does not exist (a command exits 2)",
-         example="`specs/: missing-path No such file or folder; check the path.`"),
+         "a path given to a command, to `load_specs` or to `collect` does not exist (a command "
+         "exits 2)",
+         example="`specs/: missing-path No such file or folder; check the path.`",
+         rejects=True, also=("returns",)),
     Code("no-specs", "spec-files", "error", "a folder holds no `*.yaml` or `*.yml` file",
          example="`empty/: no-specs This folder holds no spec files (*.yaml or *.yml); check the "
                  "path.`"),
@@ -307,6 +309,20 @@ CATALOGUE: tuple[Code, ...] = (
          "A check from the spec's rules failed, evaluated in Python on the values read. Not "
          "checked where it uses a cell with a `type-error`, `error-value` or "
          "`formula-in-input`."),
+    # Collecting: paths that could not be searched, files whose reading crashed.
+    Code("unreadable-folder", "returns", "error",
+         "A folder could not be listed (permissions), so no return in it was read.",
+         rejects=True),
+    Code("broken-symlink", "returns", "error", "A link in a folder points to nothing.",
+         rejects=True),
+    Code("symlink-loop", "returns", "error",
+         "A link leads back to a folder already being searched (not followed), or round a loop "
+         "of links.",
+         rejects=True),
+    Code("read-crashed", "returns", "error",
+         "Reading the file failed unexpectedly (the reader raised, or its process died); the "
+         "other files were still collected.",
+         rejects=True),
     Code("duplicate-return", "returns", "error",
          "The same organisation, template and reporting year as an earlier file (a form: "
          "identical values)."),

@@ -25,7 +25,7 @@ from test_readback_support import (
 
 import lks_templates
 from lks_templates.cli import main
-from lks_templates.collect import (
+from lks_templates.collection import (
     PROBLEM_COLUMNS,
     VALUE_COLUMNS,
     escape_text,
@@ -616,7 +616,7 @@ def test_a_failure_while_finishing_leaves_nothing_half_written(
     returns: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import lks_templates.atomic
-    from lks_templates.collect import OutputError
+    from lks_templates.collection import OutputError
 
     def disk_full(path: Path, text: str) -> Path:
         raise OSError(28, "No space left on device")

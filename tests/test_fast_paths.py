@@ -19,7 +19,7 @@ import pytest
 from openpyxl.utils.formulas import FORMULAE
 from test_readback_support import good_return_path, rewrite, sheet_part
 
-from lks_templates.collect import _write_rows, collect
+from lks_templates.collection import collect, write_rows
 from lks_templates.readback import read_return
 from lks_templates.readback.formulas import normalise_formula
 from lks_templates.spec.names import function_names, name_problem
@@ -54,11 +54,15 @@ def test_collecting_imports_neither_openpyxl_nor_pandas(
     assert (out / "values.csv").read_text(encoding="utf-8").count("\n") > 100
 
 
-def test_csv_rows_are_written_exactly_as_the_csv_module_writes_them() -> None:
+def test_csv_rows_are_written_as_the_csv_module_writes_them_quoting_every_line_break() -> None:
     rng = random.Random(5)
     alphabet = ["a", ",", '"', "\r", "\n", " ", "\t", "'", "=", "é", "\x00", "\u2028", "\x85"]
     checked = 0
-    plain = ["a", " ", "\t", "'", "=", "é", "\x00", "\u2028", "\x85"]
+    plain = ["a", " ", "\t", "'", "=", "é", "\x00"]
+    # The csv module quotes a field holding a character of its line terminator: given every
+    # line boundary of str.splitlines as the terminator, it quotes exactly the fields that
+    # must be quoted (a lone CR among them); its records then end in that terminator.
+    breaks = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
     for _ in range(3000):
         chars = rng.choice([alphabet, plain])  # batches that take the short cut, too
         rows: list[list[Any]] = [
@@ -71,17 +75,23 @@ def test_csv_rows_are_written_exactly_as_the_csv_module_writes_them() -> None:
             for _ in range(rng.randrange(0, 5))
         ]
         head = [rng.choice(["", "f.xlsx", "a,b", "'=x", 'q"']) for _ in range(rng.choice([0, 4]))]
-        expected = io.StringIO()
-        csv.writer(expected, lineterminator="\n").writerows([[*head, *row] for row in rows])
+        expected = ""
+        for row in rows:
+            record = io.StringIO()
+            csv.writer(record, lineterminator=breaks).writerow([*head, *row])
+            expected += record.getvalue().removesuffix(breaks) + "\n"
         got = io.StringIO()
-        _write_rows(got, csv.writer(got, lineterminator="\n"), rows, head)
-        assert got.getvalue() == expected.getvalue(), (head, rows)
+        write_rows(got, rows, head)
+        assert got.getvalue() == expected, (head, rows)
+        # And every record reads back as written, by the csv module and by line.
+        back = list(csv.reader(io.StringIO(got.getvalue(), newline="")))
+        assert back == [["" if c is None else str(c) for c in [*head, *row]] for row in rows]
         checked += len(rows)
     assert checked > 5000
     # The common case really takes the short cut and gives plain joined text.
     written = io.StringIO()
-    _write_rows(written, None, [["a", "", "b c"], ["'=x", "2"]])
-    _write_rows(written, None, [["1"], ["2", ""]], ["f.xlsx", "t"])
+    write_rows(written, [["a", "", "b c"], ["'=x", "2"]])
+    write_rows(written, [["1"], ["2", ""]], ["f.xlsx", "t"])
     assert written.getvalue() == "a,,b c\n'=x,2\nf.xlsx,t,1\nf.xlsx,t,2,\n"
 
 

@@ -28,7 +28,7 @@ from test_readback_support import (
 )
 
 from lks_templates.build import build_workbook
-from lks_templates.collect import write_collection
+from lks_templates.collection import write_collection
 from lks_templates.readback import read_return
 from lks_templates.readback.result import Return
 from lks_templates.spec import load_specs

@@ -1,8 +1,8 @@
 """``lks-templates collect PATH ... --out DIR``: many returns into tidy CSV files.
 
-Exit codes: 0 every file was read (problems may exist); 1 some file could not be read;
-2 usage error (no paths, a path that does not exist, specs that do not load, an --out
-folder that cannot be written).
+Exit codes: 0 every file was read (problems may exist); 1 some file could not be read, or
+some folder or link could not be searched; 2 usage error (no paths, a path that does not
+exist, specs that do not load, an --out folder that cannot be written).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from lks_templates.commands._common import SHIPPED_SPECS, add_specs_option, report_missing
 
 if TYPE_CHECKING:
-    from lks_templates.collect import Summary
+    from lks_templates.collection import Summary
 
 REJECTED_SHOWN = 20
 
@@ -54,19 +54,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lks_templates.collect import OutputError, find_returns, write_collection
+    from lks_templates.collection import OutputError, search_returns, write_collection
     from lks_templates.commands.read import load_specs_or_report
     from lks_templates.words import printable
 
     if args.jobs < 1:
         print("lks-templates collect: --jobs must be 1 or more.", file=sys.stderr)
         return 2
-    files, missing = find_returns(args.paths)
-    for path in missing:
+    found = search_returns(args.paths)
+    for path in found.missing:
         report_missing(path)
-    if missing:
+    if found.missing:
         return 2
-    if not files:
+    if not found.files and not found.problems:
         print("No workbooks (.xlsx and similar) found under the paths given.", file=sys.stderr)
         return 2
     if args.parquet and not _has_pyarrow():
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if show:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(files), unit="file", file=sys.stderr, desc="Collecting")
+        bar = tqdm(total=len(found.files), unit="file", file=sys.stderr, desc="Collecting")
     try:
         summary = write_collection(
             [],
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             specs=specs,
             jobs=args.jobs,
             progress=bar.update if bar is not None else None,
-            files=files,
+            found=found,
         )
     except OutputError as exc:
         if bar is not None:
@@ -102,9 +102,11 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     written = [out / "values.csv", out / "problems.csv", out / "datapackage.json"]
     if args.parquet:
-        written += _write_parquet(out)
+        from lks_templates.collection import write_parquet
+
+        written += write_parquet(out)
     _print_summary(summary, written)
-    return 1 if summary.rejected else 0
+    return 1 if summary.rejected or summary.not_searched else 0
 
 
 def _print_summary(summary: Summary, written: list[Path]) -> None:
@@ -132,6 +134,13 @@ def _print_summary(summary: Summary, written: list[Path]) -> None:
             print(printable(f"  {file}: {code} {message}"))
         if rejected > REJECTED_SHOWN:
             print(f"  ... and {rejected - REJECTED_SHOWN:,} more (see problems.csv).")
+    if summary.not_searched:
+        print("Not searched:")
+        for path, code, message in summary.not_searched[:REJECTED_SHOWN]:
+            print(printable(f"  {path}: {code} {message}"))
+        if len(summary.not_searched) > REJECTED_SHOWN:
+            more = len(summary.not_searched) - REJECTED_SHOWN
+            print(f"  ... and {more:,} more (see problems.csv).")
     print(printable("Wrote " + ", ".join(str(path) for path in written)))
 
 
@@ -139,25 +148,3 @@ def _has_pyarrow() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("pyarrow") is not None
-
-
-def _write_parquet(out: Path) -> list[Path]:
-    from functools import partial
-
-    import pandas as pd
-
-    from lks_templates.atomic import write_atomically
-    from lks_templates.collect import unescape_text
-
-    written = []
-    for name in ("values", "problems"):
-        # Parquet is not opened by spreadsheets, so it holds the raw text: the CSV guard
-        # against formula injection is undone (exactly; see escape_text).
-        frame = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
-        frame = frame.map(unescape_text)
-        written.append(
-            write_atomically(
-                out / f"{name}.parquet", partial(frame.to_parquet, index=False), suffix=".parquet"
-            )
-        )
-    return written

@@ -16,7 +16,6 @@ The steps:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from collections.abc import Iterable, Sequence
@@ -521,21 +520,25 @@ def _write(
 
 
 def write_sources(rows: Sequence[SourceRow], path: str | os.PathLike[str]) -> None:
-    """Write the table of sources as CSV: text guarded against formula injection, line
-    breaks inside a cell quoted (the csv module's minimal quoting does that)."""
-    from lks_templates.collect import escape_text
+    """Write the table of sources as CSV in the project's one dialect (see
+    :mod:`lks_templates.collection.output`: a field holding a comma, a quote or any line
+    break, a lone CR included, is quoted), every text cell guarded against formula
+    injection."""
+    from lks_templates.collection import escape_text, write_rows
 
     with open(path, "w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(SOURCE_COLUMNS)
-        for row in rows:
-            writer.writerow(
+        write_rows(stream, [SOURCE_COLUMNS])
+        write_rows(
+            stream,
+            [
                 [
-                    row.field,
-                    row.month,
+                    escape_text(row.field),
+                    escape_text(row.month),
                     escape_text(row.platform),
-                    row.report,
+                    escape_text(row.report),
                     escape_text(row.file),
-                    row.value,
+                    str(row.value),
                 ]
-            )
+                for row in rows
+            ],
+        )

@@ -1,0 +1,74 @@
+"""The Frictionless data package descriptor (datapackage.json) of a collection."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from lks_templates.collection.rows import PROBLEM_COLUMNS, VALUE_COLUMNS
+
+_ESCAPED = (
+    "Text whose first visible character is = + - @ (or a full-width form), or that starts "
+    "with a tab, a carriage return or ', has one extra leading ' (remove it to get the "
+    "raw text)"
+)
+_DESCRIPTIONS = {
+    "file": "Path of the returned workbook, as collected.",
+    "template_id": "Template id from the workbook's lks_template_id property.",
+    "template_version": "Template version from the workbook's lks_template_version property.",
+    "org_ods_code": "Organisation ODS code entered in the return (upper case).",
+    "kind": "profile, measure (entered values), derived or kpi (recomputed in Python).",
+    "field": "Field, derived figure or KPI name as in the spec.",
+    "period": "Period key: m01-m12, q1-q4 or year; empty for values entered once.",
+    "period_start": "First day of the period (ISO date); empty for values entered once.",
+    "value": f"The value as text. {_ESCAPED}; numbers are never changed.",
+    "type": "Type of the value: integer, number, string, boolean or date.",
+    "problem": "Codes of problems with this very cell, separated by ';' (see problems.csv).",
+    "duplicate_of": "For a later copy of the same return, the file it repeats; else empty.",
+    "severity": "error or warning.",
+    "code": "Stable problem code (see docs/reading-returns.md).",
+    "sheet": "Sheet of the cell concerned, if any.",
+    "cell": "Cell concerned (A1 style), if any.",
+    "message": "What is wrong and what to do.",
+}
+
+
+def _schema(columns: Sequence[str], **types: str) -> dict[str, Any]:
+    return {
+        "fields": [
+            {"name": name, "type": types.get(name, "string"), "description": _DESCRIPTIONS[name]}
+            for name in columns
+        ],
+        "missingValues": [""],
+    }
+
+
+def datapackage() -> dict[str, Any]:
+    """The Frictionless data package descriptor of a collection's two CSV files."""
+    dialect = {
+        "delimiter": ",",
+        "lineTerminator": "\n",
+        "quoteChar": '"',
+        "doubleQuote": True,
+        "header": True,
+    }
+    return {
+        "name": "lks-returns",
+        "title": "Collected LKS statistics returns",
+        "description": f"Every text cell of both files is guarded against formula "
+        f"injection: {_ESCAPED}. Numbers are never changed.",
+        "profile": "tabular-data-package",
+        "resources": [
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": dialect,
+                "schema": _schema(columns, period_start="date"),
+            }
+            for name, columns in (("values", VALUE_COLUMNS), ("problems", PROBLEM_COLUMNS))
+        ],
+    }
