@@ -36,7 +36,9 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_attribute_docstrings=True, defer_build=True
+    )
 
 
 class Constraints(_Model):
@@ -290,7 +292,7 @@ class ResolvedTemplate(BaseModel):
     This is what every downstream step (layout, render, read-back) takes.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     template: TemplateSpec | FormSpec
     """The template, or a one-record form (whose fields are all entered once)."""
