@@ -4,8 +4,9 @@ Run from the repository root (``pip install -e '.[bench]'`` installs the compari
 
     python benchmarks/bench_build.py [--repeat 15] [--compare supplementary-return]
 
-Everything runs in this one process, after a warm-up build, so the figures are build times,
-not Python start-up. Printed as Markdown, ready for docs/performance.md.
+The first figures are build times in this one process, after a warm-up build, so without
+Python start-up; the last are whole processes, start-up included, as a user runs them.
+Printed as Markdown, ready for docs/performance.md.
 
 - Each template: median of ``--repeat`` builds of its blank workbook (``build_workbook``).
 - All of dist/: median of ``build_all`` into a temporary folder (loading and validating
@@ -13,13 +14,24 @@ not Python start-up. Printed as Markdown, ready for docs/performance.md.
 - tableschema-to-template: median of ``create_xlsx`` on a Table Schema with exactly the
   fields of the ``--compare`` template (``export_tableschema`` of its dataset, restricted to
   those fields), side by side with our build of that template.
+- Whole processes (``--runs``): ``python -m lks_templates build`` of the ``--compare``
+  template (given the three spec files it is made of: template, dataset, FAQ) against
+  ``python -m tableschema_to_template.ts2xl`` on that Table Schema, and
+  ``python -m lks_templates validate`` of the whole ``--specs`` folder, beside an empty
+  Python process. The tools run in turn within each round (alternated, so that a busy
+  moment on the machine slows all of them), after one warm-up round with Python's bytecode
+  cache switched on in a temporary folder: start-up is that of an installed package, not of
+  compiling every module from source (as ``PYTHONDONTWRITEBYTECODE`` would make it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,10 +44,13 @@ import xlsxwriter  # type: ignore[import-untyped]
 from lks_templates import __version__
 from lks_templates.build import build_all, build_workbook, latest_templates
 from lks_templates.layout import plan_workbook
+from lks_templates.spec import load_specs
 from lks_templates.spec.models import ResolvedTemplate
 from lks_templates.tableschema import export_tableschema
 
 AIM_SECONDS = 0.3
+VALIDATE_AIM_SECONDS = 0.15
+"""Aim for ``lks-templates validate`` of the shipped specs, as a whole process."""
 
 
 def median_seconds(action: Callable[[int], object], repeat: int) -> float:
@@ -70,7 +85,7 @@ def _describe(resolved: ResolvedTemplate) -> tuple[int, int, int]:
     return len(resolved.profile_names) + len(resolved.measure_names), len(plan.formulas), charts
 
 
-def run(specs: Path, repeat: int, compare: str) -> str:
+def run(specs: Path, repeat: int, compare: str, runs: int = 0) -> str:
     """Time everything; return the Markdown report."""
     from tableschema_to_template import create_xlsx  # type: ignore[import-untyped]  # bench extra
 
@@ -105,6 +120,7 @@ def run(specs: Path, repeat: int, compare: str) -> str:
         theirs = median_seconds(
             lambda i: create_xlsx(schema, str(out / f"ts2xl-{i}.xlsx"), idempotent=True), repeat
         )
+        processes = whole_processes(specs, compare, runs, out) if runs else {}
     fields, formulas, charts = _describe(target)
     ratio = theirs / mine[compare]
     lines += [
@@ -122,7 +138,88 @@ def run(specs: Path, repeat: int, compare: str) -> str:
         f"Aim (every template under {AIM_SECONDS} s): "
         + ("met." if not slow else f"NOT met by {', '.join(slow)}."),
     ]
+    if processes:
+        lines += whole_process_report(processes, compare, fields)
     return "\n".join(lines)
+
+
+def spec_files(specs: Path, compare: str) -> list[str]:
+    """The spec files the ``compare`` template is made of: itself, its dataset, its FAQ."""
+    loaded = load_specs([specs])
+    resolved = loaded.resolve(compare)
+    if resolved is None:
+        raise SystemExit(f"no template {compare!r} in {specs}")
+    parts = [resolved.template, resolved.dataset, *([resolved.faq] if resolved.faq else [])]
+    return [loaded.source_of(part) for part in parts]
+
+
+def whole_processes(specs: Path, compare: str, runs: int, temp: Path) -> dict[str, list[float]]:
+    """Wall seconds of each whole-process command, ``runs`` times, alternated by round."""
+    [target] = [r for r in latest_templates([specs]) if r.template.id == compare]
+    schema = temp / f"{compare}.schema.json"
+    schema.write_text(json.dumps(table_schema_for(target)), encoding="utf-8")
+    python = sys.executable
+    files = spec_files(specs, compare)
+    commands: dict[str, Callable[[int], list[str]]] = {
+        "empty": lambda i: [python, "-c", "pass"],
+        "ts2xl": lambda i: [
+            python, "-m", "tableschema_to_template.ts2xl", str(schema),
+            str(temp / f"ts2xl-process-{i}.xlsx"), "--idempotent",
+        ],
+        "build": lambda i: [
+            python, "-m", "lks_templates", "build", *files,
+            "--out", str(temp / f"build-process-{i}"), "-q",
+        ],
+        "validate": lambda i: [python, "-m", "lks_templates", "validate", str(specs)],
+    }  # fmt: skip
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(temp / "bytecode")
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for index in range(-1, runs):  # round -1 is the warm-up: it fills the bytecode cache
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(
+                command(index), check=True, env=env,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            if index >= 0:
+                times[name].append(time.perf_counter() - start)
+    return times
+
+
+def whole_process_report(times: dict[str, list[float]], compare: str, fields: int) -> list[str]:
+    """The Markdown lines of the whole-process comparison."""
+    median = {name: statistics.median(values) for name, values in times.items()}
+    low = {name: min(values) for name, values in times.items()}
+    runs = len(times["empty"])
+    ratio = median["build"] / median["ts2xl"]
+    rows = [
+        ("empty Python process (`python -c pass`)", "empty"),
+        (f"tableschema-to-template CLI, one sheet of the {fields} fields", "ts2xl"),
+        (f"`lks-templates build` of {compare} (its three spec files)", "build"),
+        ("`lks-templates validate` of every shipped spec", "validate"),
+    ]
+    lines = [
+        "",
+        f"Whole processes, start-up included (median and fastest of {runs} alternated runs):",
+        "",
+        "| Process | Median (s) | Fastest (s) | x tableschema-to-template |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for label, name in rows:
+        versus = f"{median[name] / median['ts2xl']:.2f}"
+        lines.append(f"| {label} | {median[name]:.3f} | {low[name]:.3f} | {versus} |")
+    lines += [
+        "",
+        f"As whole processes, our build of {compare} takes {ratio:.2f}x the time of "
+        "tableschema-to-template. Aim (faster than it): "
+        + ("met." if ratio < 1 else "NOT met.")
+        + f" Aim (`validate` under {VALIDATE_AIM_SECONDS} s): "
+        + ("met." if median["validate"] < VALIDATE_AIM_SECONDS else "NOT met.")
+        + f" Python itself takes {median['empty']:.3f} s to start and stop.",
+    ]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,13 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare", default="supplementary-return", help="template to compare, by id"
     )
+    parser.add_argument(
+        "--runs", type=int, default=11, help="whole-process runs of each command; 0: none"
+    )
     args = parser.parse_args(argv)
     try:
         import tableschema_to_template  # noqa: F401
     except ImportError:
         print("Install the comparison tool first: pip install -e '.[bench]'", file=sys.stderr)
         return 2
-    print(run(args.specs, args.repeat, args.compare))
+    print(run(args.specs, args.repeat, args.compare, args.runs))
     return 0
 
 
