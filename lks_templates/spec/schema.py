@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, Field, TypeAdapter
 from pydantic_core import PydanticUndefined
 
+from lks_templates.spec.docstrings import describe_fields
 from lks_templates.spec.models import (
     Chart,
     Constraints,
@@ -46,6 +47,7 @@ REFERENCE_MODELS: list[type[BaseModel]] = [
     FormSpec,
     FaqSpec, FaqEntry,
 ]  # fmt: skip
+describe_fields(REFERENCE_MODELS)  # the models leave their docstrings unread (start-up)
 
 _SpecUnion = Annotated[
     Union[DatasetSpec, TemplateSpec, FormSpec, FaqSpec],  # noqa: UP007 - a runtime type
