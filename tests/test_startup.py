@@ -12,8 +12,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from lks_templates.cli import COMMANDS
 
@@ -100,3 +103,17 @@ def test_building_one_template_imports_only_the_writer(tmp_path: Path) -> None:
     assert sorted(path.name for path in out.iterdir()) == ["README.md", "supplementary-return.xlsx"]
     with zipfile.ZipFile(out / "supplementary-return.xlsx") as book:
         assert "xl/workbook.xml" in book.namelist()
+
+
+def test_a_workbook_is_assembled_in_memory_not_in_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # xlsxwriter writes each part to a temporary file, reads it back and removes it, unless
+    # told to work in memory: with the temporary folder gone, only the in-memory way builds.
+    from lks_templates.build import build_workbook, latest_templates
+
+    [resolved] = [r for r in latest_templates([SPECS]) if r.template.id == "supplementary-return"]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    path = build_workbook(resolved, tmp_path / "out" / "supplementary-return.xlsx")
+    assert path.read_bytes() == (ROOT / "dist" / "supplementary-return.xlsx").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

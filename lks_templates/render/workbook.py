@@ -71,6 +71,9 @@ def render_workbook(plan: WorkbookPlan, path: str | Path) -> Path:
             "default_format_properties": DEFAULT_FONT,
             "default_row_height": 17,
             "default_column_width": 64,
+            # Each part is assembled in memory, not in a temporary file written, read back
+            # and removed: the same XML, a faster build (most so on a busy disk).
+            "in_memory": True,
         },
     )
     workbook.set_properties(
