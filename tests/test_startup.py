@@ -15,6 +15,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def heavy(names):
 """
 
 
-def _fresh(code: str) -> object:
+def _fresh(code: str) -> Any:
     """Run ``code`` (which ends by printing one JSON value) in a new interpreter."""
     done = subprocess.run(
         [sys.executable, "-c", _HEAVY + code],
@@ -117,3 +118,22 @@ def test_a_workbook_is_assembled_in_memory_not_in_temporary_files(
     path = build_workbook(resolved, tmp_path / "out" / "supplementary-return.xlsx")
     assert path.read_bytes() == (ROOT / "dist" / "supplementary-return.xlsx").read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_commands_skip_pydantics_search_for_plugins_unless_asked() -> None:
+    # pydantic reads the metadata of every installed package, looking for plugins, as it
+    # builds its first model; the command line turns that off unless the variable is set.
+    code = (
+        "import importlib.metadata, json, os, sys\n"
+        "calls = []\n"
+        "real = importlib.metadata.distributions\n"
+        "importlib.metadata.distributions = lambda **kw: calls.append(1) or real(**kw)\n"
+        "from lks_templates.cli import main\n"
+        f"code = main(['validate', {str(SPECS)!r}])\n"
+        "print(json.dumps([code, len(calls)]))"
+    )
+    assert _fresh(code) == [0, 0]
+    # Set by the user (even to nothing), the variable is theirs: pydantic searches.
+    setting = "import os\nos.environ['PYDANTIC_DISABLE_PLUGINS'] = ''\n"
+    exit_code, searched = _fresh(setting + code)
+    assert exit_code == 0 and searched >= 1
