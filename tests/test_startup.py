@@ -101,7 +101,11 @@ def test_building_one_template_imports_only_the_writer(tmp_path: Path) -> None:
         f"print(json.dumps([code, heavy({list(SPREADSHEET_AND_TABLES)!r})]))"
     )
     assert _fresh(code) == [0, ["xlsxwriter"]]
-    assert sorted(path.name for path in out.iterdir()) == ["README.md", "supplementary-return.xlsx"]
+    assert sorted(path.name for path in out.iterdir()) == [
+        "README.md",
+        "index.html",
+        "supplementary-return.xlsx",
+    ]
     with zipfile.ZipFile(out / "supplementary-return.xlsx") as book:
         assert "xl/workbook.xml" in book.namelist()
 
