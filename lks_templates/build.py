@@ -123,11 +123,12 @@ def build_all(
     Returns the files written (workbooks, then the README and the page).
     """
     from lks_templates.page import PAGE, download_page
+    from lks_templates.spec import load_specs
 
     out = Path(out)
-    # Read twice (the templates, then the dictionary anchors of the page): an iterator once.
-    paths = paths if isinstance(paths, str | os.PathLike) else list(paths)
-    templates = latest_templates(paths)
+    # Read and checked once, for the templates and for the dictionary anchors of the page.
+    specs = load_specs(paths)
+    templates = latest_resolved(specs)
     plans: list[WorkbookPlan] = []
     problems: list[Problem] = []
     for resolved in templates:  # every template planned and checked before any is built
@@ -147,7 +148,7 @@ def build_all(
         names.append(README)
         # The page reads the sizes and digests of the workbooks it lists: the staged ones,
         # which are byte for byte what lands in ``out``.
-        write_text_atomically(staged / PAGE, download_page(templates, staged, paths))
+        write_text_atomically(staged / PAGE, download_page(templates, staged, specs))
         names.append(PAGE)
         # The staging folder may be on another file system, so each file is copied beside
         # its target and renamed there (never a half-written file under its real name).

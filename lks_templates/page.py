@@ -21,7 +21,7 @@ from lks_templates.dictionary import DATA_DICTIONARY, _anchor, data_dictionary
 from lks_templates.layout.about import DEFAULT_SEND_TO
 from lks_templates.render.workbook import CREATED, LANGUAGE
 from lks_templates.spec.models import FieldSpec, FormSpec, ResolvedTemplate, TemplateSpec
-from lks_templates.spec.specset import SpecPaths
+from lks_templates.spec.specset import SpecPaths, SpecSet
 
 PAGE = "index.html"
 PREVIEWS = "previews"
@@ -69,8 +69,11 @@ footer { color: var(--grey); font-size: 0.875rem; border-top: 1px solid var(--pa
 """.strip()
 
 
-def download_page(templates: Sequence[ResolvedTemplate], out: Path, paths: SpecPaths) -> str:
-    """The page for ``templates``, whose workbooks are already built in ``out``."""
+def download_page(
+    templates: Sequence[ResolvedTemplate], out: Path, paths: SpecPaths | SpecSet
+) -> str:
+    """The page for ``templates``, whose workbooks are already built in ``out``; ``paths``:
+    the specs (or the set already loaded from them) the dictionary anchors come from."""
     anchors = field_anchors(paths)
     cards = [_card(resolved, out, anchors) for resolved in templates]
     contents = "\n".join(
@@ -114,12 +117,12 @@ def download_page(templates: Sequence[ResolvedTemplate], out: Path, paths: SpecP
     )
 
 
-def field_anchors(paths: SpecPaths) -> dict[tuple[str, str], str]:
+def field_anchors(paths: SpecPaths | SpecSet) -> dict[tuple[str, str], str]:
     """(dataset id, field name) -> its anchor in the data dictionary page, counted the way
     GitHub counts repeated headings (the second ``org_name`` is ``org_name-1``)."""
     from lks_templates.spec import load_specs
 
-    specs = load_specs(paths)
+    specs = paths if isinstance(paths, SpecSet) else load_specs(paths)
     titles = {dataset.title: dataset.id for dataset in specs.datasets}
     found: dict[tuple[str, str], str] = {}
     seen: dict[str, int] = {}

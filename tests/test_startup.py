@@ -141,3 +141,23 @@ def test_commands_skip_pydantics_search_for_plugins_unless_asked() -> None:
     setting = "import os\nos.environ['PYDANTIC_DISABLE_PLUGINS'] = ''\n"
     exit_code, searched = _fresh(setting + code)
     assert exit_code == 0 and searched >= 1
+
+
+def test_build_reads_and_checks_each_spec_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workbooks, the README and the download page's dictionary anchors all come from
+    # one loading of the specs, not one each.
+    from lks_templates.build import build_all
+    from lks_templates.spec import specset
+    from lks_templates.spec.loader import load_document as real
+
+    reads: list[str] = []
+
+    def counting(path: str | Path) -> Any:
+        reads.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(specset, "load_document", counting)
+    build_all([SPECS], tmp_path / "out")
+    assert sorted(reads) == sorted(p.name for p in SPECS.glob("*.yaml"))
