@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from lks_templates.readback.contract import Contract
     from lks_templates.readback.result import Location
     from lks_templates.readback.safety import PartsKey
+    from lks_templates.readback.sheetxml import SheetXml
     from lks_templates.readback.workbook import Reference, Structure
     from lks_templates.spec import SpecSet
     from lks_templates.spec.models import ResolvedTemplate
@@ -38,6 +39,9 @@ class ReadContext:
     """Bytes of ``[Content_Types].xml`` and ``_rels/.rels`` -> the workbook part."""
     structures: dict[PartsKey, Structure] = field(default_factory=dict)
     """Bytes of the workbook part, its relationships and properties -> what they say."""
+    scans: dict[bytes, SheetXml] = field(default_factory=dict)
+    """Digest of an ordinary sheet part's bytes -> its scan (the sheets a return does
+    not fill are the same in every return of a template)."""
     references: dict[str, Reference | None] = field(default_factory=dict)
     """Defined-name text -> the area it names."""
     contracts: dict[tuple[str, str, str], Contract] = field(default_factory=dict)

@@ -385,7 +385,13 @@ class _Reader:
             return None
         part = self.structure.sheets[sheet]
         if part not in self.scans:
-            self.scans[part] = scan_sheet(data, self.package.file, part, self._wanted(sheet))
+            self.scans[part] = scan_sheet(
+                data,
+                self.package.file,
+                part,
+                self._wanted(sheet),
+                known=bounded(self.context.scans),
+            )
         return self.scans[part]
 
     def _wanted(self, sheet: str) -> set[str]:

@@ -14,9 +14,9 @@ sheet is parsed as a stream, element by element, so a large part costs time, not
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from xml.etree import ElementTree
@@ -55,20 +55,41 @@ class SheetXml:
 
 
 def scan_sheet(
-    data: bytes, file: str, part: str, wanted: Collection[str] | None = None
+    data: bytes,
+    file: str,
+    part: str,
+    wanted: Collection[str] | None = None,
+    known: MutableMapping[bytes, SheetXml] | None = None,
 ) -> SheetXml:
     """Check the extent of one sheet part and find its formulas, or raise ``Refused``.
 
     ``wanted``: the cells whose formula text is needed (the template's formula cells and
     the input cells); only those of shared formulas are expanded. None: every formula.
+    ``known``: ordinary sheets cleared earlier in the run, by a digest of their bytes
+    (the sheets a return does not fill are byte for byte those of the others); only
+    byte-scan results are kept, as they depend on the bytes alone.
     """
+    key = b""
+    if known is not None and len(data) <= MAX_KNOWN_BYTES:
+        # A cryptographic digest: a crafted sheet cannot pass for one cleared before.
+        key = hashlib.blake2b(data, digest_size=20).digest()
+        cleared = known.get(key)
+        if cleared is not None:
+            return cleared
     vet_xml(data, file, part)
     plain = _plain_scan(data)
     if plain is not None:
         if len(plain) > MAX_FORMULAS:
             raise _too_many_formulas(file, part, len(plain))
-        return SheetXml(formula_count=len(plain), raw=plain)
+        scan = SheetXml(formula_count=len(plain), raw=plain)
+        if known is not None and key:
+            known[key] = scan
+        return scan
     return _stream_scan(data, file, part, wanted)
+
+
+MAX_KNOWN_BYTES = 1 << 20
+"""Largest sheet part whose scan a run remembers (bounds the memory of the table)."""
 
 
 # -- the byte scan ------------------------------------------------------------------------
@@ -103,13 +124,13 @@ def _plain_scan(data: bytes) -> dict[bytes, bytes] | None:
         or (b"&" in data and _OTHER_ENTITY.search(data))
     ):
         return None
-    tags = Counter(_TAGS.findall(data))
-    if tags[b"row"] != len(_PLAIN_ROW.findall(data)) or tags[b"c"] != len(
+    tags = _TAGS.findall(data)
+    if tags.count(b"row") != len(_PLAIN_ROW.findall(data)) or tags.count(b"c") != len(
         _PLAIN_CELL.findall(data)
     ):
         return None
     found = _PLAIN_FORMULA.findall(data)
-    if len(found) != tags[b"f"]:
+    if len(found) != tags.count(b"f"):
         return None
     try:
         data.decode("utf-8")
