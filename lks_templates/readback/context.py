@@ -41,7 +41,7 @@ class ReadContext:
     """Bytes of the workbook part, its relationships and properties -> what they say."""
     scans: dict[bytes, SheetXml] = field(default_factory=dict)
     """Digest of an ordinary sheet part's bytes -> its scan (the sheets a return does
-    not fill are the same in every return of a template)."""
+    not fill are the same in every return of a template); 64 entries of at most 64 KiB."""
     references: dict[str, Reference | None] = field(default_factory=dict)
     """Defined-name text -> the area it names."""
     contracts: dict[tuple[str, str, str], Contract] = field(default_factory=dict)

@@ -390,7 +390,7 @@ class _Reader:
                 self.package.file,
                 part,
                 self._wanted(sheet),
-                known=bounded(self.context.scans),
+                known=bounded(self.context.scans, 64),
             )
         return self.scans[part]
 

@@ -88,8 +88,9 @@ def scan_sheet(
     return _stream_scan(data, file, part, wanted)
 
 
-MAX_KNOWN_BYTES = 1 << 20
-"""Largest sheet part whose scan a run remembers (bounds the memory of the table)."""
+MAX_KNOWN_BYTES = 1 << 16
+"""Largest sheet part whose scan a run remembers: with the table's 64 entries, this bounds
+its memory (each entry holds at most that part's formulas: a few hundred KiB at worst)."""
 
 
 # -- the byte scan ------------------------------------------------------------------------
