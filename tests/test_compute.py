@@ -29,9 +29,9 @@ def test_partly_filled_year(example: ResolvedTemplate) -> None:
         "training_attendees": [10, 0, None, 2, 4],
     }
     result = compute(example, profile, measures, 2026)
-    # Apr 10/2; May sessions 0 -> 0 by the IF; Jun all blank; Jul 2/3; Aug sessions blank
-    # counts as 0 in the IF -> 0.
-    assert result.derived["attendees_per_session"][:5] == [5.0, 0.0, "", pytest.approx(2 / 3), 0.0]
+    # Apr 10/2; May sessions 0 -> 0 by the IF; Jun all blank; Jul 2/3; Aug sessions blank:
+    # the figure needs both, so it is blank (a blank is never taken for 0).
+    assert result.derived["attendees_per_session"][:5] == [5.0, 0.0, "", pytest.approx(2 / 3), ""]
     assert result.derived["attendees_per_session"][5:] == [""] * 7
     # Year to date: 16 attendees over 5 sessions.
     assert result.derived_totals["attendees_per_session"] == pytest.approx(3.2)

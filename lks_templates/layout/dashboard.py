@@ -60,18 +60,20 @@ def target_text(kpi: Kpi) -> str:
     return f"Target: {shown}{more}"
 
 
-def status_formula(kpi: Kpi, value_cell: str) -> str:
-    """A words-first status, so colour is never the only signal."""
+def status_formula(kpi: Kpi, value_cell: str, needs: str = '""') -> str:
+    """A words-first status, so colour is never the only signal.
+
+    ``Meets target`` or ``Short of target`` whichever way the target points (never
+    "above" or "below", which read as good or bad by habit); while the figure is blank,
+    ``needs`` (Excel text of :meth:`~lks_templates.rules.semantics.Figure.needs`) says
+    what is missing.
+    """
     if kpi.target is None:
-        return '=""'
+        return f"={needs}"
     t = repr(kpi.target) if isinstance(kpi.target, float) else str(kpi.target)
-    if kpi.direction == "lower":
-        good, bad, test = "Meets target", "Above target", f"{value_cell}<={t}"
-    elif kpi.direction == "higher":
-        good, bad, test = "Meets target", "Below target", f"{value_cell}>={t}"
-    else:
-        good, bad, test = "At or above target", "Below target", f"{value_cell}>={t}"
-    return f'=IF(ISNUMBER({value_cell}),IF({test},"{good}","{bad}"),"")'
+    test = f"{value_cell}<={t}" if kpi.direction == "lower" else f"{value_cell}>={t}"
+    good, bad = "Meets target", "Short of target"
+    return f'=IF(ISNUMBER({value_cell}),IF({test},"{good}","{bad}"),{needs})'
 
 
 def service_name_field(resolved: ResolvedTemplate) -> str | None:
@@ -167,7 +169,8 @@ class Dashboard:
                 number_format=kpi.format,
             )
             s.put(top + 2, col, target_text(kpi), style="tile_target")
-            s.put(top + 3, col, formula=status_formula(kpi, value), style="tile_status")
+            needs = to_excel(figures[kpi.name].needs(), _name_ref)
+            s.put(top + 3, col, formula=status_formula(kpi, value, needs), style="tile_status")
             if kpi.target is not None and kpi.direction != "neutral":
                 good = (
                     f"AND(ISNUMBER({value}),{value}"
