@@ -39,7 +39,9 @@ class Incomplete:
     period: int | None
     """Index of the period (derived figures); None for a KPI."""
     missing: tuple[str, ...]
-    """Titles of the inputs without a number, as the tile names them."""
+    """The inputs without a number (field names), in the order the formula names them."""
+    titles: tuple[str, ...] = ()
+    """The same, as the tile names them (``total expenditure``)."""
 
 
 @dataclass
@@ -162,7 +164,13 @@ def _derived(
                 missing = figure.missing_inputs(env)
                 if missing:
                     result.incomplete.append(
-                        Incomplete("derived", figure.name, index, tuple(missing))
+                        Incomplete(
+                            "derived",
+                            figure.name,
+                            index,
+                            tuple(missing),
+                            tuple(figure.title_of(n) for n in missing),
+                        )
                     )
         result.derived[figure.name] = values
     if count > 1:
@@ -209,7 +217,15 @@ def _kpis(
         if value == "" and figure.any_input(env):
             missing = figure.missing_inputs(env)
             if missing:
-                result.incomplete.append(Incomplete("kpi", figure.name, None, tuple(missing)))
+                result.incomplete.append(
+                    Incomplete(
+                        "kpi",
+                        figure.name,
+                        None,
+                        tuple(missing),
+                        tuple(figure.title_of(n) for n in missing),
+                    )
+                )
     # Spec order, as the dashboard shows them.
     result.kpis = {name: result.kpis[name] for name in semantics.kpi_spec_order}
 

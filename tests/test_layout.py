@@ -92,7 +92,7 @@ def test_derived_formula_is_blank_and_error_safe(plan: WorkbookPlan) -> None:
     _, derived = _cells(plan.defined_names["attendees_per_session"])
     s, a = sessions[0], attendees[0]
     assert plan.formulas[("Data", derived[0])] == (
-        f'=IF(OR(COUNT({a})=0,COUNT({s})=0),"",IFERROR(IF({s}=0,0,{a}/{s}),""))'
+        f'=IF(OR(COUNT({s})=0,COUNT({a})=0),"",IFERROR(IF({s}=0,0,{a}/{s}),""))'
     )
 
 

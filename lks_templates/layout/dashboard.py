@@ -41,6 +41,19 @@ CATEGORY_FORMAT = "mmm"
 reporting year is in the page heading; ``mmm yy`` wrapped unevenly in narrow charts)."""
 
 
+STATUS_LINE = (
+    '=IF(AND(lks_failures=0,lks_missing=0),"No failed checks and no required entries missing",'
+    'IF(lks_missing=0,"",IF(lks_missing=1,"1 required entry missing",'
+    'lks_missing&" required entries missing"))'
+    '&IF(AND(lks_missing>0,lks_failures>0)," · ","")'
+    '&IF(lks_failures=0,"",IF(lks_failures=1,"1 failed check",lks_failures&" failed checks"))'
+    '&": see the Checks sheet")'
+)
+"""The Dashboard's status line: required entries left blank (``lks_missing``, what ``read``
+reports as ``required-missing``) and failed checks (``lks_failures``) together, so it never
+says all is well while ``read`` would report an error."""
+
+
 def column_pixels(width: float) -> int:
     """Pixel width Excel gives a column of ``width`` characters (Calibri/Arial 10-11 pt)."""
     return int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
@@ -95,7 +108,9 @@ def service_line_formula(resolved: ResolvedTemplate) -> str:
     start = template_of(resolved).period.year_start_month
     year = "reporting_year"
     shown = f'"Year "&{year}' if start == 1 else f'"Reporting year "&{year}&"-"&RIGHT({year}+1,2)'
-    return f'={service}&" · "&IF(ISNUMBER({year}),{shown},"reporting year not entered yet")'
+    line = f'{service}&" · "&IF(ISNUMBER({year}),{shown},"reporting year not entered yet")'
+    # What the figures cover, once anything is entered (lks_coverage, on the Checks sheet).
+    return f'={line}&IF(lks_coverage="",""," · "&lks_coverage)'
 
 
 class Dashboard:
@@ -123,12 +138,13 @@ class Dashboard:
         s.put(
             2,
             1,
-            formula='=IF(lks_failures=0,"No failed checks",IF(lks_failures=1,'
-            '"1 failed check",lks_failures&" failed checks")&": see the Checks sheet")',
+            formula=STATUS_LINE,
             style="dash_checks",
         )
         s.conditional_formats.append(
-            ConditionalFormat(2, 1, 2, 1, "formula", "flag_fail", "=lks_failures>0")
+            ConditionalFormat(
+                2, 1, 2, 1, "formula", "flag_fail", "=OR(lks_failures>0,lks_missing>0)"
+            )
         )
         s.row_heights[3] = 8
         row = 4

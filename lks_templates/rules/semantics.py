@@ -177,16 +177,18 @@ class Figure:
         return body
 
     def missing_inputs(self, env: Mapping[str, Value | list[Value]]) -> list[str]:
-        """Titles of the required inputs without a number in ``env`` (cells or rows)."""
-        return [
-            title
-            for name, title in zip(self.required, self.titles, strict=True)
-            if not _present(env.get(name), name in self.text_inputs)
-        ]
+        """The required inputs without a number in ``env`` (cells or rows), in order."""
+        return [n for n in self.required if not _present(env.get(n), n in self.text_inputs)]
+
+    def title_of(self, name: str) -> str:
+        """How :meth:`needs` names the required input ``name``."""
+        return dict(zip(self.required, self.titles, strict=True)).get(name, name)
 
     def any_input(self, env: Mapping[str, Value | list[Value]]) -> bool:
-        """Whether any input of the figure has a value in ``env`` (partly entered)."""
-        return any(_present(env.get(n), True) for n in (*self.measures, *self.profile))
+        """Whether the figure was partly entered in ``env``: one of its measures has a value
+        (in the period, or for a KPI the year), or, with no measures, a profile field does.
+        A period with none of its measures is not entered yet, not incomplete."""
+        return any(_present(env.get(n), True) for n in self.blank_inputs)
 
     def shown(self) -> Expr:
         """What the cell of a derived figure or KPI computes, blank and error wrappers included.
