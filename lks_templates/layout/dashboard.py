@@ -109,6 +109,8 @@ def service_line_formula(resolved: ResolvedTemplate) -> str:
     year = "reporting_year"
     shown = f'"Year "&{year}' if start == 1 else f'"Reporting year "&{year}&"-"&RIGHT({year}+1,2)'
     line = f'{service}&" · "&IF(ISNUMBER({year}),{shown},"reporting year not entered yet")'
+    if template_of(resolved).period.frequency == "annual":
+        return "=" + line  # one period: the reporting year already says what is covered
     # What the figures cover, once anything is entered (lks_coverage, on the Checks sheet).
     return f'={line}&IF(lks_coverage="",""," · "&lks_coverage)'
 
