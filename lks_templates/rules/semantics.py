@@ -160,21 +160,23 @@ class Figure:
         without a number, with `` and more`` when others lack one too); "" when none is.
 
         One name keeps the text on one line of a tile; ``read`` and ``collect`` list every
-        missing input in the ``figure-incomplete`` problem (:meth:`missing_inputs`).
+        missing input in the ``figure-incomplete`` problem (:meth:`missing_inputs`). The
+        text grows linearly with the inputs: nested IFs for the name, one sum of the
+        tests (TRUE counts 1) for `` and more``.
         """
         if not self.required:
             return String("")
         body: Expr = String("")
-        pairs = list(zip(self.required, self.titles, strict=True))
-        for i in range(len(pairs) - 1, -1, -1):
-            name, title = pairs[i]
-            text: Expr = String(f"Needs {title}")
-            later = [self._absent(n) for n in self.required[i + 1 :]]
-            if later:
-                more = later[0] if len(later) == 1 else Call("OR", tuple(later))
-                text = Binary("&", text, Call("IF", (more, String(" and more"), String(""))))
-            body = Call("IF", (self._absent(name), text, body))
-        return body
+        for name, title in reversed(list(zip(self.required, self.titles, strict=True))):
+            body = Call("IF", (self._absent(name), String(f"Needs {title}"), body))
+        if len(self.required) == 1:
+            return body
+        tests = [self._absent(n) for n in self.required]
+        total: Expr = tests[0]
+        for test in tests[1:]:
+            total = Binary("+", total, test)
+        more = Call("IF", (Binary(">", total, Number(1.0)), String(" and more"), String("")))
+        return Binary("&", body, more)
 
     def missing_inputs(self, env: Mapping[str, Value | list[Value]]) -> list[str]:
         """The required inputs without a number in ``env`` (cells or rows), in order."""
@@ -277,15 +279,21 @@ class Semantics:
         return seen
 
     def _ordered(self, names: Iterable[str], out: list[str]) -> list[str]:
-        """Inputs named, directly or through other figures, in first-named order."""
-        for name in names:
-            if name in out:
+        """Inputs named, directly or through other figures, in first-named order.
+
+        Depth first with an explicit stack, so a chain of a thousand figures does not
+        exhaust Python's recursion limit.
+        """
+        seen = set(out)
+        stack = list(reversed(list(names)))
+        while stack:
+            name = stack.pop()
+            if name in seen:
                 continue
+            seen.add(name)
+            out.append(name)  # figures are kept out of ``required`` by the caller
             if name in self._direct:
-                out.append(name)  # marks it visited; figures are removed below
-                self._ordered(self._direct[name][2], out)
-            else:
-                out.append(name)
+                stack.extend(reversed(self._direct[name][2]))
         return out
 
     def _figure(self, kind: str, name: str, text: str, expr: formula.Expr) -> Figure:
