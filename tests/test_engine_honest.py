@@ -142,3 +142,15 @@ def test_part_year_coverage_is_named(books: dict[str, Path]) -> None:
     result = read_return(path)
     assert result.coverage == "April to June 2025 (3 of 12 months)"
     assert result.periods_entered == 3
+
+
+def test_targets_read_as_policy_reads_them(books: dict[str, Path]) -> None:
+    """A lower-is-better ratio under its target says "Meets target", on the tile and on
+    the Infographic; the words never say above or below (issue 9, case 5)."""
+    path = books["no_spend"]
+    # By hand: 2,200 NHS staff WTE / 1.9 qualified WTE (the examples) = 1,158 <= 1,250.
+    assert _status(path, "staff_per_qualified_librarian") == "Meets target"
+    sheet = openpyxl.load_workbook(path, data_only=True)["Infographic"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Target: 1,250 or fewer · Meets target" in texts
+    assert not [t for t in texts if "Above target" in t or "Below target" in t]
