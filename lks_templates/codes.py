@@ -323,6 +323,10 @@ CATALOGUE: tuple[Code, ...] = (
          "Reading the file failed unexpectedly (the reader raised, or its process died); the "
          "other files were still collected.",
          rejects=True),
+    Code("figure-incomplete", "returns", "warning",
+         "A derived figure (in one period) or KPI is left blank because an input it needs has "
+         "no number while others were entered; the message names the missing inputs. No "
+         "value is collected for it: a blank is never taken for 0."),
     Code("duplicate-return", "returns", "error",
          "The same organisation, template and reporting year as an earlier file (a form: "
          "identical values)."),

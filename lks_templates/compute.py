@@ -29,6 +29,21 @@ from lks_templates.spec.models import FormSpec, ResolvedTemplate
 InputValue = Value | int | dt.date | None
 
 
+@dataclass(frozen=True)
+class Incomplete:
+    """A derived figure (in one period) or KPI blank because an input it needs is blank."""
+
+    kind: str
+    """``derived`` or ``kpi``."""
+    name: str
+    period: int | None
+    """Index of the period (derived figures); None for a KPI."""
+    missing: tuple[str, ...]
+    """The inputs without a number (field names), in the order the formula names them."""
+    titles: tuple[str, ...] = ()
+    """The same, as the tile names them (``total expenditure``)."""
+
+
 @dataclass
 class Computed:
     """Every computed figure of one return."""
@@ -45,6 +60,10 @@ class Computed:
     """KPI -> its value on the Dashboard."""
     rules: dict[str, list[bool | None]] = field(default_factory=dict)
     """Rule -> passed (True), failed (False) or not checked (None), per period or once."""
+    kpi_needs: dict[str, str] = field(default_factory=dict)
+    """KPI -> what its tile says is missing (``Needs total expenditure``), "" if nothing."""
+    incomplete: list[Incomplete] = field(default_factory=list)
+    """Figures left blank although some of their inputs were entered (partly entered)."""
 
     @property
     def failures(self) -> int:
@@ -139,8 +158,20 @@ def _derived(
     for figure in semantics.derived:
         formula = figure.shown_compiled
         values = [shown(formula(env)) for env in envs]
-        for env, value in zip(envs, values, strict=True):
+        for index, (env, value) in enumerate(zip(envs, values, strict=True)):
             env[figure.name] = value
+            if value == "" and figure.required and figure.any_input(env):
+                missing = figure.missing_inputs(env)
+                if missing:
+                    result.incomplete.append(
+                        Incomplete(
+                            "derived",
+                            figure.name,
+                            index,
+                            tuple(missing),
+                            tuple(figure.title_of(n) for n in missing),
+                        )
+                    )
         result.derived[figure.name] = values
     if count > 1:
         _derived_totals(semantics, prof, measures, result)
@@ -160,13 +191,11 @@ def _derived_totals(
     }
     result.measure_totals = dict(totals)
     env: dict[str, Value] = {**prof, **totals}
+    rows: dict[str, Value | list[Value]] = {**prof, **measures}
     for figure in semantics.derived:
-        if not semantics.combinable(figure):
-            blank = True
-        elif figure.measures:
-            blank = all(isinstance(v, Blank) for m in figure.measures for v in measures[m])
-        else:
-            blank = bool(figure.profile) and all(isinstance(prof[p], Blank) for p in figure.profile)
+        # The test the cell writes: each measure it needs has a number in some period.
+        test = figure.missing_compiled
+        blank = not semantics.combinable(figure) or (test is not None and test(rows) is True)
         value: Value = "" if blank else shown(figure.total_compiled(env))
         totals[figure.name] = env[figure.name] = value
         result.derived_totals[figure.name] = value
@@ -183,6 +212,20 @@ def _kpis(
         value = shown(figure.shown_compiled(env))
         env[figure.name] = value
         result.kpis[figure.name] = value
+        needs = figure.needs_compiled(env)
+        result.kpi_needs[figure.name] = needs if isinstance(needs, str) else ""
+        if value == "" and figure.any_input(env):
+            missing = figure.missing_inputs(env)
+            if missing:
+                result.incomplete.append(
+                    Incomplete(
+                        "kpi",
+                        figure.name,
+                        None,
+                        tuple(missing),
+                        tuple(figure.title_of(n) for n in missing),
+                    )
+                )
     # Spec order, as the dashboard shows them.
     result.kpis = {name: result.kpis[name] for name in semantics.kpi_spec_order}
 

@@ -83,7 +83,16 @@ def _owner(plan: WorkbookPlan, sheet: str, cell: str) -> str | None:
         bottom, right = _a1(last or first)
         if top <= row <= bottom and left <= col <= right:
             return name
+    if sheet == "Dashboard" and row > 2:
+        # A KPI tile's status cell (it names what is missing) is two rows below its value.
+        return _owner(plan, sheet, f"{_letters(col)}{row - 2}")
     return None
+
+
+def _letters(col: int) -> str:
+    from lks_templates.layout.model import column_letter
+
+    return column_letter(col - 1)
 
 
 def _a1(cell: str) -> tuple[int, int]:

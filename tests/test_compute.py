@@ -29,9 +29,9 @@ def test_partly_filled_year(example: ResolvedTemplate) -> None:
         "training_attendees": [10, 0, None, 2, 4],
     }
     result = compute(example, profile, measures, 2026)
-    # Apr 10/2; May sessions 0 -> 0 by the IF; Jun all blank; Jul 2/3; Aug sessions blank
-    # counts as 0 in the IF -> 0.
-    assert result.derived["attendees_per_session"][:5] == [5.0, 0.0, "", pytest.approx(2 / 3), 0.0]
+    # Apr 10/2; May sessions 0 -> 0 by the IF; Jun all blank; Jul 2/3; Aug sessions blank:
+    # the figure needs both, so it is blank (a blank is never taken for 0).
+    assert result.derived["attendees_per_session"][:5] == [5.0, 0.0, "", pytest.approx(2 / 3), ""]
     assert result.derived["attendees_per_session"][5:] == [""] * 7
     # Year to date: 16 attendees over 5 sessions.
     assert result.derived_totals["attendees_per_session"] == pytest.approx(3.2)
@@ -82,3 +82,30 @@ def test_cell_values() -> None:
     assert cell_value(None) is cell_value("")
     assert cell_value(3) == 3.0
     assert cell_value(True) is True
+
+
+def test_a_kpi_needs_every_input_and_names_the_first_missing() -> None:
+    """Shipped staffing-and-finance: cost per collection use needs total expenditure and
+    all three uses; a blank is never taken for 0 (issue 9, case 1)."""
+    from pathlib import Path
+
+    from lks_templates.build import latest_templates
+
+    root = Path(__file__).resolve().parent.parent / "template_specs"
+    staffing = next(r for r in latest_templates([root]) if r.template.id == "staffing-and-finance")
+    profile = {"spend_total": 1000, "staff_wte_served": 200}
+    uses = {"loans": [40], "documents_supplied_users": [10], "counter_total_item_requests": [50]}
+    whole = compute(staffing, profile, uses, 2025)
+    assert whole.kpis["cost_per_collection_use"] == 10.0  # 1,000 / (40 + 10 + 50)
+    assert whole.kpis["spend_per_staff_wte"] == 5.0  # 1,000 / 200
+    assert whole.kpi_needs["cost_per_collection_use"] == ""
+    no_loans = compute(staffing, profile, {**uses, "loans": [None]}, 2025)
+    assert no_loans.kpis["cost_per_collection_use"] == ""  # never 1,000 / 60
+    assert no_loans.kpi_needs["cost_per_collection_use"] == "Needs loans"
+    neither = compute(staffing, {"staff_wte_served": 200}, {**uses, "loans": [None]}, 2025)
+    assert neither.kpi_needs["cost_per_collection_use"] == "Needs total expenditure and more"
+    assert neither.kpis["spend_per_staff_wte"] == ""
+    gaps = {i.name: i.missing for i in neither.incomplete if i.kind == "kpi"}
+    assert gaps["spend_per_staff_wte"] == ("spend_total",)
+    assert gaps["cost_per_collection_use"] == ("spend_total", "loans")
+    assert gaps["staff_per_qualified_librarian"] == ("lks_wte_qualified",)

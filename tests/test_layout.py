@@ -92,14 +92,14 @@ def test_derived_formula_is_blank_and_error_safe(plan: WorkbookPlan) -> None:
     _, derived = _cells(plan.defined_names["attendees_per_session"])
     s, a = sessions[0], attendees[0]
     assert plan.formulas[("Data", derived[0])] == (
-        f'=IF(COUNTA({s},{a})=0,"",IFERROR(IF({s}=0,0,{a}/{s}),""))'
+        f'=IF(OR(COUNT({s})=0,COUNT({a})=0),"",IFERROR(IF({s}=0,0,{a}/{s}),""))'
     )
 
 
 def test_kpi_and_rule_formulas(plan: WorkbookPlan) -> None:
     kpi_cell = plan.defined_names["searches_per_1000_staff"].split("!")[1].replace("$", "")
     assert plan.formulas[("Dashboard", kpi_cell)] == (
-        '=IF(COUNTA(evidence_searches)=0,"",'
+        '=IF(OR(COUNT(evidence_searches)=0,COUNT(staff_headcount_served)=0),"",'
         'IFERROR(SUM(evidence_searches)/staff_headcount_served*1000,""))'
     )
     _, flags = _cells(plan.defined_names["attendees_not_below_sessions"])

@@ -319,7 +319,8 @@ def test_formula_typed_into_an_entry_cell_is_reported_not_read(
     assert result.raw_errors[("org_ods_code", "")] == '=HYPERLINK("x")'
     assert result.raw_errors[("enquiries_information", "m02")] == "=A1*2"
     assert result.measures["enquiries_information"][:3] == [1, None, 3]
-    assert result.derived["enquiries_total"][:3] == [102, 102, 106]  # m02: 102 + blank
+    # m02: 102 + a cell not read: blank, never 102 + 0.
+    assert result.derived["enquiries_total"][:3] == [102, None, 106]
 
 
 def test_stored_result_of_a_typed_formula_is_not_used(good_return: Path, tmp_path: Path) -> None:

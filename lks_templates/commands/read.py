@@ -98,6 +98,9 @@ def _as_json(result: Return) -> dict[str, Any]:
         "measures": result.measures,
         "derived": result.derived,
         "kpis": result.kpis,
+        "kpi_needs": result.kpi_needs,
+        "coverage": result.coverage,
+        "periods_entered": result.periods_entered,
         "problems": [p.as_dict() for p in result.problems],
     }
 
@@ -125,6 +128,8 @@ def _print_text(result: Return, specs: SpecSet) -> None:
     }
     year = f", reporting year {result.reporting_year}" if result.reporting_year else ""
     _out(f"{result.file}: {result.template_id} {result.template_version}{year}")
+    if result.coverage:
+        _out(f"Covers {result.coverage}")
     if result.profile:
         _out()
         _out("Fields:" if result.kind == "form" else "Profile (entered once):")
@@ -149,7 +154,10 @@ def _print_text(result: Return, specs: SpecSet) -> None:
         _out()
         _out("KPIs (recomputed from the values entered):")
         _print_pairs(
-            [(name, _figure(value, formats.get(name))) for name, value in result.kpis.items()]
+            [
+                (name, _figure(value, formats.get(name)) or result.kpi_needs.get(name, ""))
+                for name, value in result.kpis.items()
+            ]
         )
     from lks_templates.words import counted
 

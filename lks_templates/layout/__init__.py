@@ -14,6 +14,7 @@ from lks_templates import __version__
 from lks_templates.errors import BuildError, Problem
 from lks_templates.layout.about import ABOUT, About
 from lks_templates.layout.checks import CHECKS, checks_sheet
+from lks_templates.layout.completeness import add_completeness
 from lks_templates.layout.dashboard import DASHBOARD, Dashboard
 from lks_templates.layout.data import DATA, DataPositions, DataSheet
 from lks_templates.layout.form import FORM, form_sheet
@@ -105,11 +106,13 @@ def plan_workbook(
         form = form_sheet(resolved, names, inputs)
         positions = DataPositions(period_slots_for_form())
         checks = checks_sheet(semantics, positions, _names_only, names)
+        add_completeness(checks, resolved, None, names)
         sheets = [about, form, checks]
     else:
         data = DataSheet(resolved, semantics, names, inputs)
         data_sheet, _ = data.build()
         checks = checks_sheet(semantics, data.pos, data.period_refs, names)
+        add_completeness(checks, resolved, data.pos, names)
         dashboard = Dashboard(resolved, semantics, data, names).build()
         sheets = [about, data_sheet, checks, dashboard]
         if resolved.template.infographic:

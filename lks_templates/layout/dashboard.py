@@ -41,6 +41,19 @@ CATEGORY_FORMAT = "mmm"
 reporting year is in the page heading; ``mmm yy`` wrapped unevenly in narrow charts)."""
 
 
+STATUS_LINE = (
+    '=IF(AND(lks_failures=0,lks_missing=0),"No failed checks and no required entries missing",'
+    'IF(lks_missing=0,"",IF(lks_missing=1,"1 required entry missing",'
+    'lks_missing&" required entries missing"))'
+    '&IF(AND(lks_missing>0,lks_failures>0)," · ","")'
+    '&IF(lks_failures=0,"",IF(lks_failures=1,"1 failed check",lks_failures&" failed checks"))'
+    '&": see the Checks sheet")'
+)
+"""The Dashboard's status line: required entries left blank (``lks_missing``, what ``read``
+reports as ``required-missing``) and failed checks (``lks_failures``) together, so it never
+says all is well while ``read`` would report an error."""
+
+
 def column_pixels(width: float) -> int:
     """Pixel width Excel gives a column of ``width`` characters (Calibri/Arial 10-11 pt)."""
     return int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
@@ -60,18 +73,20 @@ def target_text(kpi: Kpi) -> str:
     return f"Target: {shown}{more}"
 
 
-def status_formula(kpi: Kpi, value_cell: str) -> str:
-    """A words-first status, so colour is never the only signal."""
+def status_formula(kpi: Kpi, value_cell: str, needs: str = '""') -> str:
+    """A words-first status, so colour is never the only signal.
+
+    ``Meets target`` or ``Short of target`` whichever way the target points (never
+    "above" or "below", which read as good or bad by habit); while the figure is blank,
+    ``needs`` (Excel text of :meth:`~lks_templates.rules.semantics.Figure.needs`) says
+    what is missing.
+    """
     if kpi.target is None:
-        return '=""'
+        return f"={needs}"
     t = repr(kpi.target) if isinstance(kpi.target, float) else str(kpi.target)
-    if kpi.direction == "lower":
-        good, bad, test = "Meets target", "Above target", f"{value_cell}<={t}"
-    elif kpi.direction == "higher":
-        good, bad, test = "Meets target", "Below target", f"{value_cell}>={t}"
-    else:
-        good, bad, test = "At or above target", "Below target", f"{value_cell}>={t}"
-    return f'=IF(ISNUMBER({value_cell}),IF({test},"{good}","{bad}"),"")'
+    test = f"{value_cell}<={t}" if kpi.direction == "lower" else f"{value_cell}>={t}"
+    good, bad = "Meets target", "Short of target"
+    return f'=IF(ISNUMBER({value_cell}),IF({test},"{good}","{bad}"),{needs})'
 
 
 def service_name_field(resolved: ResolvedTemplate) -> str | None:
@@ -93,7 +108,11 @@ def service_line_formula(resolved: ResolvedTemplate) -> str:
     start = template_of(resolved).period.year_start_month
     year = "reporting_year"
     shown = f'"Year "&{year}' if start == 1 else f'"Reporting year "&{year}&"-"&RIGHT({year}+1,2)'
-    return f'={service}&" · "&IF(ISNUMBER({year}),{shown},"reporting year not entered yet")'
+    line = f'{service}&" · "&IF(ISNUMBER({year}),{shown},"reporting year not entered yet")'
+    if template_of(resolved).period.frequency == "annual":
+        return "=" + line  # one period: the reporting year already says what is covered
+    # What the figures cover, once anything is entered (lks_coverage, on the Checks sheet).
+    return f'={line}&IF(lks_coverage="",""," · "&lks_coverage)'
 
 
 class Dashboard:
@@ -121,12 +140,13 @@ class Dashboard:
         s.put(
             2,
             1,
-            formula='=IF(lks_failures=0,"No failed checks",IF(lks_failures=1,'
-            '"1 failed check",lks_failures&" failed checks")&": see the Checks sheet")',
+            formula=STATUS_LINE,
             style="dash_checks",
         )
         s.conditional_formats.append(
-            ConditionalFormat(2, 1, 2, 1, "formula", "flag_fail", "=lks_failures>0")
+            ConditionalFormat(
+                2, 1, 2, 1, "formula", "flag_fail", "=OR(lks_failures>0,lks_missing>0)"
+            )
         )
         s.row_heights[3] = 8
         row = 4
@@ -167,7 +187,8 @@ class Dashboard:
                 number_format=kpi.format,
             )
             s.put(top + 2, col, target_text(kpi), style="tile_target")
-            s.put(top + 3, col, formula=status_formula(kpi, value), style="tile_status")
+            needs = to_excel(figures[kpi.name].needs(), _name_ref)
+            s.put(top + 3, col, formula=status_formula(kpi, value, needs), style="tile_status")
             if kpi.target is not None and kpi.direction != "neutral":
                 good = (
                     f"AND(ISNUMBER({value}),{value}"

@@ -318,11 +318,13 @@ class DataSheet:
         """The Year to date cell: the formula over the Year to date column."""
         pos = self.pos
         assert pos.total_col is not None
-        blanks = [
-            range_name(pos.measures[m], FIRST_COL, pos.measures[m], pos.last_col)
+        rows = {
+            m: range_name(pos.measures[m], FIRST_COL, pos.measures[m], pos.last_col)
             for m in figure.measures
-        ] or list(figure.profile)
-        return guarded(figure, self.period_refs(pos.total_col), blanks, '""')
+        }
+        test = figure.missing_test()
+        missing = None if test is None else formula.to_excel(test, lambda n: rows.get(n, n))
+        return guarded(figure, self.period_refs(pos.total_col), missing, '""')
 
     def _chart_data(self) -> None:
         """Hidden rows that turn blanks into #N/A, so line charts show gaps, not zeros."""
@@ -435,15 +437,16 @@ class DataSheet:
             s.column_widths[self.pos.total_col] = 13
 
 
-def guarded(figure: Figure, ref: Callable[[str], str], blanks: list[str], empty: str) -> str:
-    """``=IF(COUNTA(blanks)=0, empty, IFERROR(formula, ""))`` with the blanks given as text.
+def guarded(figure: Figure, ref: Callable[[str], str], missing: str | None, empty: str) -> str:
+    """``=IF(missing, empty, IFERROR(formula, ""))`` with the blank test given as text.
 
-    Used for year totals, whose blank test looks at whole rows of inputs.
+    Used for year totals, whose blank test (:meth:`Figure.missing_test`) looks at whole
+    rows of inputs.
     """
     body = f'IFERROR({formula.to_excel(figure.expr, ref)},"")'
-    if not blanks:
+    if missing is None:
         return "=" + body
-    return f"=IF(COUNTA({','.join(blanks)})=0,{empty},{body})"
+    return f"=IF({missing},{empty},{body})"
 
 
 def year_to_date_note(fields: list[FieldSpec], frequency: str) -> str | None:

@@ -12,6 +12,7 @@ from lks_templates.layout.dashboard import (
     chart_plan,
     column_pixels,
     service_line_formula,
+    status_formula,
     target_text,
 )
 from lks_templates.layout.data import DataSheet
@@ -193,6 +194,17 @@ def _figures(sheet: SheetPlan, row: int, kpis: list[Kpi], icons: list[str]) -> i
         )
         sheet.put(row + 2, col, kpi.title, style="info_label")
         sheet.put(row + 3, col, target_text(kpi), style="info_target")
+        if kpi.target is not None:
+            # The status in words with the target, as on the Dashboard's tile; short
+            # enough for a quarter of the page ("Meets target (1,250 or fewer)").
+            status = status_formula(kpi, kpi.name)[1:]
+            bare = target_text(kpi).removeprefix("Target: ")
+            sheet.put(
+                row + 3,
+                col,
+                formula=(f'=IF(ISNUMBER({kpi.name}),{status}&" ({bare})","{target_text(kpi)}")'),
+                style="info_target",
+            )
         for line in (1, 2, 3):
             sheet.merges.append((row + line, col, row + line, col + span - 1))
     sheet.row_heights.update({row + i: height for i, height in enumerate(FIGURE_HEIGHTS)})

@@ -15,6 +15,7 @@ from lks_templates.readback.contract import YEAR_NAME, Contract
 from lks_templates.readback.result import Figure, Return
 
 if TYPE_CHECKING:
+    from lks_templates.compute import Incomplete
     from lks_templates.rules.semantics import Figure as RuleFigure
 
 
@@ -34,6 +35,11 @@ def compute_figures(contract: Contract, result: Return) -> None:
         name: [_figure(v) for v in values] for name, values in computed.derived.items()
     }
     result.kpis = {name: _figure(value) for name, value in computed.kpis.items()}
+    _coverage(contract, result)
+    result.kpi_needs = {name: text for name, text in computed.kpi_needs.items() if text}
+    for gap in computed.incomplete:
+        if not _unreadable(contract, result, gap):
+            result.problems.append(_incomplete_problem(contract, result, gap))
     rules = {rule.name: rule for rule in resolved.template.rules}
     figures = {f.name: f for f in contract.semantics.rules} if contract.semantics else {}
     for name, flags in computed.rules.items():
@@ -76,6 +82,72 @@ def _figure(value: Any) -> Figure:
     if isinstance(value, str) and value != "":
         return value
     return None  # blank, or an error value (which the workbook's formulas never show)
+
+
+def _coverage(contract: Contract, result: Return) -> None:
+    """``result.coverage`` and ``periods_entered``: a period counts as entered when any of
+    its entry cells holds something, a value not read included (the workbook's COUNTA)."""
+    from lks_templates.rules.periods import coverage_text
+    from lks_templates.spec.models import TemplateSpec
+
+    spec = contract.resolved.template
+    if not isinstance(spec, TemplateSpec) or not contract.period_keys:
+        return
+    entered = [
+        any(
+            (len(series) > i and series[i] is not None) or (name, key) in result.raw_errors
+            for name, series in result.measures.items()
+        )
+        for i, key in enumerate(contract.period_keys)
+    ]
+    result.periods_entered = sum(entered)
+    result.coverage = coverage_text(spec.period, result.reporting_year, entered)
+
+
+def _unreadable(contract: Contract, result: Return, gap: Incomplete) -> bool:
+    """Whether a missing input is a cell already reported as not read (it counts as
+    blank): that problem says what to fix, so the figure adds none."""
+    if not result.raw_errors:
+        return False
+    keys = ["", *contract.period_keys]
+    if gap.period is not None and contract.period_keys:
+        keys = ["", contract.period_keys[gap.period]]
+    return any((name, key) in result.raw_errors for name in gap.missing for key in keys)
+
+
+def _incomplete_problem(contract: Contract, result: Return, gap: Incomplete) -> Problem:
+    """``figure-incomplete`` at the figure's cell: its tile, or its cell in the period."""
+    spec = contract.resolved.template
+    items = [*getattr(spec, "derived", []), *getattr(spec, "kpis", [])]
+    title = next((item.title for item in items if item.name == gap.name), gap.name)
+    ref = contract.names.get(gap.name)
+    index = gap.period or 0
+    sheet, cell = ("", "")
+    if ref is not None and index < len(ref.cells):
+        sheet, cell = ref.sheet, ref.cells[index]
+    period = contract.period_keys[index] if gap.period is not None and contract.period_keys else ""
+    during = f" for {period}" if period else ""
+    what = "KPI" if gap.kind == "kpi" else "Figure"
+    return Problem(
+        code="figure-incomplete",
+        message=(
+            f"{what} {title}{during} is blank: it needs {_and(list(gap.titles))}, "
+            "which has no number. Enter it (0 if there were none)."
+            if len(gap.missing) == 1
+            else f"{what} {title}{during} is blank: it needs {_and(list(gap.titles))}, "
+            "which have no number. Enter them (0 if there were none)."
+        ),
+        file=result.file,
+        severity="warning",
+        sheet=sheet,
+        cell=cell,
+        field=gap.name,
+        period=period,
+    )
+
+
+def _and(titles: list[str]) -> str:
+    return titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
 
 
 def _rule_problem(contract: Contract, result: Return, rule: Any, index: int, count: int) -> Problem:

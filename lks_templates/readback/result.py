@@ -61,6 +61,13 @@ class Return:
     derived: dict[str, list[Figure]] = field(default_factory=dict)
     """Derived figures per period, recomputed in Python from the values read."""
     kpis: dict[str, Figure] = field(default_factory=dict)
+    kpi_needs: dict[str, str] = field(default_factory=dict)
+    coverage: str = ""
+    """The periods entered in words, as ``lks_coverage`` shows them (``April to June 2025
+    (3 of 12 months)``); "" for a form or while nothing is entered."""
+    periods_entered: int = 0
+    """Periods with any entry (``lks_periods_entered``)."""
+    """KPI -> what its tile says is missing while it is blank (``Needs total expenditure``)."""
     """KPIs, recomputed in Python from the values read."""
     raw_errors: dict[tuple[str, str], object] = field(default_factory=dict)
     """(field, period key or "") -> the unusable cell content behind a ``type-error``, or

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from lks_templates.spec.models import Period
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+FULL_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
 _STEP = {"monthly": 1, "quarterly": 3, "annual": 12}
 
 
@@ -82,3 +86,41 @@ def period_slots(period: Period) -> list[PeriodSlot]:
 def period_starts(period: Period, reporting_year: int) -> list[dt.date]:
     """First day of every period of the reporting year starting in ``reporting_year``."""
     return [slot.start(reporting_year, period.year_start_month) for slot in period_slots(period)]
+
+
+def coverage_text(period: Period, reporting_year: int | None, entered: list[bool]) -> str:
+    """The periods entered in words, as the workbook's ``lks_coverage`` shows them.
+
+    ``April to June 2025 (3 of 12 months)``, ``April 2025 to March 2026 (12 of 12
+    months)``, ``Q1 to Q2 2025-26 (2 of 4 quarters)``, ``Whole year 2025-26``; gaps are in
+    the count, not the span; "" while no period has an entry. Without a year, no years.
+    """
+    slots = period_slots(period)
+    done = [i for i, flag in enumerate(entered[: len(slots)]) if flag]
+    if not done:
+        return ""
+    first, last = slots[done[0]], slots[done[-1]]
+    span = ""
+    if reporting_year is not None:
+        span = str(reporting_year)
+        if period.year_start_month != 1:
+            span += f"-{(reporting_year + 1) % 100:02d}"
+    if period.frequency == "annual":
+        return "Whole year" + (f" {span}" if span else "")
+    if period.frequency == "quarterly":
+        text = first.fallback + (f" to {last.fallback}" if last is not first else "")
+        return text + (f" {span}" if span else "") + f" ({len(done)} of {len(slots)} quarters)"
+
+    def month(slot: PeriodSlot) -> tuple[str, int]:
+        months = period.year_start_month - 1 + slot.month_offset
+        return FULL_MONTHS[months % 12], months // 12
+
+    (first_name, first_shift), (last_name, last_shift) = month(first), month(last)
+    text = first_name
+    if reporting_year is not None and first_shift != last_shift:
+        text += f" {reporting_year + first_shift}"
+    if last is not first:
+        text += f" to {last_name}"
+    if reporting_year is not None:
+        text += f" {reporting_year + last_shift}"
+    return text + f" ({len(done)} of {len(slots)} months)"

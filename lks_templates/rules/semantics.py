@@ -6,12 +6,12 @@ them from :class:`Semantics` so they cannot drift apart.
 
 Blank rules (documented in docs/workbook-contract.md):
 
-- a derived figure, in a period, is blank when every measure it depends on (directly or
-  through other derived figures) is blank in that period; with no measures, when every
-  profile field it names is blank;
-- a KPI is blank when every measure it depends on (directly, through derived figures or
-  through other KPIs) is blank in every period; with no measures, when every profile
-  field it depends on is blank;
+- a derived figure or KPI shows only when every input it depends on (directly or through
+  other figures) has a number: a profile field, its cell; a measure, in a derived
+  figure's period, that period's cell, and for a KPI or a Year to date at least one
+  period. Otherwise it is blank and its :meth:`Figure.needs` text names what is missing
+  ("Needs total expenditure"). Inputs whose field says ``blank_means_zero`` are not
+  required; a figure all of whose inputs are such is blank while they are all blank;
 - a rule that depends on measures is checked per period and not checked in a period where
   they are all blank; any other rule is checked once, and not while every profile field it
   names is blank.
@@ -28,9 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from lks_templates import formula
-from lks_templates.formula import Binary, Call, ExcelError, Expr, Name, Number, String, Value
+from lks_templates.formula import Binary, Blank, Call, ExcelError, Expr, Name, Number, String, Value
 from lks_templates.formula.builtins import average_numbers, sum_numbers
 from lks_templates.formula.compiled import Compiled, compile_expr
 from lks_templates.spec.formulas import REPORTING_YEAR
@@ -95,6 +96,13 @@ class Figure:
     """Profile fields depended on, directly or not, in template order."""
     uses_year: bool = False
     """Whether it names ``reporting_year``, directly or through other figures."""
+    required: tuple[str, ...] = ()
+    """Inputs (measures and profile fields) that must have a number for the figure to show,
+    in the order the formulas first name them."""
+    text_inputs: frozenset[str] = frozenset()
+    """Required inputs that are not numbers (text, dates): present when not empty."""
+    titles: tuple[str, ...] = ()
+    """How :meth:`needs` names each of :attr:`required` ("total expenditure")."""
 
     @property
     def blank_inputs(self) -> tuple[str, ...]:
@@ -116,18 +124,96 @@ class Figure:
         """``IFERROR(formula, "")`` (a derived figure's Year to date cell), compiled once."""
         return compile_expr(Call("IFERROR", (self.expr, String(""))))
 
+    @cached_property
+    def needs_compiled(self) -> Compiled:
+        """:meth:`needs`, compiled once."""
+        return compile_expr(self.needs())
+
+    @cached_property
+    def missing_compiled(self) -> Compiled | None:
+        """:meth:`missing_test`, compiled once (TRUE while the figure cannot be computed)."""
+        test = self.missing_test()
+        return None if test is None else compile_expr(test)
+
+    def _absent(self, name: str) -> Expr:
+        count = "COUNTA" if name in self.text_inputs else "COUNT"
+        return Binary("=", Call(count, (Name(name),)), Number(0.0))
+
+    def missing_test(self) -> Expr | None:
+        """TRUE while an input the figure needs has no number, so it shows blank.
+
+        ``OR(COUNT(a)=0, COUNT(b)=0, ...)``; a name stands for a cell or, for a measure of
+        a KPI or Year to date, its row of periods. With no required inputs (all
+        ``blank_means_zero``), TRUE while every input is blank; None with no inputs at all
+        (a constant always shows).
+        """
+        if not self.required:
+            inputs = self.blank_inputs
+            if not inputs:
+                return None
+            return Binary("=", Call("COUNTA", tuple(Name(n) for n in inputs)), Number(0.0))
+        tests = [self._absent(n) for n in self.required]
+        return tests[0] if len(tests) == 1 else Call("OR", tuple(tests))
+
+    def needs(self) -> Expr:
+        """Tile text naming what is missing: ``Needs total expenditure`` (the first input
+        without a number, with `` and more`` when others lack one too); "" when none is.
+
+        One name keeps the text on one line of a tile; ``read`` and ``collect`` list every
+        missing input in the ``figure-incomplete`` problem (:meth:`missing_inputs`). The
+        text grows linearly with the inputs: nested IFs for the name, one sum of the
+        tests (TRUE counts 1) for `` and more``.
+        """
+        if not self.required:
+            return String("")
+        body: Expr = String("")
+        for name, title in reversed(list(zip(self.required, self.titles, strict=True))):
+            body = Call("IF", (self._absent(name), String(f"Needs {title}"), body))
+        if len(self.required) == 1:
+            return body
+        tests = [self._absent(n) for n in self.required]
+        total: Expr = tests[0]
+        for test in tests[1:]:
+            total = Binary("+", total, test)
+        more = Call("IF", (Binary(">", total, Number(1.0)), String(" and more"), String("")))
+        return Binary("&", body, more)
+
+    def missing_inputs(self, env: Mapping[str, Value | list[Value]]) -> list[str]:
+        """The required inputs without a number in ``env`` (cells or rows), in order."""
+        return [n for n in self.required if not _present(env.get(n), n in self.text_inputs)]
+
+    def title_of(self, name: str) -> str:
+        """How :meth:`needs` names the required input ``name``."""
+        return dict(zip(self.required, self.titles, strict=True)).get(name, name)
+
+    def any_input(self, env: Mapping[str, Value | list[Value]]) -> bool:
+        """Whether the figure was partly entered in ``env``: one of its measures has a value
+        (in the period, or for a KPI the year), or, with no measures, a profile field does.
+        A period with none of its measures is not entered yet, not incomplete."""
+        return any(_present(env.get(n), True) for n in self.blank_inputs)
+
     def shown(self) -> Expr:
         """What the cell of a derived figure or KPI computes, blank and error wrappers included.
 
-        ``IF(COUNTA(inputs)=0, "", IFERROR(formula, ""))``: the workbook writes this tree
+        ``IF(OR(COUNT(a)=0, ...), "", IFERROR(formula, ""))``: the workbook writes this tree
         as Excel text and ``compute`` evaluates the very same tree.
         """
-        return _unless_blank(self.blank_inputs, Call("IFERROR", (self.expr, String(""))))
+        body = Call("IFERROR", (self.expr, String("")))
+        test = self.missing_test()
+        return body if test is None else Call("IF", (test, String(""), body))
 
     def flag(self) -> Expr:
         """What a rule's flag cell computes: 1 passed, 0 failed (or error), "" not checked."""
         passed = Call("IF", (self.expr, Number(1.0), Number(0.0)))
         return _unless_blank(self.blank_inputs, Call("IFERROR", (passed, Number(0.0))))
+
+
+def _present(value: Value | list[Value] | None, text_counts: bool) -> bool:
+    """COUNT (numbers) or, for text inputs, COUNTA (anything) is not 0."""
+    values = value if isinstance(value, list) else [value]
+    if text_counts:
+        return any(v is not None and not isinstance(v, Blank) and v != "" for v in values)
+    return any(type(v) is float for v in values)
 
 
 def _unless_blank(inputs: tuple[str, ...], body: Expr) -> Expr:
@@ -149,8 +235,16 @@ class Semantics:
         rules: Sequence[Rule] = (),
         *,
         aggregates: Mapping[str, Aggregate] | None = None,
+        titles: Mapping[str, str] | None = None,
+        zero_blanks: Iterable[str] = (),
+        text_fields: Iterable[str] = (),
     ) -> None:
         self.profile = list(profile)
+        self.titles = dict(titles or {})
+        """Input -> its field title (for the "Needs ..." text)."""
+        self.zero_blanks = frozenset(zero_blanks)
+        """Fields whose blank counts as 0 (``blank_means_zero``): never required."""
+        self.text_fields = frozenset(text_fields)
         self.measures = list(measures)
         self.aggregates: dict[str, Aggregate] = {
             m: (aggregates or {}).get(m, "sum") for m in self.measures
@@ -184,9 +278,31 @@ class Semantics:
                 stack.extend(self._direct[name][2])
         return seen
 
+    def _ordered(self, names: Iterable[str], out: list[str]) -> list[str]:
+        """Inputs named, directly or through other figures, in first-named order.
+
+        Depth first with an explicit stack, so a chain of a thousand figures does not
+        exhaust Python's recursion limit.
+        """
+        seen = set(out)
+        stack = list(reversed(list(names)))
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            out.append(name)  # figures are kept out of ``required`` by the caller
+            if name in self._direct:
+                stack.extend(reversed(self._direct[name][2]))
+        return out
+
     def _figure(self, kind: str, name: str, text: str, expr: formula.Expr) -> Figure:
         direct = tuple(formula.names(expr))
         used = self._closure(direct)
+        inputs = set(self.measures) | set(self.profile)
+        required = tuple(
+            n for n in self._ordered(direct, []) if n in inputs and n not in self.zero_blanks
+        )
         return Figure(
             kind=kind,
             name=name,
@@ -196,6 +312,9 @@ class Semantics:
             measures=tuple(m for m in self.measures if m in used),
             profile=tuple(p for p in self.profile if p in used),
             uses_year=REPORTING_YEAR in used,
+            required=required,
+            text_inputs=frozenset(n for n in required if n in self.text_fields),
+            titles=tuple(needs_title(self.titles.get(n, n)) for n in required),
         )
 
     def _figures(self, kind: str, items: Sequence[Derived] | Sequence[Kpi]) -> list[Figure]:
@@ -227,12 +346,32 @@ class Semantics:
         return [k.name for k in self.kpis]
 
 
+def needs_title(title: str) -> str:
+    """A field title as it reads inside a sentence: "Total expenditure" -> "total
+    expenditure"; "NHS staff served (WTE)" keeps its capitals."""
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
+
+
 def semantics_of(resolved: ResolvedTemplate) -> Semantics:
     """Parsed formulas and dependencies of a template or form."""
     spec = resolved.template
+    fields = [*resolved.profile_fields, *resolved.measure_fields]
+    extra: dict[str, Any] = {
+        "titles": {f.name: f.title for f in fields},
+        "zero_blanks": [f.name for f in fields if f.blank_means_zero],
+        "text_fields": [f.name for f in fields if f.type not in ("number", "integer")],
+    }
     if isinstance(spec, FormSpec):
-        return Semantics(resolved.profile_names, [], rules=spec.rules)
+        return Semantics(resolved.profile_names, [], rules=spec.rules, **extra)
     aggregates = {f.name: f.aggregate for f in resolved.measure_fields}
     return Semantics(
-        spec.profile, spec.measures, spec.derived, spec.kpis, spec.rules, aggregates=aggregates
+        spec.profile,
+        spec.measures,
+        spec.derived,
+        spec.kpis,
+        spec.rules,
+        aggregates=aggregates,
+        **extra,
     )

@@ -93,6 +93,10 @@ class FieldSpec(_Model):
     """Where the definition follows a standard, e.g. ``ISO 2789``, ``COUNTER R5``."""
     example: Any = None
     """An example value (used for previews and documentation)."""
+    blank_means_zero: bool = False
+    """Whether a blank entry of this field counts as 0 in derived figures and KPIs. By
+    default a figure is blank (and says what it needs) while any input it names has no
+    number; set this only where a blank truly means none (a service with no such item)."""
 
 
 class _SpecHeader(_Model):

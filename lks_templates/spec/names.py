@@ -26,8 +26,9 @@ GENERATOR_NAMES = frozenset(
         "lks_periods",  # the period labels on Data
         "lks_failures",  # the count of failed checks on Checks
         "lks_chart_data",  # the hidden rows that feed charts
-        "lks_missing",  # planned: required entries left blank
-        "lks_coverage",  # planned: the periods a return covers, in words
+        "lks_missing",  # the count of required entries left blank on Checks
+        "lks_coverage",  # the periods a return covers, in words, on Checks
+        "lks_periods_entered",  # the count of periods with any entry on Checks
     }
 )
 """Defined names the generator adds to every workbook (``docs/workbook-contract.md``), and
