@@ -201,3 +201,29 @@ def test_example_returns_are_synthetic_and_deterministic(tmp_path: Path) -> None
         names.append(str(first.profile["org_name"]))
     assert all("Example" in name for name in names)
     assert len(set(names)) == 3
+
+
+SHIPPED = ["e-resources", "impact", "monthly-activity", "reach-and-registration",
+           "staffing-and-finance", "supplementary-return"]  # fmt: skip
+
+
+@pytest.mark.parametrize("template", SHIPPED)
+def test_every_shipped_benchmark_runs_on_example_returns(
+    template: str, tmp_path: Path, specs: SpecSet
+) -> None:
+    from lks_templates.benchmarking import benchmark
+    from lks_templates.benchmarking.examples import write_examples
+
+    resolved = specs.resolve(template)
+    assert resolved is not None
+    write_examples(resolved, 6, tmp_path)
+    result = benchmark([tmp_path], f"{template}-peers", specs=specs)
+    assert result.returns == 6
+    assert result.problems.empty  # example returns are clean and all compared
+    kpis = {k.name for k in resolved.template.kpis}  # type: ignore[union-attr]
+    assert set(result.benchmark["kpi"]) == kpis
+    nearest = result.benchmark[result.benchmark["peer_group"] == "nearest"]
+    assert set(nearest["n"]) <= {6}  # 6 services: each group is all of them
+    funnels = {f.kpi for f in result.spec.funnels}
+    with_funnel = result.positions.dropna(subset=["funnel_rate"])
+    assert set(with_funnel["kpi"]) == funnels

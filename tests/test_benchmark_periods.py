@@ -141,3 +141,17 @@ def test_a_benchmark_spec_file_with_errors_is_a_usage_error(
     err = capsys.readouterr().err
     assert f"{spec}:11:29: peer-field-not-context `loans` is a measure" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_hostile_names_are_escaped_and_missing_context_is_said(tmp_path: Path) -> None:
+    returns = {f"s{i}": _values(i) for i in range(1, 4)}
+    returns["s1"]["org_name"] = '=HYPERLINK("http://x","Example")'
+    returns["s2"]["nhs_region"] = None
+    out = _run(tmp_path, returns, "whole_year")
+    names = {r["org_ods_code"]: r["org_name"] for r in _read(out / "positions.csv")}
+    assert names["EX001"] == '\'=HYPERLINK("http://x","Example")'  # one extra leading '
+    assert "EX002" not in names  # no region: no group, and nothing imputed
+    missing = [p for p in _read(out / "problems.csv") if p["code"] == "no-peer-group"]
+    assert [(Path(p["file"]).name, p["field"], p["severity"]) for p in missing] == [
+        ("s2.xlsx", "nhs_region", "warning")
+    ]

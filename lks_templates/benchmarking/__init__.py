@@ -97,7 +97,9 @@ def read_all(
     with the paths that do not exist."""
     from lks_templates.collection import find_returns
     from lks_templates.readback import read_return
+    from lks_templates.readback.context import ReadContext
 
+    context = ReadContext()  # one per run: each template's contract is prepared once
     results: list[Return] = []
     missing: list[str] = []
     for item in returns:
@@ -106,7 +108,7 @@ def read_all(
             continue
         files, gone = find_returns([os.fspath(item)])
         missing += gone
-        results += [read_return(f, specs=specs, file=f.as_posix()) for f in files]
+        results += [read_return(f, specs=specs, file=f.as_posix(), context=context) for f in files]
     return results, missing
 
 

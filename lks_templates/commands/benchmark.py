@@ -77,10 +77,13 @@ def run(args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="file", file=sys.stderr, desc="Reading")
+    from lks_templates.readback.context import ReadContext
+
+    context = ReadContext()  # one per run: each template's contract is prepared once
     results = []
     try:
         for path in files:
-            results.append(read_return(path, specs=specs, file=path.as_posix()))
+            results.append(read_return(path, specs=specs, file=path.as_posix(), context=context))
             if bar is not None:
                 bar.update(1)
     finally:
