@@ -12,6 +12,8 @@ neither pydantic nor pandas nor xlsxwriter):
   :class:`Collection` of DataFrames), :func:`write_collection` (CSV files, streamed);
 - COUNTER usage: :func:`import_counter` (reports into a copy of the e-resources return,
   a :class:`CounterImport`);
+- benchmarking: :func:`benchmark` (a :class:`Benchmark` of DataFrames: each service's
+  KPIs beside its peers' quartiles, with suppression and funnel limits);
 - problems: :class:`Problem` and the exceptions :class:`LksError`, :class:`SpecError`,
   :class:`BuildError`.
 """
@@ -24,6 +26,7 @@ __version__ = "0.1.0"
 """The library version, written into every workbook as ``lks_generator_version``."""
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr__ below
+    from lks_templates.benchmarking import Benchmark, benchmark
     from lks_templates.build import build_all, build_workbook, check_dist
     from lks_templates.collection import Collection, collect, write_collection
     from lks_templates.counter import CounterImport, import_counter
@@ -55,6 +58,8 @@ _LAZY = {
     "Collection": "lks_templates.collection",
     "import_counter": "lks_templates.counter",
     "CounterImport": "lks_templates.counter",
+    "benchmark": "lks_templates.benchmarking",
+    "Benchmark": "lks_templates.benchmarking",
     "Problem": "lks_templates.errors",
     "LksError": "lks_templates.errors",
     "SpecError": "lks_templates.errors",
@@ -63,6 +68,7 @@ _LAZY = {
 """Public name -> the module that defines it."""
 
 __all__ = [
+    "Benchmark",
     "BuildError",
     "Collection",
     "CounterImport",
@@ -73,6 +79,7 @@ __all__ = [
     "SpecSet",
     "SpecSource",
     "__version__",
+    "benchmark",
     "build_all",
     "build_workbook",
     "check_dist",

@@ -28,6 +28,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "Reading returns back": ("read_return", "Return", "collect", "Collection",
                              "write_collection"),
     "COUNTER usage": ("import_counter", "CounterImport"),
+    "Benchmarking": ("benchmark", "Benchmark"),
     "Problems and errors": ("Problem", "LksError", "SpecError", "BuildError"),
     "Version": ("__version__",),
 }  # fmt: skip

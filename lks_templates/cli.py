@@ -42,6 +42,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "import_counter",
         "fill an e-resources return from COUNTER R5 / R5.1 usage reports",
     ),
+    "benchmark": ("benchmark", "compare each service's KPIs with its peers (quartiles, funnels)"),
+    "example-returns": (
+        "example_returns",
+        "write clearly synthetic filled returns to try collect and benchmark with",
+    ),
 }
 
 

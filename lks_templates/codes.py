@@ -206,6 +206,17 @@ CATALOGUE: tuple[Code, ...] = (
          "brackets, calls or operations nested past the limits",
          example="`a.yaml:30:46: formula-too-deep Brackets and function calls are nested more "
                  "than 32 deep here; ...`"),
+    Code("unknown-kpi", "spec", "error", "a benchmark names a KPI its template does not have",
+         example="``a.yaml:6:8: unknown-kpi `searches_pre_1000` is not a KPI of template "
+                 "`shared-template`. Did you mean `searches_per_1000`? ...``"),
+    Code("peer-field-not-context", "spec", "error",
+         "peers chosen by a measure, derived figure or KPI (an outcome), not a profile field",
+         example="``a.yaml:10:13: peer-field-not-context `searches` is a measure of template "
+                 "`shared-template`, an outcome, not the population served; ...``"),
+    Code("peer-field-not-number", "spec", "error",
+         "`bands`, `nearest` or a funnel names a text field",
+         example="``a.yaml:10:25: peer-field-not-number `region` is not a number field, so it "
+                 "cannot be banded, ...``"),
     # ------------------------------------------------------------- import-tableschema
     Code("json-syntax", "import", "error", "the file is not valid JSON"),
     Code("missing-fields", "import", "error", "the schema has no `fields` list, or an empty one"),
@@ -264,8 +275,12 @@ CATALOGUE: tuple[Code, ...] = (
     Code("not-an-lks-workbook", "returns", "error",
          "A workbook without the lks_template_id property: not made from one of our templates.",
          rejects=True),
-    Code("unknown-template", "returns", "error", "The template id is not among the specs.",
-         rejects=True),
+    Code("unknown-template", "returns", "error",
+         "The template id is not among the specs (a return's property, or the `template` a "
+         "benchmark spec names).",
+         example="``a.yaml:9:11: unknown-template No template spec has the id `shared-templat`. "
+                 "Did you mean `shared-template`? ...``",
+         rejects=True, also=("spec",)),
     Code("unknown-version", "returns", "error", "The template id is known but not that version.",
          rejects=True),
     Code("spec-mismatch", "returns", "warning",
@@ -366,6 +381,12 @@ CATALOGUE: tuple[Code, ...] = (
     Code("counter-wrong-return", "counter", "error",
          "the return cannot take the import: unreadable, a template without COUNTER fields, "
          "or no reporting year; nothing is written"),
+    Code("left-out", "returns", "warning",
+         "`benchmark`: a readable return not compared (another template, reporting year or "
+         "set of periods than the benchmark's, or a duplicate); the message says which."),
+    Code("no-peer-group", "returns", "warning",
+         "`benchmark`: a service lacks the context value a peer group needs, so it has no "
+         "group there; nothing is imputed."),
 )
 # fmt: on
 """Every problem code, grouped by area in the order the docs list them."""

@@ -67,6 +67,7 @@ def test_no_public_function_takes_an_untyped_argument() -> None:
     assert loose == []
     # One alias for what specs= accepts, wherever it is taken.
     assert specs_annotations == {
+        "benchmark": "SpecSource",
         "collect": "SpecSource",
         "import_counter": "SpecSource",
         "read_return": "SpecSource",

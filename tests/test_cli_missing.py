@@ -41,6 +41,13 @@ MISSING: dict[str, list[str]] = {
                        "e-resources.xlsx"), "--out", "{out}"],
     "import-counter --into": ["import-counter", str(ROOT / "tests" / "data" / "counter" /
                               "PRP1_sample_r51.tsv"), "--into", "{missing}", "--out", "{out}"],
+    "benchmark": ["benchmark", "{missing}", "--spec", "monthly-activity-peers", "--out", "{out}"],
+    "benchmark --specs": ["benchmark", str(ROOT / "dist"), "--spec", "monthly-activity-peers",
+                          "--out", "{out}", "--specs", "{missing}"],
+    "benchmark --spec": ["benchmark", str(ROOT / "dist"), "--spec", "{missing}",
+                         "--out", "{out}"],
+    "example-returns --specs": ["example-returns", "monthly-activity", "--out", "{out}",
+                                "--specs", "{missing}"],
 }  # fmt: skip
 
 

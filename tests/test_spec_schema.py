@@ -53,7 +53,13 @@ def test_schema_command_reports_an_unwritable_target(
 def test_schema_is_a_union_over_kind() -> None:
     schema = json.loads(schema_text())
     assert schema["discriminator"]["propertyName"] == "kind"
-    assert sorted(schema["discriminator"]["mapping"]) == ["dataset", "faq", "form", "template"]
+    assert sorted(schema["discriminator"]["mapping"]) == [
+        "benchmark",
+        "dataset",
+        "faq",
+        "form",
+        "template",
+    ]
     kpi = schema["$defs"]["Kpi"]["properties"]
     assert kpi["direction"]["enum"] == ["higher", "lower", "neutral"]
     assert kpi["formula"]["description"].startswith("Excel-style formula")

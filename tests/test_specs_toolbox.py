@@ -128,6 +128,7 @@ def test_every_spec_validates_without_a_problem() -> None:
             "impact-case-study",
             "supplementary-return",
             *DASHBOARDS,
+            *(f"{template}-peers" for template in [*DASHBOARDS, "supplementary-return"]),
         ]
     )
     assert {s.version for s in specs.all()} == {"1.0.0"}

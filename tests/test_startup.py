@@ -160,4 +160,4 @@ def test_build_reads_and_checks_each_spec_file_once(
 
     monkeypatch.setattr(specset, "load_document", counting)
     build_all([SPECS], tmp_path / "out")
-    assert sorted(reads) == sorted(p.name for p in SPECS.glob("*.yaml"))
+    assert sorted(reads) == sorted(p.name for p in SPECS.rglob("*.yaml"))

@@ -285,7 +285,89 @@ class FaqSpec(_SpecHeader):
     """The questions and answers, in the order shown."""
 
 
-AnySpec = DatasetSpec | TemplateSpec | FormSpec | FaqSpec
+Coverage = Literal["whole_year", "same_periods"]
+FunnelLimits = Literal["poisson", "binomial"]
+
+
+class Bands(_Model):
+    """Size bands of one context field: by fixed ``breaks`` or by equal-count ``quantiles``."""
+
+    field: str
+    """A number field of the template's profile (a context field, such as staff served)."""
+    breaks: list[float | int] | None = None
+    """Increasing cut points: ``[3000, 6000]`` gives < 3000, 3000 to < 6000 and >= 6000."""
+    quantiles: int | None = Field(default=None, ge=2, le=20)
+    """Instead of ``breaks``: this many bands holding about equal numbers of services,
+    cut at the quantiles (linear interpolation) of the services present."""
+
+
+class Nearest(_Model):
+    """The most similar services by weighted Euclidean distance over standardised fields."""
+
+    k: int = Field(default=10, ge=1)
+    """How many other services join each service's group."""
+    fields: dict[str, Annotated[float | int, Field(gt=0)]]
+    """Number fields of the profile (context fields) and their weights, e.g.
+    ``{staff_wte_served: 2, learners_on_placement: 1}``."""
+
+
+class PeerGroup(_Model):
+    """One way of choosing peers; exactly one of ``same``, ``bands`` and ``nearest``."""
+
+    name: str
+    """Identifier of the peer group, written in the CSV files."""
+    title: str = ""
+    """Label shown in workbooks; the name when empty."""
+    same: list[str] | None = None
+    """Services with equal values of these profile (context) fields, e.g. ``[trust_type]``."""
+    bands: Bands | None = None
+    """Services in the same size band of one profile (context) number field."""
+    nearest: Nearest | None = None
+    """Each service with its ``k`` most similar services."""
+
+
+class Funnel(_Model):
+    """A funnel plot of a KPI that is a count over a population (Spiegelhalter)."""
+
+    kpi: str
+    """The KPI the funnel is for; one of the benchmark's KPIs."""
+    numerator: str
+    """The count: a measure (summed over the periods, written ``SUM(name)`` or ``name``) or
+    a number field of the profile."""
+    denominator: str
+    """The population: a number field of the profile, e.g. ``staff_headcount_served``."""
+    per: float | int = Field(default=1, gt=0)
+    """Scale of the shown rate, e.g. 1000 for "per 1,000 staff" or 100 for a percentage."""
+    limits: FunnelLimits = "poisson"
+    """``poisson`` for a count per population, ``binomial`` for a proportion (the count is
+    part of the denominator, such as positive impact returns of all returns)."""
+
+
+class BenchmarkSpec(_SpecHeader):
+    """``kind: benchmark``: how returns of one template are compared with their peers."""
+
+    kind: Literal["benchmark"]
+    """Always ``benchmark``."""
+    description: str = ""
+    """What the benchmark is for, shown in its workbooks."""
+    template: str
+    """Id of the template whose returns are compared (any version that has these KPIs)."""
+    kpis: list[str] | None = None
+    """KPIs compared; every KPI of the template when not given."""
+    min_group_size: int = Field(default=5, ge=1)
+    """Fewer services with a value than this: the statistic is not shown (``[c]``)."""
+    show_range: bool = False
+    """Show the minimum and maximum (single services' values) of each group."""
+    coverage: Coverage = "whole_year"
+    """``whole_year``: only returns with every period entered; ``same_periods``: returns
+    covering the same periods as most of the returns."""
+    peer_groups: list[PeerGroup]
+    """The ways of choosing peers; each service is compared within each."""
+    funnels: list[Funnel] = Field(default_factory=list)
+    """Funnel plots of KPIs that are rates."""
+
+
+AnySpec = DatasetSpec | TemplateSpec | FormSpec | FaqSpec | BenchmarkSpec
 
 
 class ResolvedTemplate(BaseModel):

@@ -21,6 +21,8 @@ from pydantic_core import PydanticUndefined
 
 from lks_templates.spec.docstrings import describe_fields
 from lks_templates.spec.models import (
+    Bands,
+    BenchmarkSpec,
     Chart,
     Constraints,
     DatasetSpec,
@@ -29,7 +31,10 @@ from lks_templates.spec.models import (
     FaqSpec,
     FieldSpec,
     FormSpec,
+    Funnel,
     Kpi,
+    Nearest,
+    PeerGroup,
     Period,
     Rule,
     TemplateSpec,
@@ -46,11 +51,12 @@ REFERENCE_MODELS: list[type[BaseModel]] = [
     TemplateSpec, Period, Derived, Kpi, Rule, Chart,
     FormSpec,
     FaqSpec, FaqEntry,
+    BenchmarkSpec, PeerGroup, Bands, Nearest, Funnel,
 ]  # fmt: skip
 describe_fields(REFERENCE_MODELS)  # the models leave their docstrings unread (start-up)
 
 _SpecUnion = Annotated[
-    Union[DatasetSpec, TemplateSpec, FormSpec, FaqSpec],  # noqa: UP007 - a runtime type
+    Union[DatasetSpec, TemplateSpec, FormSpec, FaqSpec, BenchmarkSpec],  # noqa: UP007 - a runtime type
     Field(discriminator="kind"),
 ]
 
@@ -63,7 +69,8 @@ def spec_schema() -> dict[str, Any]:
         "title": "lks-templates spec",
         "description": (
             "One spec file of lks-templates: a dataset (data dictionary), a template "
-            "(dashboard workbook), a form (one-record return) or an FAQ, chosen by `kind`."
+            "(dashboard workbook), a form (one-record return), an FAQ or a benchmark (how "
+            "returns are compared with peers), chosen by `kind`."
         ),
         **schema,
     }

@@ -14,6 +14,7 @@ from lks_templates.spec.crossref import Checked, latest, version_key
 from lks_templates.spec.loader import load_document
 from lks_templates.spec.models import (
     AnySpec,
+    BenchmarkSpec,
     DatasetSpec,
     FaqSpec,
     FormSpec,
@@ -43,12 +44,20 @@ class SpecSet:
     """Every form spec (``kind: form``): fields entered once, such as a case study."""
     faqs: list[FaqSpec] = field(default_factory=list)
     """Every FAQ spec (``kind: faq``)."""
+    benchmarks: list[BenchmarkSpec] = field(default_factory=list)
+    """Every benchmark spec (``kind: benchmark``): how returns are compared with peers."""
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     """``(id, version)`` -> the file the spec was read from, as given."""
 
     def all(self) -> list[AnySpec]:
         """Every spec, sorted by id then version."""
-        specs: list[AnySpec] = [*self.datasets, *self.templates, *self.forms, *self.faqs]
+        specs: list[AnySpec] = [
+            *self.datasets,
+            *self.templates,
+            *self.forms,
+            *self.faqs,
+            *self.benchmarks,
+        ]
         return sorted(specs, key=lambda s: (s.id, version_key(s.version)))
 
     def get(self, spec_id: str, version: str | None = None) -> AnySpec | None:
@@ -182,7 +191,30 @@ def cross_problems(checked: Sequence[Checked]) -> list[Problem]:
         if dataset is not None:
             resolved[index] = dataset
             problems += crossref.field_references(item, dataset)
+    problems += _benchmark_problems(checked, valid, datasets, known.get("template", set()))
     return problems + _formula_problems(checked, resolved)
+
+
+def _benchmark_problems(
+    checked: Sequence[Checked],
+    valid: Sequence[AnySpec],
+    datasets: dict[str, DatasetSpec],
+    known: set[str],
+) -> list[Problem]:
+    """Each benchmark against the latest version of the template it names."""
+    from lks_templates.spec.benchmark import benchmark_references
+
+    templates = {
+        spec.id: spec
+        for spec in sorted(
+            (s for s in valid if isinstance(s, TemplateSpec)), key=lambda s: version_key(s.version)
+        )
+    }
+    problems: list[Problem] = []
+    for item in checked:
+        if isinstance(item.spec, BenchmarkSpec):
+            problems += benchmark_references(item.doc, item.spec, templates, datasets, known)
+    return problems
 
 
 def _formula_problems(
@@ -214,6 +246,8 @@ def build_set(checked: Sequence[Checked]) -> SpecSet:
             result.templates.append(spec)
         elif isinstance(spec, FormSpec):
             result.forms.append(spec)
+        elif isinstance(spec, BenchmarkSpec):
+            result.benchmarks.append(spec)
         else:
             result.faqs.append(spec)
     return result

@@ -21,6 +21,7 @@ from lks_templates.spec.loader import DataPath, LoadedDocument, Position
 from lks_templates.spec.models import (
     SPEC_LANGUAGE_VERSION,
     AnySpec,
+    BenchmarkSpec,
     DatasetSpec,
     FaqSpec,
     FormSpec,
@@ -39,6 +40,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "template": TemplateSpec,
     "form": FormSpec,
     "faq": FaqSpec,
+    "benchmark": BenchmarkSpec,
 }
 """The ``kind`` of each spec document and the model it is validated into."""
 
@@ -91,7 +93,7 @@ def check_document(doc: LoadedDocument) -> tuple[AnySpec | None, list[Problem]]:
         spec = model.model_validate(data, strict=True)
     except ValidationError as error:
         return None, shape_problems(doc, model, error) + problems
-    assert isinstance(spec, DatasetSpec | TemplateSpec | FormSpec | FaqSpec)
+    assert isinstance(spec, DatasetSpec | TemplateSpec | FormSpec | FaqSpec | BenchmarkSpec)
     # Name problems do not stop the spec from being cross-checked: every problem is reported.
     return spec, problems
 
@@ -308,6 +310,10 @@ def name_problems(doc: LoadedDocument) -> list[Problem]:
         return problems + _listed_fields(doc, ["profile", "measures"])
     if kind == "form":
         return _named_items(doc, ["rules"]) + _listed_fields(doc, ["fields"])
+    if kind == "benchmark":
+        from lks_templates.spec.benchmark import benchmark_shape_problems
+
+        return _named_items(doc, ["peer_groups"]) + benchmark_shape_problems(doc)
     return []
 
 

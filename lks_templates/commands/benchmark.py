@@ -1,0 +1,117 @@
+"""``lks-templates benchmark RETURNS... --spec ID_OR_FILE --out DIR``: compare services with
+their peers.
+
+Exit codes as ``collect``: 0 every file was read (problems may exist); 1 some file could
+not be read; 2 usage error (a path that does not exist, specs or a benchmark spec that do
+not load, an --out folder that cannot be written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lks_templates.commands._common import (
+    SHIPPED_SPECS,
+    add_specs_option,
+    print_problems,
+    refuse_out,
+    report_missing,
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="+", metavar="RETURNS", help="returned workbooks, or folders of them"
+    )
+    parser.add_argument(
+        "--spec", required=True, metavar="ID_OR_FILE", help="benchmark spec id or file"
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="folder for benchmark.csv, positions.csv, problems.csv and datapackage.json",
+    )
+    add_specs_option(parser, default=SHIPPED_SPECS)
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar even when stderr is not a terminal",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from lks_templates.benchmarking import benchmark, find_benchmark
+    from lks_templates.collection import find_returns
+    from lks_templates.commands.read import load_specs_or_report
+    from lks_templates.errors import SpecError
+    from lks_templates.readback import read_return
+    from lks_templates.words import counted, printable
+
+    files, missing = find_returns(args.paths)
+    for gone in missing:
+        report_missing(gone)
+    if missing:
+        return 2
+    if not files:
+        print("No workbooks (.xlsx and similar) found under the paths given.", file=sys.stderr)
+        return 2
+    specs = load_specs_or_report(args.specs)
+    if specs is None:
+        return 2
+    wanted = args.spec
+    if specs.get(wanted) is None and _looks_like_a_path(wanted) and not Path(wanted).exists():
+        report_missing(wanted)
+        return 2
+    try:
+        spec = find_benchmark(args.spec, specs)
+    except SpecError as exc:
+        print_problems(exc.problems, "The benchmark spec did not load.", stream=sys.stderr)
+        return 2
+    if refuse_out(args.out, folder=True):
+        return 2
+    bar = None
+    if args.progress or sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="file", file=sys.stderr, desc="Reading")
+    from lks_templates.readback.context import ReadContext
+
+    context = ReadContext()  # one per run: each template's contract is prepared once
+    results = []
+    try:
+        for path in files:
+            results.append(read_return(path, specs=specs, file=path.as_posix(), context=context))
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    try:
+        result = benchmark(results, spec, specs=specs, out=args.out)
+    except OSError as error:
+        from lks_templates.atomic import cannot_write
+
+        print(printable(cannot_write(args.out, error)), file=sys.stderr)
+        return 2
+    rejected = sum(not r.readable for r in results)
+    left = int((result.problems["code"] == "left-out").sum())
+    print(
+        f"Benchmarked {counted(len(files), 'file')} with {spec.id} {spec.version}: "
+        f"{result.returns:,} compared, {left:,} left out, {rejected:,} rejected."
+    )
+    suppressed = int(result.benchmark["suppressed"].sum())
+    print(
+        f"Statistics: {counted(len(result.benchmark), 'row')}, {suppressed:,} suppressed "
+        f"(fewer than {spec.min_group_size} services)."
+    )
+    names = ("benchmark.csv", "positions.csv", "problems.csv", "datapackage.json")
+    print(printable("Wrote " + ", ".join(f"{args.out.rstrip('/')}/{n}" for n in names)))
+    return 1 if rejected else 0
+
+
+def _looks_like_a_path(text: str) -> bool:
+    """A spec file rather than an id: ids are lower-case words joined by hyphens."""
+    return "/" in text or "\\" in text or text.lower().endswith((".yaml", ".yml"))
