@@ -245,6 +245,7 @@ def test_write_collection_leaves_no_temporary_files(returns: Path, tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "datapackage.json",
         "problems.csv",
+        "returns.csv",
         "values.csv",
     ]
 
@@ -561,8 +562,10 @@ def test_output_files_are_readable_like_any_other(
             "values.csv",
             "problems.csv",
             "datapackage.json",
+            "returns.csv",
             "values.parquet",
             "problems.parquet",
+            "returns.parquet",
         )
     }
     assert (tmp_path / "values.parquet").read_text() == (tmp_path / "values.csv").read_text()

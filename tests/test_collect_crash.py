@@ -104,6 +104,7 @@ def test_a_worker_that_dies_costs_only_its_file(
     assert sorted(p.name for p in out.iterdir()) == [
         "datapackage.json",
         "problems.csv",
+        "returns.csv",
         "values.csv",
     ]
 

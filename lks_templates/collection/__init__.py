@@ -6,6 +6,7 @@ this package holds it and its parts, one module per job:
 - :mod:`~lks_templates.collection.find`: the files under the paths given, and a problem
   for each place that could not be searched;
 - :mod:`~lks_templates.collection.rows`: the rows one read return contributes;
+- :mod:`~lks_templates.collection.returns`: the one row a file of returns.csv;
 - :mod:`~lks_templates.collection.dedupe`: later copies of the same return, marked;
 - :mod:`~lks_templates.collection.workers`: reading in this process or several, a crash
   costing only its own file;
@@ -26,6 +27,7 @@ from lks_templates.collection.datapackage import datapackage
 from lks_templates.collection.escaping import escape_text, needs_escape, unescape_text
 from lks_templates.collection.find import WORKBOOK_SUFFIXES, Found, find_returns, search_returns
 from lks_templates.collection.output import CsvOutput, OutputError, write_parquet, write_rows
+from lks_templates.collection.returns import RETURN_COLUMNS, ReturnsTable
 from lks_templates.collection.rows import (
     CELL_PROBLEMS,
     PROBLEM_COLUMNS,
@@ -41,6 +43,7 @@ from lks_templates.collection.workers import iter_file_rows
 __all__ = [
     "CELL_PROBLEMS",
     "PROBLEM_COLUMNS",
+    "RETURN_COLUMNS",
     "UNUSABLE",
     "VALUE_COLUMNS",
     "WORKBOOK_SUFFIXES",
@@ -49,6 +52,7 @@ __all__ = [
     "FileRows",
     "Found",
     "OutputError",
+    "ReturnsTable",
     "Summary",
     "collect",
     "datapackage",

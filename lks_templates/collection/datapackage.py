@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from lks_templates.collection.returns import RETURN_COLUMNS
 from lks_templates.collection.rows import PROBLEM_COLUMNS, VALUE_COLUMNS
 
 _ESCAPED = (
@@ -30,21 +31,46 @@ _DESCRIPTIONS = {
     "sheet": "Sheet of the cell concerned, if any.",
     "cell": "Cell concerned (A1 style), if any.",
     "message": "What is wrong and what to do.",
+    "org_name": "Organisation name entered in the return.",
+    "reporting_year": "Reporting year entered (the year it starts); empty when not entered.",
+    "periods_expected": "Periods in the template's year (12 months, 4 quarters, 1 year); "
+    "0 for a form; empty for a file that could not be read.",
+    "periods_entered": "Periods with any entry (the workbook's lks_periods_entered).",
+    "first_period": "Key (m01-m12, q1-q4, year) of the first period with any entry.",
+    "last_period": "Key of the last period with any entry.",
+    "errors": "Rows of problems.csv of severity error for this file.",
+    "warnings": "Rows of problems.csv of severity warning for this file.",
 }
+_KPI = (
+    "KPI {name}, recomputed in Python from the values read; empty where the KPI is "
+    "blank (an input it needs has no number) or the template has no such KPI."
+)
 
 
-def _schema(columns: Sequence[str], **types: str) -> dict[str, Any]:
+_RETURN_TYPES = dict.fromkeys(
+    ("reporting_year", "periods_expected", "periods_entered", "errors", "warnings"), "integer"
+)
+
+
+def _schema(columns: Sequence[str], types: dict[str, str]) -> dict[str, Any]:
     return {
         "fields": [
-            {"name": name, "type": types.get(name, "string"), "description": _DESCRIPTIONS[name]}
+            {
+                "name": name,
+                "type": types.get(name, "string"),
+                "description": _DESCRIPTIONS.get(name) or _KPI.format(name=name),
+            }
             for name in columns
         ],
         "missingValues": [""],
     }
 
 
-def datapackage() -> dict[str, Any]:
-    """The Frictionless data package descriptor of a collection's two CSV files."""
+def datapackage(kpis: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """The Frictionless data package descriptor of a collection's CSV files.
+
+    ``kpis`` is the (name, type) of each KPI column of returns.csv, in order.
+    """
     dialect = {
         "delimiter": ",",
         "lineTerminator": "\n",
@@ -55,7 +81,7 @@ def datapackage() -> dict[str, Any]:
     return {
         "name": "lks-returns",
         "title": "Collected LKS statistics returns",
-        "description": f"Every text cell of both files is guarded against formula "
+        "description": f"Every text cell of the files is guarded against formula "
         f"injection: {_ESCAPED}. Numbers are never changed.",
         "profile": "tabular-data-package",
         "resources": [
@@ -67,8 +93,16 @@ def datapackage() -> dict[str, Any]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "dialect": dialect,
-                "schema": _schema(columns, period_start="date"),
+                "schema": _schema(columns, types),
             }
-            for name, columns in (("values", VALUE_COLUMNS), ("problems", PROBLEM_COLUMNS))
+            for name, columns, types in (
+                ("values", VALUE_COLUMNS, {"period_start": "date"}),
+                ("problems", PROBLEM_COLUMNS, {}),
+                (
+                    "returns",
+                    [*RETURN_COLUMNS, *(kpi for kpi, _ in kpis)],
+                    {**dict(kpis), **_RETURN_TYPES},
+                ),
+            )
         ],
     }

@@ -1,5 +1,6 @@
 """Writing a collection: values.csv and problems.csv streamed to temporary files in the
-output folder and renamed into place at the end, beside datapackage.json; Parquet copies.
+output folder, returns.csv (one row a file) written at the end, all renamed into place
+beside datapackage.json; Parquet copies.
 
 Every CSV file the project writes follows one dialect (see :func:`format_row`): UTF-8,
 comma-separated, ``\\n`` line ends, and a field in double quotes (its quotes doubled) when
@@ -23,6 +24,7 @@ from typing import Any, TextIO
 
 from lks_templates.collection.datapackage import datapackage
 from lks_templates.collection.escaping import escape_text, unescape_text
+from lks_templates.collection.returns import ReturnsTable
 from lks_templates.collection.rows import PROBLEM_COLUMNS, VALUE_COLUMNS, FileRows
 
 _NEEDS_QUOTES = re.compile('[,"\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]')
@@ -102,7 +104,8 @@ class OutputError(Exception):
 
 
 class CsvOutput:
-    """values.csv and problems.csv written to temporary files, renamed into place at the end.
+    """values.csv, problems.csv and returns.csv written to temporary files, renamed into
+    place at the end.
 
     Call it with each file's rows; then :meth:`finish` (or :meth:`abort`, which removes
     the temporary files, on any failure).
@@ -115,6 +118,9 @@ class CsvOutput:
         self.temps: dict[str, Path | None] = {}
         """The temporary file of each output; None while it has no name (see _open)."""
         self.streams: dict[str, TextIO] = {}
+        self.returns = ReturnsTable()
+        """The rows of returns.csv, written by :meth:`finish` (its KPI columns are known
+        only once every file is read)."""
         with self._writing():
             out.mkdir(parents=True, exist_ok=True)
             self.unnamed = self._unnamed_files_work()
@@ -183,6 +189,7 @@ class CsvOutput:
             self._write(rows)
 
     def _write(self, rows: FileRows) -> None:
+        self.returns(rows)
         self._write_values(rows)
         write_rows(
             self.streams["problems.csv"],
@@ -227,6 +234,11 @@ class CsvOutput:
 
         written = []
         with self._writing():
+            handle, self.temps["returns.csv"] = self._open("returns.csv")
+            table: TextIO = os.fdopen(handle, "w", encoding="utf-8", newline="")
+            self.streams["returns.csv"] = table
+            write_rows(table, [self.returns.columns])
+            write_rows(table, list(self.returns.records(escape=True)))
             temps: dict[str, Path] = {}
             for name, stream in self.streams.items():
                 stream.flush()
@@ -236,7 +248,8 @@ class CsvOutput:
                 os.chmod(temps[name], new_file_mode())  # mkstemp made it private to its owner
             written.append(
                 write_text_atomically(
-                    self.out / "datapackage.json", json.dumps(datapackage(), indent=2) + "\n"
+                    self.out / "datapackage.json",
+                    json.dumps(datapackage(self.returns.kpi_types()), indent=2) + "\n",
                 )
             )
             for name, temp in temps.items():
@@ -256,7 +269,7 @@ class CsvOutput:
 
 
 def write_parquet(out: Path) -> list[Path]:
-    """values.parquet and problems.parquet beside the CSV files in ``out`` (needs pyarrow).
+    """values, problems and returns .parquet beside the CSV files in ``out`` (needs pyarrow).
 
     Parquet is not opened by spreadsheets, so it holds the raw text: the CSV guard against
     formula injection is undone, exactly (see :func:`unescape_text`).
@@ -268,7 +281,7 @@ def write_parquet(out: Path) -> list[Path]:
     from lks_templates.atomic import write_atomically
 
     written = []
-    for name in ("values", "problems"):
+    for name in ("values", "problems", "returns"):
         frame = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
         frame = frame.map(unescape_text)
         written.append(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lks_templates.errors import Problem
 
 if TYPE_CHECKING:
+    from lks_templates.collection.returns import ReturnRecord
     from lks_templates.readback.duplicates import ReturnKey
     from lks_templates.readback.result import Return
 
@@ -80,10 +81,14 @@ class FileRows:
     """For each row of ``problems``: True when its ``value`` is a number, never escaped."""
     severities: Counter[str] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
+    record: ReturnRecord | None = None
+    """The file's row of returns.csv; None for a path that is not a file read."""
 
 
 def rows_of(result: Return) -> FileRows:
-    """The ``values.csv`` and ``problems.csv`` rows of one read return (unescaped)."""
+    """The ``values.csv``, ``problems.csv`` and ``returns.csv`` rows of one read return
+    (unescaped)."""
+    from lks_templates.collection.returns import record_of
     from lks_templates.readback.duplicates import return_key
     from lks_templates.readback.values import format_number, format_value
 
@@ -187,6 +192,7 @@ def rows_of(result: Return) -> FileRows:
         numbers=numbers,
         severities=Counter(p.severity for p in result.problems),
         codes=Counter(p.code for p in result.problems),
+        record=record_of(result),
     )
 
 

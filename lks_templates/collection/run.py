@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from lks_templates.collection.dedupe import Deduplicator
 from lks_templates.collection.find import Found, search_returns
 from lks_templates.collection.output import CsvOutput
+from lks_templates.collection.returns import ReturnsTable
 from lks_templates.collection.rows import (
     CODE_INDEX,
     MESSAGE_INDEX,
@@ -107,8 +108,8 @@ def write_collection(
     files: Sequence[Path] | None = None,
     found: Found | None = None,
 ) -> Summary:
-    """Collect the workbooks under ``paths`` into ``out``: values.csv, problems.csv and
-    datapackage.json, each written atomically. Returns the counts for a report.
+    """Collect the workbooks under ``paths`` into ``out``: values.csv, problems.csv,
+    returns.csv and datapackage.json, each written atomically. Returns the counts for a report.
 
     A path that does not exist, or a folder, link or file that cannot be searched, is a
     problem in problems.csv (see :func:`~lks_templates.collection.find.search_returns`);
@@ -136,6 +137,8 @@ class Collection:
     """One row per value (the columns of values.csv)."""
     problems: pd.DataFrame
     """One row per problem (the columns of problems.csv)."""
+    returns: pd.DataFrame
+    """One row per file read (the columns of returns.csv, its KPI columns included)."""
     summary: Summary
     """The counts the command line reports: files read and rejected, problems by code."""
 
@@ -153,8 +156,9 @@ def collect(
     path: a path that does not exist is a ``missing-path`` problem (in
     ``Collection.problems`` and ``summary.not_searched``), an unreadable folder an
     ``unreadable-folder`` one, and so on. With ``out``, also write values.csv,
-    problems.csv and datapackage.json there. The DataFrames hold every row in memory; for
-    very many returns use the command line (or :func:`write_collection`), which streams.
+    problems.csv, returns.csv and datapackage.json there. The DataFrames hold every row
+    in memory; for very many returns use the command line (or :func:`write_collection`),
+    which streams.
     """
     import pandas as pd
 
@@ -166,7 +170,8 @@ def collect(
         value_rows.extend(rows.values)
         problem_rows.extend(rows.problems)
 
-    sinks: list[Callable[[FileRows], None]] = [keep]
+    table = ReturnsTable()
+    sinks: list[Callable[[FileRows], None]] = [keep, table]
     output = CsvOutput(Path(out)) if out is not None else None
     if output is not None:
         sinks.append(output)
@@ -187,5 +192,8 @@ def collect(
     return Collection(
         values=pd.DataFrame(value_rows, columns=list(VALUE_COLUMNS), dtype="object"),
         problems=pd.DataFrame(problem_rows, columns=list(PROBLEM_COLUMNS), dtype="object"),
+        returns=pd.DataFrame(
+            list(table.records(escape=False)), columns=table.columns, dtype="object"
+        ),
         summary=summary,
     )

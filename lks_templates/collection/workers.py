@@ -64,8 +64,11 @@ def _read_batch(paths: Sequence[Path]) -> list[FileRows]:
 
 
 def crashed(path: Path, reason: str) -> FileRows:
-    """The ``read-crashed`` row of a file whose reading failed for ``reason``."""
-    return rows_of_problem(
+    """The ``read-crashed`` row of a file whose reading failed for ``reason`` (and its
+    row of returns.csv, the error counted)."""
+    from lks_templates.collection.returns import record_of_file
+
+    rows = rows_of_problem(
         Problem(
             code="read-crashed",
             message=f"Reading this file failed ({reason}); the other files were still "
@@ -74,6 +77,8 @@ def crashed(path: Path, reason: str) -> FileRows:
             file=path.as_posix(),
         )
     )
+    rows.record = record_of_file(path.as_posix())
+    return rows
 
 
 def iter_file_rows(

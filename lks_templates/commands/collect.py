@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out",
         required=True,
         metavar="DIR",
-        help="folder for values.csv, problems.csv and datapackage.json",
+        help="folder for values.csv, problems.csv, returns.csv and datapackage.json",
     )
     add_specs_option(parser, default=SHIPPED_SPECS)
     parser.add_argument(
@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--parquet",
         action="store_true",
-        help="also write values.parquet and problems.parquet (needs pyarrow)",
+        help="also write values, problems and returns .parquet (needs pyarrow)",
     )
 
 
@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     out = Path(args.out)
-    written = [out / "values.csv", out / "problems.csv", out / "datapackage.json"]
+    written = [out / name for name in ("values.csv", "problems.csv", "returns.csv")]
+    written.append(out / "datapackage.json")
     if args.parquet:
         from lks_templates.collection import write_parquet
 

@@ -101,6 +101,8 @@ def _coverage(contract: Contract, result: Return) -> None:
         for i, key in enumerate(contract.period_keys)
     ]
     result.periods_entered = sum(entered)
+    keys = contract.period_keys
+    result.entered_periods = [key for key, flag in zip(keys, entered, strict=True) if flag]
     result.coverage = coverage_text(spec.period, result.reporting_year, entered)
 
 

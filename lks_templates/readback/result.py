@@ -67,6 +67,8 @@ class Return:
     (3 of 12 months)``); "" for a form or while nothing is entered."""
     periods_entered: int = 0
     """Periods with any entry (``lks_periods_entered``)."""
+    entered_periods: list[str] = field(default_factory=list)
+    """Keys of the periods with any entry, in period order (``periods_entered`` of them)."""
     """KPI -> what its tile says is missing while it is blank (``Needs total expenditure``)."""
     """KPIs, recomputed in Python from the values read."""
     raw_errors: dict[tuple[str, str], object] = field(default_factory=dict)
