@@ -186,3 +186,9 @@ def test_data_package_describes_returns_csv(out: Path) -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_same_rows_with_several_processes(out: Path, tmp_path: Path) -> None:
+    folder = Path(by_file(out)["a-spring.xlsx"]["file"]).parent
+    assert main(["collect", str(folder), "--out", str(tmp_path), "--jobs", "2"]) == 1
+    assert (tmp_path / "returns.csv").read_bytes() == (out / "returns.csv").read_bytes()
