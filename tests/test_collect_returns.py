@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from test_readback_support import ANNUAL, MONTHLY, PROFILE, build, specs
+from test_readback_support import ANNUAL, FORM, MONTHLY, PROFILE, build, form_values, specs
 
 import lks_templates
 from lks_templates.cli import main
@@ -67,6 +67,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(folder / "a-spring.xlsx", folder / "c-spring-again.xlsx")
     (folder / "d-corrupt.xlsx").write_bytes((folder / "a-spring.xlsx").read_bytes()[:3000])
     build(folder / "e-annual.xlsx", ANNUAL, {"reporting_year": 2026, "org_ods_code": "RZZ"})
+    build(folder / "f-case-study.xlsx", FORM, form_values())
     result = tmp_path_factory.mktemp("out")
     assert main(["collect", str(folder), "--out", str(result)]) == 1  # the corrupt file
     return result
@@ -98,6 +99,7 @@ def test_columns_are_the_fixed_ones_then_the_union_of_kpis(out: Path) -> None:
         "c-spring-again.xlsx",
         "d-corrupt.xlsx",
         "e-annual.xlsx",
+        "f-case-study.xlsx",
     ]
 
 
@@ -113,6 +115,13 @@ def test_periods_and_profile_of_a_partial_year(out: Path) -> None:
     annual = by_file(out)["e-annual.xlsx"]
     assert (annual["periods_expected"], annual["periods_entered"]) == ("1", "0")
     assert (annual["first_period"], annual["last_period"]) == ("", "")
+    form = by_file(out)["f-case-study.xlsx"]  # a form has no periods and no KPIs
+    assert (form["template_id"], form["periods_expected"], form["periods_entered"]) == (
+        FORM,
+        "0",
+        "0",
+    )
+    assert all(form[name] == "" for name in kpi_names(MONTHLY))
 
 
 def test_kpis_worked_by_hand_and_blank_without_their_input(out: Path) -> None:
@@ -192,3 +201,14 @@ def test_the_same_rows_with_several_processes(out: Path, tmp_path: Path) -> None
     folder = Path(by_file(out)["a-spring.xlsx"]["file"]).parent
     assert main(["collect", str(folder), "--out", str(tmp_path), "--jobs", "2"]) == 1
     assert (tmp_path / "returns.csv").read_bytes() == (out / "returns.csv").read_bytes()
+
+
+def test_parquet_holds_the_same_rows_raw(out: Path, tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    folder = Path(by_file(out)["a-spring.xlsx"]["file"]).parent
+    assert main(["collect", str(folder), "--out", str(tmp_path), "--parquet"]) == 1
+    frame = pd.read_parquet(tmp_path / "returns.parquet")
+    assert list(frame.columns) == header_of(out / "returns.csv")
+    assert len(frame) == len(table(out / "returns.csv")) == 6
+    assert HOSTILE_NAME in frame["org_name"].tolist()  # the raw text, unescaped
