@@ -81,7 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     name = args_list[0]
     module = importlib.import_module(f"lks_templates.commands.{COMMANDS[name][0]}")
-    sub = argparse.ArgumentParser(prog=f"lks-templates {name}", description=COMMANDS[name][1])
+    # A command that defines EXIT_CODES ends its --help with them, from the one wording.
+    sub = argparse.ArgumentParser(
+        prog=f"lks-templates {name}",
+        description=COMMANDS[name][1],
+        epilog=getattr(module, "EXIT_CODES", None),
+    )
     module.add_arguments(sub)
     args = sub.parse_args(args_list[1:])
     try:

@@ -1,8 +1,6 @@
 """``lks-templates collect PATH ... --out DIR``: many returns into tidy CSV files.
 
-Exit codes: 0 every file was read (problems may exist); 1 some file could not be read, or
-some folder or link could not be searched; 2 usage error (no paths, a path that does not
-exist, specs that do not load, an --out folder that cannot be written).
+Exit codes: see :data:`EXIT_CODES` (shown at the end of ``--help``).
 """
 
 from __future__ import annotations
@@ -16,6 +14,15 @@ from lks_templates.commands._common import SHIPPED_SPECS, add_specs_option, repo
 
 if TYPE_CHECKING:
     from lks_templates.collection import Summary
+
+EXIT_CODES = (
+    "Exit codes: 0 every file was read, even when returns have problems (see problems.csv); "
+    "1 some file could not be read, or some folder or link could not be searched (each has "
+    "a row in problems.csv; the others were still collected and written); 2 usage error "
+    "(a path that does not exist, no workbook found, specs that do not load, an --out that "
+    "cannot be written, --jobs below 1, --parquet without pyarrow); nothing is written."
+)
+"""What each exit code means; the epilog of ``--help`` and the README say the same."""
 
 REJECTED_SHOWN = 20
 

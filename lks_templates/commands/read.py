@@ -1,7 +1,6 @@
 """``lks-templates read FILE``: read one filled workbook and print its values and problems.
 
-Exit codes: 0 the file was read (problems may exist); 1 it could not be read; 2 usage
-error (no such file, a folder, specs that do not load).
+Exit codes: see :data:`EXIT_CODES` (shown at the end of ``--help``).
 
 Everything printed that came from the workbook or the file system (cell values, sheet and
 file names, problem messages) goes through :func:`lks_templates.words.printable`, so a
@@ -30,6 +29,15 @@ if TYPE_CHECKING:
     from lks_templates.readback.result import Return
     from lks_templates.spec import SpecSet
     from lks_templates.spec.models import ResolvedTemplate
+
+
+EXIT_CODES = (
+    "Exit codes: 0 the file was read, even when it has problems (errors included: they are "
+    "printed, not counted in the exit code); 1 the file could not be read (not a workbook, "
+    "damaged, or not one of these templates); 2 usage error (no such file, a folder, specs "
+    "that do not load)."
+)
+"""What each exit code means; the epilog of ``--help`` and the README say the same."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
