@@ -130,8 +130,10 @@ def _print_text(result: Return, specs: SpecSet) -> None:
     resolved = specs.resolve(result.template_id, result.template_version)
     template = resolved.template if resolved is not None else None
     # A form has no derived figures or KPIs.
+    from lks_templates.rules.numbers import shown_format
+
     formats = {
-        item.name: item.format
+        item.name: shown_format(item.format, item.unit)
         for item in [*getattr(template, "derived", []), *getattr(template, "kpis", [])]
     }
     year = f", reporting year {result.reporting_year}" if result.reporting_year else ""

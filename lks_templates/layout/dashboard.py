@@ -17,7 +17,7 @@ from lks_templates.layout.model import (
     cell_name,
     sheet_ref,
 )
-from lks_templates.rules.numbers import format_number
+from lks_templates.rules.numbers import format_number, shown_format, shown_unit
 from lks_templates.rules.semantics import Semantics
 from lks_templates.spec.models import Chart, Kpi, ResolvedTemplate
 
@@ -67,8 +67,10 @@ def tile_col(index: int) -> int:
 def target_text(kpi: Kpi) -> str:
     """``Target: 25.0 or more`` (or the unit when there is no target)."""
     if kpi.target is None:
-        return kpi.unit or kpi.description or ""
-    shown = format_number(kpi.target, kpi.format)
+        # A unit the number already shows ("%", "GBP") leaves the line blank, not the
+        # description, which is written for the About sheet and may not fit a tile.
+        return shown_unit(kpi.format, kpi.unit) if kpi.unit else kpi.description or ""
+    shown = format_number(kpi.target, shown_format(kpi.format, kpi.unit))
     more = {"higher": " or more", "lower": " or fewer", "neutral": ""}[kpi.direction]
     return f"Target: {shown}{more}"
 
@@ -184,7 +186,7 @@ class Dashboard:
                 "",
                 formula="=" + to_excel(figures[kpi.name].shown(), _name_ref),
                 style="tile_value",
-                number_format=kpi.format,
+                number_format=shown_format(kpi.format, kpi.unit),
             )
             s.put(top + 2, col, target_text(kpi), style="tile_target")
             needs = to_excel(figures[kpi.name].needs(), _name_ref)

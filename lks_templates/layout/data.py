@@ -16,6 +16,7 @@ from lks_templates.layout.model import (
     range_name,
     sheet_ref,
 )
+from lks_templates.rules.numbers import shown_format, shown_unit
 from lks_templates.rules.periods import PeriodSlot, period_slots
 from lks_templates.rules.semantics import Figure, Semantics, year_to_date_formula
 from lks_templates.spec.models import Chart, FieldSpec, ResolvedTemplate, TemplateSpec
@@ -275,7 +276,7 @@ class DataSheet:
         for item in self.template.derived:
             row, figure = pos.derived[item.name], figures[item.name]
             s.put(row, LABEL_COL, item.title, style="label")
-            s.put(row, UNIT_COL, item.unit, style="unit")
+            s.put(row, UNIT_COL, shown_unit(item.format, item.unit), style="unit")
             for col in pos.period_cols():
                 s.put(
                     row,
@@ -283,7 +284,7 @@ class DataSheet:
                     "",
                     formula=self.derived_formula(figure, col),
                     style="calc",
-                    number_format=item.format,
+                    number_format=shown_format(item.format, item.unit),
                 )
             if pos.total_col is not None:
                 total = self._derived_total(figure) if self.semantics.combinable(figure) else None
@@ -293,7 +294,7 @@ class DataSheet:
                     None if total is None else "",
                     formula=total,
                     style="total",
-                    number_format=item.format,
+                    number_format=shown_format(item.format, item.unit),
                 )
             self.names[item.name] = pos.row_ref(row)
 
@@ -412,7 +413,7 @@ class DataSheet:
             return fieldkit.number_format(self.resolved.dataset.field(name)) or "General"
         for item in self.template.derived:
             if item.name == name:
-                return item.format
+                return shown_format(item.format, item.unit)
         return "General"
 
     def _required(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:

@@ -32,9 +32,11 @@ def shorten(text: str, limit: int) -> str:
 
 
 def number_format(field: FieldSpec) -> str | None:
-    """Excel number format of an input cell, from the field's type and unit."""
+    """Excel number format of an input cell, from the field's type and unit. Annual money
+    is shown in whole pounds (a year's budget to the penny is noise); the value typed is
+    kept as typed."""
     money = field.unit.strip().upper() in {"GBP", "£"}
-    if field.type == "integer":
+    if field.type == "integer" or (money and field.frequency == "annual"):
         return "£#,##0" if money else "#,##0"
     if field.type == "number":
         return "£#,##0.00" if money else "#,##0.0#"
@@ -170,7 +172,10 @@ def entry_label(field: FieldSpec) -> str:
 
 
 def unit_label(field: FieldSpec) -> str:
-    """Unit column text; text fields show their kind instead."""
+    """Unit column text; text fields show their kind instead. Money says £, the sign its
+    cell shows once filled, not GBP in words."""
+    if field.unit.strip().upper() in {"GBP", "£"}:
+        return "£"
     if field.unit:
         return field.unit
     if field.constraints.enum or field.type == "boolean":

@@ -17,6 +17,7 @@ from lks_templates.layout.dashboard import (
 )
 from lks_templates.layout.data import DataSheet
 from lks_templates.layout.model import ImagePlan, PageSetup, SheetPlan
+from lks_templates.rules.numbers import shown_format
 from lks_templates.spec.models import Kpi, ResolvedTemplate
 
 INFOGRAPHIC = "Infographic"
@@ -190,7 +191,7 @@ def _figures(sheet: SheetPlan, row: int, kpis: list[Kpi], icons: list[str]) -> i
             col,
             formula=f'=IF({kpi.name}="","{NOT_YET}",{kpi.name})',
             style="info_number",
-            number_format=kpi.format,
+            number_format=shown_format(kpi.format, kpi.unit),
         )
         sheet.put(row + 2, col, kpi.title, style="info_label")
         sheet.put(row + 3, col, target_text(kpi), style="info_target")

@@ -7,6 +7,7 @@ recomputed figure with it, so both show what a spreadsheet shows.
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 NOT_FINITE = "#NUM!"
@@ -25,6 +26,11 @@ def format_number(value: float, number_format: str) -> str:
     shows ``#NUM!``.
     """
     fmt = number_format.split(";")[0]
+    # A quoted suffix (``0.0"%"``) is shown as written; only a bare % scales by 100.
+    quoted = re.fullmatch(r'([^"]*)"([^"]*)"', fmt)
+    suffix = ""
+    if quoted is not None:
+        fmt, suffix = quoted.group(1), quoted.group(2)
     percent = "%" in fmt
     decimals = sum(1 for ch in fmt.split(".")[1] if ch in "0#") if "." in fmt else 0
     if isinstance(value, float) and not math.isfinite(value):
@@ -43,7 +49,36 @@ def format_number(value: float, number_format: str) -> str:
     magnitude = abs(rounded)
     text = f"{magnitude:,.{decimals}f}" if "," in fmt else f"{magnitude:.{decimals}f}"
     prefix = "£" if "£" in fmt else ""
-    return sign + prefix + text + ("%" if percent else "")
+    return sign + prefix + text + ("%" if percent else "") + suffix
+
+
+PERCENT_SUFFIX = '"%"'
+"""Appended to the format of a figure whose unit is a percentage: the cell holds 85.4 (as
+``read`` and ``collect`` give it) and shows ``85.4%``."""
+
+
+def _is_percent(unit: str) -> bool:
+    return unit.strip() == "%" or unit.strip().startswith("% ")
+
+
+def shown_format(number_format: str, unit: str) -> str:
+    """The number format a figure is shown with: its spec's, with a ``%`` sign added when
+    its unit is a percentage (``% of returns``) the format does not already show."""
+    if _is_percent(unit) and "%" not in number_format and ";" not in number_format:
+        return number_format + PERCENT_SUFFIX
+    return number_format
+
+
+def shown_unit(number_format: str, unit: str) -> str:
+    """The unit label beside a figure shown with :func:`shown_format`, without what the
+    number already says: ``% of returns`` -> ``of returns``, ``GBP per WTE`` under a £
+    figure -> ``per WTE``; ``%`` or ``GBP`` alone -> blank."""
+    words = unit.strip()
+    if "%" in shown_format(number_format, unit) and _is_percent(words):
+        return words.removeprefix("%").strip()
+    if "£" in number_format and words.upper().split(" ")[0] in {"GBP", "£"}:
+        return words.split(" ", 1)[1].strip() if " " in words else ""
+    return unit
 
 
 def _decimal(shown: float) -> Decimal | None:
