@@ -33,8 +33,9 @@ ENTRY_WIDTH = {"annual": 50.0, "several": 26.0}
 NAME_CHARS on a line; where D is also the first period it holds them in two wrapped lines,
 wider than the other periods but not so wide that the grid reads badly."""
 PERIOD_WIDTH = {"monthly": 11.0, "quarterly": 14.0}
-TEXT_ROW_HEIGHT = 30.0
-"""Two lines of Arial 10: the height of a wrapped text entry row where D is narrow."""
+TEXT_ROW_HEIGHT = 3 * 12.75 + 2
+"""Three lines of Arial 10: the height of a wrapped text entry row where D is narrow. Two
+lines clipped the longer NHS trust names (58 characters and more); three hold about 80."""
 MAX_FROZEN_ROWS = 16
 """Freeze the rows above the measures only while they fit on a laptop screen."""
 
