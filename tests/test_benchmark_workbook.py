@@ -191,3 +191,47 @@ def test_a_bad_date_is_a_usage_error(run: tuple[Path, Path], tmp_path: Path) -> 
               "--out", str(tmp_path), "--specs", str(SPECS), "--date", "30/04/2026"])  # fmt: skip
     assert stopped.value.code == 2
     assert not (tmp_path / "services").exists()
+
+
+def test_a_chart_per_kpi_shows_only_groups_that_are_not_suppressed(
+    run: tuple[Path, Path],
+) -> None:
+    _returns, out = run
+    with (out / "positions.csv").open(encoding="utf-8", newline="") as handle:
+        positions = [r for r in csv.DictReader(handle) if r["org_ods_code"] == "EX001"]
+    assert any(r["suppressed"] == "true" for r in positions)  # a group to leave out
+    shown: dict[str, set[str]] = {}
+    for row in positions:
+        if row["suppressed"] == "false":
+            shown.setdefault(row["kpi"], set()).add(row["peer_group"])
+    titles = {"same_type": "Same trust type", "size": "Similar size",
+              "region": "Same NHS region", "nearest": "Ten most similar services"}  # fmt: skip
+    parts = _parts(out / "services" / "EX001.xlsx")
+    charts = [
+        body for name, body in parts.items() if re.fullmatch(r"xl/charts/chart\d+\.xml", name)
+    ]
+    assert len(charts) == len(shown)
+    found = []
+    for body in charts:
+        categories = body.split("<c:cat>")[1].split("</c:cat>")[0]
+        found.append(set(re.findall(r"<c:v>([^<]*)</c:v>", categories)))
+        assert "[c]" not in body
+    expected = [{titles[g] for g in groups} for groups in shown.values()]
+    assert sorted(map(sorted, found)) == sorted(map(sorted, expected))
+
+
+@pytest.mark.engine
+def test_libreoffice_recalculates_the_same_quarters(
+    run: tuple[Path, Path], tmp_path: Path, soffice: str
+) -> None:
+    from lks_templates.preview import convert
+
+    _returns, out = run
+    source = out / "services" / "EX002.xlsx"
+    (recalculated,) = convert([source], tmp_path)
+    before, after = _table(source), _table(recalculated)
+    assert len(after) == len(before)
+    quarters = [r[8] for r in after if isinstance(r[8], int | float)]
+    assert quarters and [r[8] for r in after] == [r[8] for r in before]
+    errors = [v for r in after for v in r if isinstance(v, str) and v.startswith("#")]
+    assert errors == []

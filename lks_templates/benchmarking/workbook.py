@@ -17,8 +17,16 @@ from pathlib import Path
 
 from lks_templates.atomic import write_atomically
 from lks_templates.benchmarking.compare import Outcome, Row, Service
-from lks_templates.layout.model import PageSetup, SheetPlan, WorkbookPlan, cell_name
-from lks_templates.spec.models import BenchmarkSpec, PeerGroup, TemplateSpec
+from lks_templates.layout.model import (
+    ChartPlan,
+    ChartSeries,
+    PageSetup,
+    SheetPlan,
+    WorkbookPlan,
+    cell_name,
+    sheet_ref,
+)
+from lks_templates.spec.models import BenchmarkSpec, Kpi, PeerGroup, TemplateSpec
 
 SHEET = "Benchmark"
 SUPPRESSED = "[c]"
@@ -149,6 +157,7 @@ def plan_service(
             sheet.put(row_at, 8, SUPPRESSED if row["suppressed"] else NO_VALUE, style="calc")
         sheet.put(row_at, 9, _note(row, spec), style="dict_cell")
         row_at += 1
+    _charts(sheet, ordered, kpis, groups, row_at + 1, spec)
     sheet.freeze = (head + 1, 1)
     sheet.page = PageSetup(landscape=True, fit_width=1, repeat_rows=(head, head))
     return WorkbookPlan(
@@ -168,6 +177,60 @@ def plan_service(
         subject=f"Benchmark of {template.id} returns",
         comments="Each KPI beside the quartiles of similar services; no other service named.",
     )
+
+
+CHART_ROWS = 18
+"""Rows each chart takes below the table (300 pixels at 17 pixels a row, and a gap)."""
+SERIES = (("Lower quartile", "q1"), ("Median", "median"), ("Upper quartile", "q3"),
+          ("Your value", "value"))  # fmt: skip
+
+
+def _charts(
+    sheet: SheetPlan,
+    rows: Sequence[Row],
+    kpis: Mapping[str, Kpi],
+    groups: Mapping[str, PeerGroup],
+    start: int,
+    spec: BenchmarkSpec,
+) -> None:
+    """A bar chart per KPI: the quartiles of each peer group that is shown, beside the
+    service's own value. Its figures sit in hidden rows below the table (the same figures
+    as the table, without the suppressed groups, so no ``[c]`` plots as zero)."""
+    shown = [r for r in rows if not r["suppressed"]]
+    by_kpi: dict[str, list[Row]] = {}
+    for row in shown:
+        by_kpi.setdefault(str(row["kpi"]), []).append(row)
+    data_row = start
+    blocks: list[tuple[str, int, int]] = []
+    for name, items in by_kpi.items():
+        fmt = kpis[name].format if name in kpis else "0.0"
+        first = data_row
+        for row in items:
+            group = groups[str(row["peer_group"])]
+            sheet.put(data_row, 0, group.title or group.name, style="chart_data")
+            for col, (_title_text, key) in enumerate(SERIES, start=1):
+                value = row[key]
+                if isinstance(value, float):
+                    sheet.put(data_row, col, value, style="chart_data", number_format=fmt)
+            sheet.hidden_rows.add(data_row)
+            data_row += 1
+        blocks.append((name, first, data_row - 1))
+    chart_row = data_row + 1
+    for name, first, last in blocks:
+        kpi = kpis.get(name)
+        title = kpi.title if kpi is not None else name
+        series = [ChartSeries(label, sheet_ref(SHEET, first, col, last, col),
+                              sheet_ref(SHEET, first, 0, last, 0))
+                  for col, (label, _key) in enumerate(SERIES, start=1)]  # fmt: skip
+        sheet.charts.append(ChartPlan(
+            kind="bar", title=title, series=series, row=chart_row, col=0, width=720, height=300,
+            alt_text=f"{title}: for each peer group with at least {spec.min_group_size} "
+            "services with a value, bars for the lower quartile, median and upper quartile, "
+            "and a bar for your value; the same figures as the table above.",
+            show_hidden=True, categories_in_order=True, legend=True, category_format="General",
+            number_format=kpi.format if kpi is not None else "0.0",
+        ))  # fmt: skip
+        chart_row += CHART_ROWS
 
 
 def write_services(
