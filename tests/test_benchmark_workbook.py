@@ -23,7 +23,22 @@ from lks_templates.spec import load_specs
 SPECS = Path(__file__).parent.parent / "template_specs"
 SERVICES = 24
 KPI = "staff_per_qualified_librarian"
-KPI_TITLE = "NHS WTE per qualified librarian WTE"
+
+
+def _titles() -> tuple[str, dict[str, str]]:
+    """The KPI's title and the peer groups' titles, as the shipped specs give them (so an
+    edit of their wording breaks no test here)."""
+    from lks_templates.spec.models import BenchmarkSpec
+
+    loaded = load_specs(SPECS)
+    resolved, peers = loaded.resolve("staffing-and-finance"), loaded.get(BENCHMARK)
+    assert resolved is not None and isinstance(peers, BenchmarkSpec)
+    kpi = next(k.title for k in resolved.template.kpis if k.name == KPI)  # type: ignore[union-attr]
+    return kpi, {g.name: g.title for g in peers.peer_groups}
+
+
+BENCHMARK = "staffing-and-finance-peers"
+KPI_TITLE, GROUP_TITLES = _titles()
 HEADER_ROW = 8
 """1-based row of the table's headers."""
 
@@ -134,7 +149,7 @@ def test_n_quartiles_and_quarter_match_numpy(run: tuple[Path, Path]) -> None:
         peers = [v for v in typed.values() if v["trust_type"] == values["trust_type"]]
         kpis = [k for k in map(_kpi, peers) if k is not None]
         rows = [r for r in _table(out / "services" / f"{code}.xlsx")
-                if r[0] == KPI_TITLE and r[2] == "Same trust type"]  # fmt: skip
+                if r[0] == KPI_TITLE and r[2] == GROUP_TITLES["same_type"]]  # fmt: skip
         assert len(rows) == 1
         row = rows[0]
         own = _kpi(values)
@@ -152,7 +167,7 @@ def test_n_quartiles_and_quarter_match_numpy(run: tuple[Path, Path]) -> None:
         assert row[8] == 1 + int(np.sum(own > cuts))
         checked += 1
         formulas = [r for r in _table(out / "services" / f"{code}.xlsx", cached=False)
-                    if r[0] == KPI_TITLE and r[2] == "Same trust type"]  # fmt: skip
+                    if r[0] == KPI_TITLE and r[2] == GROUP_TITLES["same_type"]]  # fmt: skip
         assert re.fullmatch(r"=1\+\(B(\d+)>F\1\)\+\(B\1>G\1\)\+\(B\1>H\1\)", formulas[0][8])
     assert checked and suppressed  # both branches are exercised by this run
 
@@ -204,8 +219,7 @@ def test_a_chart_per_kpi_shows_only_groups_that_are_not_suppressed(
     for row in positions:
         if row["suppressed"] == "false":
             shown.setdefault(row["kpi"], set()).add(row["peer_group"])
-    titles = {"same_type": "Same trust type", "size": "Similar size",
-              "region": "Same NHS region", "nearest": "Ten most similar services"}  # fmt: skip
+    titles = GROUP_TITLES
     parts = _parts(out / "services" / "EX001.xlsx")
     charts = [
         body for name, body in parts.items() if re.fullmatch(r"xl/charts/chart\d+\.xml", name)
