@@ -3,13 +3,14 @@
 ``lks_templates.benchmark(returns, spec)`` (:func:`benchmark`) compares read returns (or
 workbook files and folders, read exactly as ``collect`` reads them) under a
 ``kind: benchmark`` spec and gives a :class:`Benchmark` of DataFrames; with ``out`` it
-also writes benchmark.csv, positions.csv, problems.csv and datapackage.json there, each
-atomically. The method is
+also writes benchmark.csv, positions.csv, problems.csv, datapackage.json and
+services/<ODS code>.xlsx there, each atomically. The method is
 stated in docs/benchmarking.md and in :mod:`lks_templates.benchmarking.stats`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -148,9 +149,12 @@ def benchmark(
     *,
     specs: SpecSource = None,
     out: str | os.PathLike[str] | None = None,
+    date: dt.date | None = None,
 ) -> Benchmark:
     """Compare ``returns`` (read returns, or workbook files and folders) under ``spec`` (a
-    benchmark spec, its id or its file); with ``out``, also write the CSV files there."""
+    benchmark spec, its id or its file); with ``out``, also write the CSV files there and
+    each service's workbook under ``out/services/``, dated ``date`` (default today: give
+    one for the same bytes on any day)."""
     import pandas as pd
 
     from lks_templates.collection import PROBLEM_COLUMNS
@@ -159,12 +163,18 @@ def benchmark(
     spec_set = load_spec_set(specs)
     chosen = find_benchmark(spec, spec_set)
     results, _missing = read_all(returns, spec_set)
-    outcome = compare(results, chosen, template_of(chosen, spec_set))
+    template = template_of(chosen, spec_set)
+    outcome = compare(results, chosen, template)
     problems, numbers = problem_rows(results, outcome)
     if out is not None:
         from lks_templates.benchmarking.output import write_tables
+        from lks_templates.benchmarking.workbook import write_services
 
         write_tables(Path(out), outcome, problems, numbers)
+        resolved = spec_set.resolve(template.id, template.version)
+        titles = {f.name: f.title for f in resolved.profile_fields} if resolved else {}
+        write_services(Path(out), outcome, chosen, template,
+                       date=date or dt.date.today(), titles=titles)  # fmt: skip
     return Benchmark(
         spec=chosen,
         benchmark=pd.DataFrame(outcome.benchmark, columns=list(BENCHMARK_COLUMNS)),
@@ -180,6 +190,7 @@ def write_benchmark(
     out: str | os.PathLike[str],
     *,
     specs: SpecSource = None,
+    date: dt.date | None = None,
 ) -> Benchmark:
-    """:func:`benchmark` with the CSV files written to ``out``."""
-    return benchmark(returns, spec, specs=specs, out=out)
+    """:func:`benchmark` with the CSV files and service workbooks written to ``out``."""
+    return benchmark(returns, spec, specs=specs, out=out, date=date)

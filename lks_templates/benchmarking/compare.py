@@ -58,6 +58,8 @@ class Outcome:
     services: list[Service] = field(default_factory=list)
     returns: int = 0
     """How many returns were compared."""
+    sizes: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(peer group, group) -> how many services are in the group, with a value or not."""
 
 
 def _number(value: object) -> float | None:
@@ -253,6 +255,7 @@ def compare(results: Sequence[Return], spec: BenchmarkSpec, template: TemplateSp
     for group in spec.peer_groups:
         members, home, found = group_members(group, services, spec)
         outcome.problems += found
+        outcome.sizes.update({(group.name, label): len(m) for label, m in members.items()})
         spreads: dict[tuple[str, str], stats.Spread | None] = {}
         for label in sorted(members):
             for kpi in kpis:

@@ -9,6 +9,7 @@ not load, an --out folder that cannot be written).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -32,7 +33,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out",
         required=True,
         metavar="DIR",
-        help="folder for benchmark.csv, positions.csv, problems.csv and datapackage.json",
+        help="folder for benchmark.csv, positions.csv, problems.csv, datapackage.json and "
+        "services/<ODS code>.xlsx",
+    )
+    parser.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the run's date, shown in each service's workbook (default today; give one for "
+        "the same files on any day)",
     )
     add_specs_option(parser, default=SHIPPED_SPECS)
     parser.add_argument(
@@ -90,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     try:
-        result = benchmark(results, spec, specs=specs, out=args.out)
+        result = benchmark(results, spec, specs=specs, out=args.out, date=args.date)
     except OSError as error:
         from lks_templates.atomic import cannot_write
 
@@ -109,7 +118,17 @@ def run(args: argparse.Namespace) -> int:
     )
     names = ("benchmark.csv", "positions.csv", "problems.csv", "datapackage.json")
     print(printable("Wrote " + ", ".join(f"{args.out.rstrip('/')}/{n}" for n in names)))
+    print(printable(f"Wrote {counted(result.returns, 'service workbook')} in "
+                    f"{args.out.rstrip('/')}/services/"))  # fmt: skip
     return 1 if rejected else 0
+
+
+def _iso_date(text: str) -> dt.date:
+    """An ISO date for ``--date``; argparse reports anything else as a usage error."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a date like 2026-04-30") from None
 
 
 def _looks_like_a_path(text: str) -> bool:
