@@ -153,6 +153,14 @@ CATALOGUE: tuple[Code, ...] = (
          example="``a.yaml:14:14: cumulative-not-additive `members` is counted at a moment "
                  "(`aggregate: last`), ...; a running total of it would mislead. Remove "
                  "`cumulative: true` ...``"),
+    Code("bad-weight", "spec", "error",
+         "`weighted_by` on a field that is not a mean, or naming no monthly number field",
+         example="``d.yaml:40:18: bad-weight `weighted_by` weights the Year to date of a "
+                 "mean, but `score` is not `aggregate: mean`; ...``"),
+    Code("weight-not-measure", "spec", "error",
+         "a measure's `weighted_by` field is not a measure of the template",
+         example="``a.yaml:12:5: weight-not-measure `score` has its Year to date weighted by "
+                 "`ratings` (dataset `d`), which is not a measure of this template; ...``"),
     Code("unknown-faq", "spec", "error", "the named FAQ does not exist",
          example="``a.yaml:9:6: unknown-faq No FAQ spec has the id `shared-faqs`. Did you mean "
                  "`shared-faq`? ...``"),

@@ -186,7 +186,11 @@ def _derived_totals(
     """The Year to date column: each measure's aggregate, then derived figures' formulas
     over those totals."""
     totals: dict[str, Value] = {
-        name: year_to_date_value(semantics.aggregates[name], values)
+        name: year_to_date_value(
+            semantics.aggregates[name],
+            values,
+            measures.get(semantics.weights[name]) if name in semantics.weights else None,
+        )
         for name, values in measures.items()
     }
     result.measure_totals = dict(totals)

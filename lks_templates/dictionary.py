@@ -261,7 +261,9 @@ def _field_entry(spec_field: FieldSpec, usage: Sequence[Usage]) -> list[str]:
 
 def _over_the_year(spec_field: FieldSpec) -> str:
     """How the months of a monthly field combine into its year (blank for annual fields)."""
-    return aggregate_words(spec_field.aggregate) if spec_field.frequency == "monthly" else ""
+    if spec_field.frequency != "monthly":
+        return ""
+    return aggregate_words(spec_field.aggregate, weighted_by=spec_field.weighted_by)
 
 
 _FREQUENCY_WORDS = {

@@ -106,9 +106,11 @@ def test_single_period_has_no_year_to_date(resolved: ResolvedTemplate) -> None:
 # --- the formulas ---------------------------------------------------------------------------
 
 
-def _expected_formula(aggregate: str, cells: str) -> str | None:
+def _expected_formula(aggregate: str, cells: str, weights: str | None = None) -> str | None:
     """Written out by hand for each aggregate (the formulas test_engine_year_to_date proves)."""
     guard = f'=IF(COUNT({cells})=0,"",'
+    if weights is not None:
+        return f'{guard}IFERROR(SUMPRODUCT({cells},{weights})/SUM({weights}),""))'
     return {
         "sum": f"{guard}SUM({cells}))",
         "mean": f"{guard}AVERAGE({cells}))",
@@ -142,7 +144,10 @@ def test_each_year_to_date_formula_matches_the_field_aggregate(template: Resolve
     for field in template.measure_fields:
         cells, total = _year_to_date_cell(plan, field.name)
         assert total is not None and total.style == "total", field.name
-        assert total.formula == _expected_formula(field.aggregate, cells), field.name
+        weights = None
+        if field.weighted_by is not None and field.aggregate == "mean":
+            weights = _year_to_date_cell(plan, field.weighted_by)[0]
+        assert total.formula == _expected_formula(field.aggregate, cells, weights), field.name
 
 
 def test_reach_and_registration_year_to_date_column() -> None:

@@ -132,10 +132,15 @@ def test_every_spec_validates_without_a_problem() -> None:
             *(f"{template}-peers" for template in [*DASHBOARDS, "supplementary-return"]),
         ]
     )
-    # Patch releases: the case-study wording says "select Yes" (issue 9, item 8).
-    patched = {"case-study-fields", "impact-case-study"}
-    assert {s.version for s in specs.all() if s.id not in patched} == {"1.0.0"}
-    assert {s.version for s in specs.all() if s.id in patched} == {"1.0.1"}
+    bumped = {s.id: s.version for s in specs.all() if s.version != "1.0.0"}
+    # Patch releases: the case-study wording says "select Yes" (issue 9, item 8); minor
+    # bumps for additions: `weighted_by`, the KPI titled as a mean.
+    assert bumped == {
+        "case-study-fields": "1.0.1",
+        "impact-case-study": "1.0.1",
+        "supplementary-dataset": "1.1.0",
+        "reach-and-registration": "1.1.0",
+    }
 
 
 # ------------------------------------------------------------------------------- dataset
@@ -666,7 +671,7 @@ def test_review_wording(specs: SpecSet, dataset: DatasetSpec) -> None:
     returns = kpi("impact", "returns_per_100_searches")
     assert (returns.direction, "response rate" in returns.description) == ("neutral", False)
     assert kpi("reach-and-registration", "staff_registered_pct").title == (
-        "% of potential users registered"
+        "Mean % of potential users registered"
     )
     # Evidence search or enquiry: the FAQ and the field give the same 15 minutes.
     assert "under 15 minutes" in flat(dataset.field("evidence_searches").guidance)

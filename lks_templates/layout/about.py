@@ -174,7 +174,7 @@ class About:
         if isinstance(self.spec, FormSpec) or self.spec.period.frequency == "annual":
             return ""
         period = "quarter" if self.spec.period.frequency == "quarterly" else "month"
-        return f"Year to date: {aggregate_words(f.aggregate, period)}."
+        return f"Year to date: {aggregate_words(f.aggregate, period, f.weighted_by)}."
 
     def _calculations(self) -> None:
         spec = self.spec

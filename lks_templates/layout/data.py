@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from lks_templates import formula
@@ -227,6 +227,7 @@ class DataSheet:
             self.row += 1
             for f in members:
                 self._measure_row(f)
+        self._weighted_totals(fields)
         if header + 1 <= MAX_FROZEN_ROWS:
             s.freeze = (header + 1, FIRST_COL)
         else:
@@ -262,6 +263,29 @@ class DataSheet:
         self.names[f.name] = pos.row_ref(row)
         self.inputs[f.name] = [(DATA, cell_name(row, col)) for col in pos.period_cols()]
         self.row += 1
+
+    def _weighted_totals(self, fields: Sequence[FieldSpec]) -> None:
+        """Rewrite the Year to date of each ``weighted_by`` mean once every row is placed
+        (the weight's row may come after the mean's)."""
+        pos = self.pos
+        if pos.total_col is None:
+            return
+        for f in fields:
+            weight = self.semantics.weights.get(f.name)
+            if weight is None:
+                continue
+            row, weight_row = pos.measures[f.name], pos.measures[weight]
+            cells = range_name(row, FIRST_COL, row, pos.last_col)
+            weights = range_name(weight_row, FIRST_COL, weight_row, pos.last_col)
+            old = self.sheet.cells[(row, pos.total_col)]
+            self.sheet.put(
+                row,
+                pos.total_col,
+                "",
+                formula=year_to_date_formula(f.aggregate, cells, weights),
+                style=old.style,
+                number_format=old.number_format,
+            )
 
     def _derived_block(self) -> None:
         s, pos = self.sheet, self.pos

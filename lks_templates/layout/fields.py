@@ -202,8 +202,16 @@ def year_validation() -> dict[str, Any]:
     }
 
 
-def aggregate_words(aggregate: str, period: str = "month") -> str:
-    """How a measure's ``period`` values combine into its year, in plain words."""
+def aggregate_words(aggregate: str, period: str = "month", weighted_by: str | None = None) -> str:
+    """How a measure's ``period`` values combine into its year, in plain words.
+
+    ``weighted_by`` (a ``mean`` field's weight, by its field name) makes it a weighted mean.
+    """
+    if aggregate == "mean" and weighted_by is not None:
+        return (
+            f"averaged, weighted: each {period}'s value counts as often as its "
+            f"{weighted_by} (the mean of all of them, not of the {period}s' means)"
+        )
     return {
         "sum": f"added up: the sum of the {period}s entered",
         "mean": f"averaged: the average of the {period}s entered",

@@ -37,8 +37,15 @@ from lks_templates.formula.compiled import Compiled, compile_expr
 from lks_templates.spec.formulas import REPORTING_YEAR
 from lks_templates.spec.models import Aggregate, Derived, FormSpec, Kpi, ResolvedTemplate, Rule
 
+WEIGHTED_MEAN = "SUMPRODUCT({values},{weights})/SUM({weights})"
+"""A ``mean`` field's Year to date when it is ``weighted_by`` another: each period's mean
+counts as often as its weight (the number of ratings it is the mean of). The workbook
+writes it over the two rows and :func:`year_to_date_value` evaluates the very same text."""
 
-def year_to_date_formula(aggregate: Aggregate, cells: str) -> str | None:
+
+def year_to_date_formula(
+    aggregate: Aggregate, cells: str, weights: str | None = None
+) -> str | None:
     """The Year to date cell of a measure whose period cells are ``cells`` (``D14:O14``).
 
     Blank while no period holds a number; None for ``none`` (the cell is left empty).
@@ -47,7 +54,12 @@ def year_to_date_formula(aggregate: Aggregate, cells: str) -> str | None:
     after gaps. ``LOOKUP(9.99E+307, cells)``, the usual idiom, gives #N/A in LibreOffice
     when the row has blanks; ``tests/test_engine_year_to_date.py`` proves this one in
     LibreOffice, and it is a long-standing Excel idiom that needs no array entry.
+    ``weights`` (the weight field's period cells) makes a ``mean`` the
+    :data:`WEIGHTED_MEAN`, blank while the weights add up to nothing.
     """
+    if aggregate == "mean" and weights is not None:
+        weighted = WEIGHTED_MEAN.format(values=cells, weights=weights)
+        return f'=IF(COUNT({cells})=0,"",IFERROR({weighted},""))'
     body = {
         "sum": f"SUM({cells})",
         "mean": f"AVERAGE({cells})",
@@ -57,18 +69,27 @@ def year_to_date_formula(aggregate: Aggregate, cells: str) -> str | None:
     return None if body is None else f'=IF(COUNT({cells})=0,"",{body})'
 
 
-def year_to_date_value(aggregate: Aggregate, values: Sequence[Value]) -> Value:
+_WEIGHTED = compile_expr(
+    formula.parse(f'IFERROR({WEIGHTED_MEAN.format(values="v", weights="w")},"")')
+)
+
+
+def year_to_date_value(
+    aggregate: Aggregate, values: Sequence[Value], weights: Sequence[Value] | None = None
+) -> Value:
     """What :func:`year_to_date_formula` shows for ``values`` (a measure's periods).
 
     Only numbers count, as in SUM, AVERAGE and COUNT: blanks and text are skipped; an error
     value among them is the result of ``sum`` and ``mean``, as SUM and AVERAGE give it. The
     totals are the evaluator's own SUM and AVERAGE (:func:`~lks_templates.formula.builtins.
     sum_numbers`), so they round alike and give #NUM! past the largest number, as the cell
-    does.
+    does. With ``weights``, a ``mean`` is the evaluator's own :data:`WEIGHTED_MEAN`.
     """
     numbers = [v for v in values if type(v) is float]
     if not numbers or aggregate == "none":
         return ""
+    if aggregate == "mean" and weights is not None:
+        return _WEIGHTED({"v": list(values), "w": list(weights)})
     error = next((v for v in values if isinstance(v, ExcelError)), None)
     if error is not None and aggregate != "last":
         return error  # SUM and AVERAGE give the first error among their cells; LOOKUP skips it
@@ -235,6 +256,7 @@ class Semantics:
         rules: Sequence[Rule] = (),
         *,
         aggregates: Mapping[str, Aggregate] | None = None,
+        weights: Mapping[str, str] | None = None,
         titles: Mapping[str, str] | None = None,
         zero_blanks: Iterable[str] = (),
         text_fields: Iterable[str] = (),
@@ -250,6 +272,10 @@ class Semantics:
             m: (aggregates or {}).get(m, "sum") for m in self.measures
         }
         """Measure -> its field's ``aggregate`` (``sum`` when not given)."""
+        self.weights: dict[str, str] = {
+            m: w for m, w in (weights or {}).items() if self.aggregates.get(m) == "mean"
+        }
+        """A ``mean`` measure -> the measure that weights its Year to date (``weighted_by``)."""
         self._direct: dict[str, tuple[str, formula.Expr, tuple[str, ...]]] = {}
         items: list[Derived | Kpi] = [*derived, *kpis]
         for item in items:
@@ -366,6 +392,11 @@ def semantics_of(resolved: ResolvedTemplate) -> Semantics:
     if isinstance(spec, FormSpec):
         return Semantics(resolved.profile_names, [], rules=spec.rules, **extra)
     aggregates = {f.name: f.aggregate for f in resolved.measure_fields}
+    weights = {
+        f.name: f.weighted_by
+        for f in resolved.measure_fields
+        if f.weighted_by is not None and f.weighted_by in spec.measures
+    }
     return Semantics(
         spec.profile,
         spec.measures,
@@ -373,5 +404,6 @@ def semantics_of(resolved: ResolvedTemplate) -> Semantics:
         spec.kpis,
         spec.rules,
         aggregates=aggregates,
+        weights=weights,
         **extra,
     )

@@ -122,6 +122,18 @@ def field_references(item: Checked, dataset: DatasetSpec) -> list[Problem]:
                         "to the dataset or correct the name.",
                     )
                 )
+            elif key == "measures" and _weight_missing(known[name], names, known):
+                weight = known[name].weighted_by
+                problems.append(
+                    problem_at(
+                        doc,
+                        where,
+                        "weight-not-measure",
+                        f"`{name}` has its Year to date weighted by `{weight}` (dataset "
+                        f"`{dataset.id}`), which is not a measure of this template; add "
+                        f"`{weight}` to `measures`.",
+                    )
+                )
             elif key == "measures" and known[name].frequency == "annual":
                 problems.append(
                     problem_at(
@@ -136,6 +148,19 @@ def field_references(item: Checked, dataset: DatasetSpec) -> list[Problem]:
     if isinstance(spec, TemplateSpec):
         problems += _series(doc, spec, known) + _clashes(doc, spec, known)
     return problems
+
+
+def _weight_missing(
+    field: FieldSpec, measures: Sequence[str], fields: Mapping[str, FieldSpec]
+) -> bool:
+    """A ``weighted_by`` mean whose weight the template does not enter (a weight that
+    cannot weight, no monthly number field, is the dataset's ``bad-weight``, not said
+    again here)."""
+    weight = field.weighted_by
+    if field.aggregate != "mean" or weight not in fields or weight in measures:
+        return False
+    other = fields[weight]
+    return other.frequency == "monthly" and other.type in ("number", "integer")
 
 
 _NOT_ADDITIVE = {

@@ -87,6 +87,11 @@ class FieldSpec(_Model):
     (distinct users in each month), so the Year to date is left blank. A chart cannot plot
     a running total (``cumulative: true``) of a field that is not ``sum``. Ignored for
     ``annual`` fields, which have one value per return."""
+    weighted_by: str | None = None
+    """For an ``aggregate: mean`` field only: the field whose period values weight each
+    period's mean in the Year to date (``SUMPRODUCT(score, ratings) / SUM(ratings)``, the
+    mean of all ratings rather than the mean of the monthly means). It must be a measure of
+    every template that uses this field."""
     guidance: str = ""
     """Counting guidance that settles the usual arguments."""
     standard: str = ""

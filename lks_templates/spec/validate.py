@@ -392,8 +392,47 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _weights(doc: LoadedDocument) -> list[Problem]:
+    """``weighted_by`` is for a monthly ``mean`` field and names a monthly number field."""
+    fields: dict[str, dict[str, Any]] = {
+        f["name"]: f
+        for _, f in _items(doc, "fields")
+        if isinstance(f, dict) and isinstance(f.get("name"), str)
+    }
+    problems: list[Problem] = []
+    for index, field in _items(doc, "fields"):
+        weight = field.get("weighted_by") if isinstance(field, dict) else None
+        if not isinstance(weight, str):
+            continue
+        where = doc.value_position(("fields", index, "weighted_by"))
+        other = fields.get(weight)
+        if field.get("aggregate") != "mean":
+            message = (
+                f"`weighted_by` weights the Year to date of a mean, but `{field.get('name')}` "
+                "is not `aggregate: mean`; remove `weighted_by` or set `aggregate: mean`."
+            )
+        elif other is None:
+            message = (
+                f"`{weight}` is not a field of this dataset.{did_you_mean(weight, fields)} "
+                "Name the field that counts what each period's mean is of."
+            )
+        elif (
+            other.get("type", "number") not in ("number", "integer")
+            or other.get("frequency", "monthly") != "monthly"
+            or weight == field.get("name")
+        ):
+            message = (
+                f"`{weight}` cannot weight `{field.get('name')}`: the weight must be another "
+                "monthly number field (the count each period's mean is of)."
+            )
+        else:
+            continue
+        problems.append(problem_at(doc, where, "bad-weight", message))
+    return problems
+
+
 def _dataset_checks(doc: LoadedDocument) -> list[Problem]:
-    problems = _named_items(doc, ["fields"])
+    problems = _named_items(doc, ["fields"]) + _weights(doc)
     for index, field in _items(doc, "fields"):
         rules = field.get("constraints") if isinstance(field, dict) else None
         if not isinstance(rules, dict):
