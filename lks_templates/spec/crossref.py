@@ -157,7 +157,7 @@ def _weight_missing(
     cannot weight, no monthly number field, is the dataset's ``bad-weight``, not said
     again here)."""
     weight = field.weighted_by
-    if field.aggregate != "mean" or weight not in fields or weight in measures:
+    if field.aggregate != "mean" or weight is None or weight not in fields or weight in measures:
         return False
     other = fields[weight]
     return other.frequency == "monthly" and other.type in ("number", "integer")
