@@ -134,12 +134,14 @@ def test_every_spec_validates_without_a_problem() -> None:
     )
     bumped = {s.id: s.version for s in specs.all() if s.version != "1.0.0"}
     # Patch releases: the case-study wording says "select Yes" (issue 9, item 8); minor
-    # bumps for additions: `weighted_by`, the KPI titled as a mean.
+    # bumps: `weighted_by`, the KPI titled as a mean, the ratio shown as 1 : N.
     assert bumped == {
         "case-study-fields": "1.0.1",
         "impact-case-study": "1.0.1",
         "supplementary-dataset": "1.1.0",
         "reach-and-registration": "1.1.0",
+        "staffing-and-finance": "1.1.0",
+        "supplementary-return": "1.1.0",
     }
 
 

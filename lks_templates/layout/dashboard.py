@@ -17,7 +17,7 @@ from lks_templates.layout.model import (
     cell_name,
     sheet_ref,
 )
-from lks_templates.rules.numbers import format_number, shown_format, shown_unit
+from lks_templates.rules.numbers import format_number, is_ratio, shown_format, shown_unit
 from lks_templates.rules.semantics import Semantics
 from lks_templates.spec.models import Chart, Kpi, ResolvedTemplate
 
@@ -64,15 +64,27 @@ def tile_col(index: int) -> int:
     return 1 + 2 * (index % TILES_PER_ROW)
 
 
+def target_bare(kpi: Kpi) -> str:
+    """The target and its direction in words: ``25.0 or more``; a ratio (``format`` of
+    :func:`~lks_templates.rules.numbers.is_ratio`) reads as policy writes it, ``1 : 1,250
+    or better`` ("or fewer" of a ratio would be ambiguous). "" without a target."""
+    if kpi.target is None:
+        return ""
+    shown = format_number(kpi.target, shown_format(kpi.format, kpi.unit))
+    if is_ratio(kpi.format):
+        return shown + ("" if kpi.direction == "neutral" else " or better")
+    more = {"higher": " or more", "lower": " or fewer", "neutral": ""}[kpi.direction]
+    return f"{shown}{more}"
+
+
 def target_text(kpi: Kpi) -> str:
-    """``Target: 25.0 or more`` (or the unit when there is no target)."""
+    """``Target: 25.0 or more``, ``Target 1 : 1,250 or better`` for a ratio (no colon
+    beside the ratio's own), or the unit when there is no target."""
     if kpi.target is None:
         # A unit the number already shows ("%", "GBP") leaves the line blank, not the
         # description, which is written for the About sheet and may not fit a tile.
         return shown_unit(kpi.format, kpi.unit) if kpi.unit else kpi.description or ""
-    shown = format_number(kpi.target, shown_format(kpi.format, kpi.unit))
-    more = {"higher": " or more", "lower": " or fewer", "neutral": ""}[kpi.direction]
-    return f"Target: {shown}{more}"
+    return ("Target " if is_ratio(kpi.format) else "Target: ") + target_bare(kpi)
 
 
 def status_formula(kpi: Kpi, value_cell: str, needs: str = '""') -> str:

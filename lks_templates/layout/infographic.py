@@ -13,6 +13,7 @@ from lks_templates.layout.dashboard import (
     column_pixels,
     service_line_formula,
     status_formula,
+    target_bare,
     target_text,
 )
 from lks_templates.layout.data import DataSheet
@@ -199,7 +200,7 @@ def _figures(sheet: SheetPlan, row: int, kpis: list[Kpi], icons: list[str]) -> i
             # The status in words with the target, as on the Dashboard's tile; short
             # enough for a quarter of the page ("Meets target (1,250 or fewer)").
             status = status_formula(kpi, kpi.name)[1:]
-            bare = target_text(kpi).removeprefix("Target: ")
+            bare = target_bare(kpi)
             sheet.put(
                 row + 3,
                 col,

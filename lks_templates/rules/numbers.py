@@ -10,6 +10,11 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+_LITERAL = re.compile(r'"([^"]*)"')
+RATIO = re.compile(r"^1\s*:\s*$")
+"""The literal text before the number of a ratio format (``"1 : "#,##0``), which shows
+1,447 as ``1 : 1,447``, as policy writes a staff-to-librarian ratio."""
+
 NOT_FINITE = "#NUM!"
 """What a spreadsheet shows for a number it cannot hold (infinity, not a number)."""
 
@@ -25,12 +30,31 @@ def format_number(value: float, number_format: str) -> str:
     float can be shown, 1e308 with two decimals included; a value that is not finite
     shows ``#NUM!``.
     """
-    fmt = number_format.split(";")[0]
-    # A quoted suffix (``0.0"%"``) is shown as written; only a bare % scales by 100.
-    quoted = re.fullmatch(r'([^"]*)"([^"]*)"', fmt)
-    suffix = ""
-    if quoted is not None:
-        fmt, suffix = quoted.group(1), quoted.group(2)
+    before, fmt, after = split_literals(number_format.split(";")[0])
+    return before + _format_core(value, fmt) + after
+
+
+def split_literals(number_format: str) -> tuple[str, str, str]:
+    """A format's quoted text before the number, the number's own format, and the quoted
+    text after it: ``"1 : "#,##0`` is ``("1 : ", "#,##0", "")``, ``0.0"%"`` is
+    ``("", "0.0", "%")`` (a quoted % is shown as written; only a bare % scales by 100)."""
+    parts = _LITERAL.split(number_format)  # even indices: format code; odd: literal text
+    codes = [i for i in range(0, len(parts), 2) if parts[i]]
+    if not codes:
+        return "".join(parts[1::2]), "", ""
+    first, last = codes[0], codes[-1]
+    before = "".join(parts[i] for i in range(1, first, 2))
+    after = "".join(parts[i] for i in range(last + 1, len(parts), 2))
+    core = "".join(parts[i] for i in range(first, last + 1, 2))
+    return before, core, after
+
+
+def is_ratio(number_format: str) -> bool:
+    """Whether the format shows a number as a ratio to one (``"1 : "#,##0``)."""
+    return bool(RATIO.match(split_literals(number_format.split(";")[0])[0]))
+
+
+def _format_core(value: float, fmt: str) -> str:
     percent = "%" in fmt
     decimals = sum(1 for ch in fmt.split(".")[1] if ch in "0#") if "." in fmt else 0
     if isinstance(value, float) and not math.isfinite(value):
@@ -49,7 +73,7 @@ def format_number(value: float, number_format: str) -> str:
     magnitude = abs(rounded)
     text = f"{magnitude:,.{decimals}f}" if "," in fmt else f"{magnitude:.{decimals}f}"
     prefix = "£" if "£" in fmt else ""
-    return sign + prefix + text + ("%" if percent else "") + suffix
+    return sign + prefix + text + ("%" if percent else "")
 
 
 PERCENT_SUFFIX = '"%"'

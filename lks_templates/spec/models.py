@@ -173,7 +173,8 @@ class Kpi(_Model):
     formula: str
     """Excel-style formula; measure and derived names mean all period values."""
     format: str = "0.0"
-    """Excel number format, e.g. ``0.0``, ``0%``, ``£#,##0``."""
+    """Excel number format, e.g. ``0.0``, ``0%``, ``£#,##0``; ``'"1 : "#,##0'`` shows a ratio
+    as policy writes it (``1 : 1,447``), its target as ``Target 1 : 1,250 or better``."""
     direction: Direction = "neutral"
     """Whether higher or lower is better; ``neutral`` shows no red/green."""
     target: float | int | None = None
