@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -262,9 +262,13 @@ def _year_to_date_mismatches(case: Case, expected: Computed) -> list[str]:
     (blank while there are none); a derived figure's is ``compute().derived_totals``."""
     wanted: dict[str, Any] = {}
     aggregates = {f.name: f.aggregate for f in case.resolved.measure_fields}
+    weights = {f.name: f.weighted_by for f in case.resolved.measure_fields if f.weighted_by}
     for name, values in case.scenario.measures.items():
         numbers = [v for v in values if isinstance(v, int | float)]
         wanted[name] = _by_hand(aggregates[name], numbers)
+        if aggregates[name] == "mean" and name in weights and numbers:
+            weight = case.scenario.measures.get(weights[name], [])
+            wanted[name] = _weighted_by_hand(values, weight)
     for name in case.resolved.measure_names:
         wanted.setdefault(name, "")  # the blank scenario enters nothing
     wanted.update(expected.derived_totals)
@@ -273,6 +277,19 @@ def _year_to_date_mismatches(case: Case, expected: Computed) -> list[str]:
         for name, value in wanted.items()
         if not _same(case.shown.beside[name], value)
     ]
+
+
+def _weighted_by_hand(values: Sequence[Any], weights: Sequence[Any]) -> Any:
+    """SUMPRODUCT(values, weights) / SUM(weights): a blank or text counts 0 in the product
+    and is skipped in the sum; blank when the weights add up to 0 (``weighted_by``)."""
+
+    def number(v: Any) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
+    total = sum(w for w in weights if number(w))
+    pairs = zip(values, weights, strict=False)  # a scenario may leave the weight's row short
+    products = sum(v * w for v, w in pairs if number(v) and number(w))
+    return "" if total == 0 else products / total
 
 
 def _by_hand(aggregate: str, numbers: list[int | float]) -> Any:
