@@ -74,30 +74,21 @@ def test_weight_not_a_measure_of_the_template_is_located(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    ("old", "new"),
+    ("field", "weight"),
     [
-        # On a field that is not a mean.
-        ("    example: 30\n  - name: satisfaction_score", None),
-        # Naming a field that does not exist.
-        ("weighted_by: satisfaction_ratings", "weighted_by: satisfaction_rating"),
-        # Naming a text field.
-        ("weighted_by: satisfaction_ratings", "weighted_by: org_name"),
+        ("time_saved_hours", "impact_returns"),  # a weight on a field that is not a mean
+        ("satisfaction_score", "satisfaction_rating"),  # a field that does not exist
+        ("satisfaction_score", "org_name"),  # a text field
     ],
 )
-def test_bad_weight_in_the_dataset_is_located(tmp_path: Path, old: str, new: str | None) -> None:
+def test_bad_weight_in_the_dataset_is_located(tmp_path: Path, field: str, weight: str) -> None:
     specs = _copy(tmp_path)
     dataset = specs / "supplementary-dataset.yaml"
-    text = dataset.read_text()
-    if new is None:  # move the key onto time_saved_hours (aggregate: sum)
-        text = text.replace("    weighted_by: satisfaction_ratings\n", "", 1)
-        text = text.replace(old, "    example: 30\n    weighted_by: impact_returns\n"
-                            "  - name: satisfaction_score", 1)  # fmt: skip
-        key = "weighted_by: impact_returns"
-    else:
-        text = text.replace(old, new, 1)
-        key = new
-    dataset.write_text(text)
-    line = _line_of(dataset, key)
+    text = dataset.read_text().replace("    weighted_by: satisfaction_ratings\n", "", 1)
+    name = f"  - name: {field}\n"
+    assert name in text
+    dataset.write_text(text.replace(name, f"{name}    weighted_by: {weight}\n", 1))
+    line = _line_of(dataset, f"weighted_by: {weight}")
     _, problems = validate_paths([specs])
     found = [(p.code, Path(p.file).name, p.line) for p in problems]
     assert ("bad-weight", "supplementary-dataset.yaml", line) in found
