@@ -152,5 +152,6 @@ def test_targets_read_as_policy_reads_them(books: dict[str, Path]) -> None:
     assert _status(path, "staff_per_qualified_librarian") == "Meets target"
     sheet = openpyxl.load_workbook(path, data_only=True)["Infographic"]
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "Meets target (1,250 or fewer)" in texts
+    # As policy writes the ratio: one qualified librarian to so many staff.
+    assert "Meets target (1 : 1,250 or better)" in texts
     assert not [t for t in texts if "Above target" in t or "Below target" in t]
