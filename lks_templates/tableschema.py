@@ -6,7 +6,8 @@ What only this project knows travels as custom properties with an ``lks:`` prefi
 Table Schema allows and other tools ignore:
 
 - per field: ``lks:unit``, ``lks:section``, ``lks:frequency``, ``lks:guidance``,
-  ``lks:standard``, ``lks:aggregate`` (written only when it is not ``sum``);
+  ``lks:standard``, ``lks:aggregate`` (written only when it is not ``sum``),
+  ``lks:weighted_by`` (only when set);
 - per schema: ``lks:id``, ``lks:version``, ``lks:title``, ``lks:description``.
 
 Export writes them unless asked not to (``extensions=False``); import reads them back, so a
@@ -48,7 +49,15 @@ from lks_templates.spec.names import name_problem, suggest_identifier
 PREFIX = "lks:"
 FIELD_KEYS = ("name", "title", "description", "type", "format", "constraints", "example")
 """Field keys that Table Schema and a dataset spec both understand, in output order."""
-EXTENSION_KEYS = ("unit", "section", "frequency", "guidance", "standard", "aggregate")
+EXTENSION_KEYS = (
+    "unit",
+    "section",
+    "frequency",
+    "guidance",
+    "standard",
+    "aggregate",
+    "weighted_by",
+)
 """Dataset-spec field keys carried as ``lks:<key>`` custom properties."""
 CONSTRAINT_KEYS = ("required", "minimum", "maximum", "enum", "pattern", "minLength", "maxLength")
 SPEC_TYPES = ("string", "integer", "number", "boolean", "date")
@@ -98,7 +107,7 @@ def _export_field(spec_field: FieldSpec, extensions: bool) -> dict[str, Any]:
     if extensions:
         for key in EXTENSION_KEYS:
             value = getattr(spec_field, key)
-            if value != "" and not (key == "aggregate" and value == "sum"):
+            if value not in ("", None) and not (key == "aggregate" and value == "sum"):
                 out[f"{PREFIX}{key}"] = value
     return out
 
