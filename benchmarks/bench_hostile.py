@@ -26,6 +26,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from lks_templates.cells import column_letters
+
 CHILD = textwrap.dedent(
     """
     import resource, sys
@@ -85,24 +87,14 @@ def hostile_files(good: bytes, data_part: str) -> dict[str, bytes]:
     names = "".join(
         f'<definedName name="{name}">Data!$A$1</definedName>' for name in _noise(1_400_000, 1)
     ).encode()
-    followers = b"".join(
-        (f'<row r="{100 + i // 1000}">'.encode() if i % 1000 == 0 else b"")
-        + f'<c r="{_column(i % 1000)}{100 + i // 1000}"><f t="shared" si="0"/></c>'.encode()
-        + (b"</row>" if i % 1000 == 999 else b"")
-        for i in range(1_500_000)
-    )
+    followers = _followers(1_500_000)
     master = b'<row r="99"><c r="A99"><f t="shared" ref="A99:ALL1600" si="0">1+1</f></c></row>'
     strings = "".join(f"<si><t>{s}</t></si>" for s in _noise(600_000, 2)).encode()
     fewer_strings = "".join(f"<si><t>{s}</t></si>" for s in _noise(450_000, 3)).encode()
     capped_names = "".join(
         f'<definedName name="{name}">Data!$A$1</definedName>' for name in _noise(19_900, 4)
     ).encode()
-    fewer_followers = b"".join(
-        (f'<row r="{100 + i // 1000}">'.encode() if i % 1000 == 0 else b"")
-        + f'<c r="{_column(i % 1000)}{100 + i // 1000}"><f t="shared" si="0"/></c>'.encode()
-        + (b"</row>" if i % 1000 == 999 else b"")
-        for i in range(49_500)
-    )
+    fewer_followers = _followers(49_500)
     huge_name = before(
         b"</definedNames>", b'<definedName name="zz">Data!$A$1:$XFD$1048576</definedName>'
     )
@@ -163,13 +155,15 @@ def hostile_files(good: bytes, data_part: str) -> dict[str, bytes]:
     }
 
 
-def _column(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def _followers(count: int) -> bytes:
+    """``count`` cells following one shared formula, 1,000 to a row from row 100."""
+    return b"".join(
+        (f'<row r="{100 + i // 1000}">'.encode() if i % 1000 == 0 else b"")
+        + f'<c r="{column_letters(i % 1000 + 1)}{100 + i // 1000}">'.encode()
+        + b'<f t="shared" si="0"/></c>'
+        + (b"</row>" if i % 1000 == 999 else b"")
+        for i in range(count)
+    )
 
 
 def main() -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from lks_templates.cells import column_letters
 from lks_templates.errors import LksError, Problem
 from lks_templates.layout import WorkbookPlan, plan_workbook
 from lks_templates.spec.models import FaqSpec, FormSpec, ResolvedTemplate
@@ -85,14 +86,8 @@ def _owner(plan: WorkbookPlan, sheet: str, cell: str) -> str | None:
             return name
     if sheet == "Dashboard" and row > 2:
         # A KPI tile's status cell (it names what is missing) is two rows below its value.
-        return _owner(plan, sheet, f"{_letters(col)}{row - 2}")
+        return _owner(plan, sheet, f"{column_letters(col)}{row - 2}")
     return None
-
-
-def _letters(col: int) -> str:
-    from lks_templates.layout.model import column_letter
-
-    return column_letter(col - 1)
 
 
 def _a1(cell: str) -> tuple[int, int]:

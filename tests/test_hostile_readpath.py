@@ -34,6 +34,7 @@ from test_readback_support import (
     specs,
 )
 
+from lks_templates.cells import column_letters
 from lks_templates.readback import read_return
 from lks_templates.readback.safety import MAX_DEFINED_NAMES, MAX_FORMULAS
 
@@ -279,7 +280,7 @@ def test_shared_formula_followers_are_capped_not_expanded(good: Path, tmp_path: 
     count = MAX_FORMULAS + 1
     followers = "".join(
         f'<row r="{100 + i // 100}">' * (i % 100 == 0)
-        + f'<c r="{_column(i % 100)}{100 + i // 100}"><f t="shared" si="0"/></c>'
+        + f'<c r="{column_letters(i % 100 + 1)}{100 + i // 100}"><f t="shared" si="0"/></c>'
         + "</row>" * (i % 100 == 99)
         for i in range(count)
     )
@@ -304,15 +305,6 @@ def test_shared_formula_followers_are_capped_not_expanded(good: Path, tmp_path: 
     ]
     assert_good_collected(found, (tmp_path / "batch" / "followers.xlsx").as_posix(), "zip-bomb")
     assert found["peak_mib"] < PEAK_MIB
-
-
-def _column(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # -- 8. a DTD in any part that is parsed ----------------------------------------------------
