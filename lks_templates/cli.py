@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("schema", "write the JSON Schema of the spec language"),
     "build": ("build", "build template workbooks from specs into dist/"),
     "check": ("check", "rebuild into a temporary folder and compare with dist/"),
+    "release": ("release", "record each template and form version as released (a snapshot)"),
     "audit": ("audit", "check workbooks against the accessibility checklist (WCAG 2.2 AA)"),
     "preview": ("preview", "render dashboard and infographic previews (needs LibreOffice)"),
     "docs": ("docs", "write the data dictionary and FAQ pages under docs/"),

@@ -135,6 +135,21 @@ CATALOGUE: tuple[Code, ...] = (
     Code("enum-too-long", "spec", "error", "`enum` values too long for a drop-down list",
          example="`a.yaml:13:13: enum-too-long The allowed values joined with commas are 379 "
                  "characters; ...`"),
+    Code("rename-clash", "spec", "error",
+         "a field's `renamed_from` names a field that still exists, or an old name another "
+         "field claims too",
+         example="``a.yaml:9:19: rename-clash `searches` says it was renamed from `lit_searches`, "
+                 "but `lit_searches` is still a field here; ...``"),
+    Code("release-edited", "spec", "error",
+         "a released snapshot (`kind: release`) does not match its `sha256`, or its id, version "
+         "or fields do not match its template: it was edited after `release` wrote it",
+         example="``released/a/1.0.0.yaml:9:9: release-edited The snapshot no longer matches "
+                 "its `sha256`: ...``"),
+    Code("release-conflict", "spec", "error",
+         "`release`: this template version was released before with other definitions; a "
+         "released version is never overwritten, so the spec needs a new version",
+         example="``template_specs/a.yaml: release-conflict `a` version 1.0.0 was released with "
+                 "other definitions ...``"),
     Code("duplicate-id", "spec", "error", "two specs with the same id and version",
          example="``b.yaml:5:5: duplicate-id `twin` version 1.0.0 is also defined in a.yaml:5; "
                  "bump the `version` ...``"),
@@ -292,8 +307,9 @@ CATALOGUE: tuple[Code, ...] = (
     Code("unknown-version", "returns", "error", "The template id is known but not that version.",
          rejects=True),
     Code("spec-mismatch", "returns", "warning",
-         "lks_spec_sha256 differs from the spec of that id and version: the spec text changed "
-         "without a version bump."),
+         "lks_spec_sha256 matches neither the spec of that id and version nor its released "
+         "snapshot: the workbook was made by a different build (the spec text changed without "
+         "a version bump)."),
     Code("missing-sheet", "returns", "error", "A sheet of the template was deleted or renamed."),
     Code("missing-name", "returns", "error",
          "A defined name was deleted, refers to deleted cells (#REF!), or points at a sheet the "

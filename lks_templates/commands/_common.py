@@ -7,6 +7,7 @@ Kept free of library imports so that a command's ``add_arguments`` stays fast.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -48,6 +49,14 @@ def add_specs_option(parser: argparse.ArgumentParser, *, default: str = "") -> N
         metavar="PATH",
         help=SPECS_HELP.format(default=default or f"{DEFAULT_SPECS}/"),
     )
+
+
+def iso_date(text: str) -> dt.date:
+    """An ISO date for a ``--date`` option; argparse reports anything else as a usage error."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a date like 2026-04-30") from None
 
 
 def report_missing(path: str) -> None:

@@ -9,13 +9,13 @@ not load, an --out folder that cannot be written).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
 from lks_templates.commands._common import (
     SHIPPED_SPECS,
     add_specs_option,
+    iso_date,
     print_problems,
     refuse_out,
     report_missing,
@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--date",
-        type=_iso_date,
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help="the run's date, shown in each service's workbook (default today; give one for "
         "the same files on any day)",
@@ -121,14 +121,6 @@ def run(args: argparse.Namespace) -> int:
     print(printable(f"Wrote {counted(result.returns, 'service workbook')} in "
                     f"{args.out.rstrip('/')}/services/"))  # fmt: skip
     return 1 if rejected else 0
-
-
-def _iso_date(text: str) -> dt.date:
-    """An ISO date for ``--date``; argparse reports anything else as a usage error."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"`{text}` is not a date like 2026-04-30") from None
 
 
 def _looks_like_a_path(text: str) -> bool:

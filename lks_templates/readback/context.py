@@ -49,9 +49,9 @@ class ReadContext:
     contracts_by_object: dict[int, tuple[ResolvedTemplate, Contract]] = field(default_factory=dict)
     """Hashing a spec costs more than reading a small return, so the same resolved
     object (one spec set for a whole run) skips it; the object is kept to check identity."""
-    resolved: dict[tuple[int, str, str | None], tuple[SpecSet, ResolvedTemplate | None]] = field(
-        default_factory=dict
-    )
+    resolved: dict[
+        tuple[int, str, str | None, str | None], tuple[SpecSet, ResolvedTemplate | None]
+    ] = field(default_factory=dict)
     """(spec set, id, version) -> the resolved template (the spec set kept for identity)."""
     located: dict[
         tuple[int, str, tuple[str, ...]],

@@ -150,7 +150,8 @@ def _identify(
             "statistics template (it has no lks_template_id property). Ask the "
             "sender to fill in the template they were sent.",
         )
-    resolved = _resolve(specs, template_id, version, context)
+    sha = props.get(SPEC_SHA, "").strip() or None
+    resolved = _resolve(specs, template_id, version, context, sha)
     if resolved is not None:
         return resolved
     if _resolve(specs, template_id, None, context) is None:
@@ -171,14 +172,18 @@ def _identify(
 
 
 def _resolve(
-    specs: SpecSet, template_id: str, version: str | None, context: ReadContext
+    specs: SpecSet,
+    template_id: str,
+    version: str | None,
+    context: ReadContext,
+    sha256: str | None = None,
 ) -> ResolvedTemplate | None:
-    # Resolving builds a new object each time; reuse one per spec set, id and version so
-    # that the run's contract table recognises it.
-    key = (id(specs), template_id, version)
+    # Resolving builds a new object each time; reuse one per spec set, id, version and
+    # checksum so that the run's contract table recognises it.
+    key = (id(specs), template_id, version, sha256)
     known = context.resolved.get(key)
     if known is None or known[0] is not specs:
-        known = (specs, specs.resolve(template_id, version))
+        known = (specs, specs.resolve(template_id, version, sha256))
         bounded(context.resolved)[key] = known
     return known[1]
 
@@ -260,11 +265,13 @@ class _Reader:
     def check_structure(self) -> None:
         props = self.structure.properties
         if props.get(SPEC_SHA, self.contract.sha256) != self.contract.sha256:
+            against = "released snapshot" if self.contract.resolved.released else "spec here"
             self.problem(
                 "spec-mismatch",
-                "The workbook was made from a different text of "
-                "this template version than the spec here; values were read by "
-                "name, but check the spec folder is the one the template came from.",
+                "The workbook was made by a different build of "
+                "this template version: its lks_spec_sha256 matches neither the spec "
+                f"here nor a released snapshot. Values were read by name against the {against}; "
+                "check the spec folder is the one the template came from.",
                 severity="warning",
             )
         renamed = self._renamed_sheets()

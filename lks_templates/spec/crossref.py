@@ -58,20 +58,23 @@ def raw_ids(checked: Sequence[Checked]) -> dict[str, set[str]]:
 def duplicate_ids(checked: Sequence[Checked]) -> list[Problem]:
     """Two specs with the same id and version (the same id at two versions is fine)."""
     problems: list[Problem] = []
-    first: dict[tuple[str, str], tuple[str, Position]] = {}
+    first: dict[tuple[str, str, bool], tuple[str, Position]] = {}
     for item in checked:
         spec_id, version = item.doc.data.get("id"), item.doc.data.get("version")
         if not isinstance(spec_id, str) or not isinstance(version, str):
             continue
         where = item.doc.value_position(("id",))
-        if (spec_id, version) in first:
-            file, position = first[(spec_id, version)]
+        # A released snapshot shares its template's id and version by design; two
+        # snapshots of one version are the duplicate.
+        key = (spec_id, version, item.doc.data.get("kind") == "release")
+        if key in first:
+            file, position = first[key]
             problems.append(problem_at(item.doc, where, "duplicate-id",
                                        f"`{spec_id}` version {version} is also defined in "
                                        f"{file}:{position.line}; bump the `version` of the "
                                        "newer one or change its `id`."))  # fmt: skip
         else:
-            first[(spec_id, version)] = (item.doc.file, where)
+            first[key] = (item.doc.file, where)
     return problems
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,6 +26,7 @@ Aggregate = Literal["sum", "mean", "last", "none"]
 PeriodFrequency = Literal["monthly", "quarterly", "annual"]
 Direction = Literal["higher", "lower", "neutral"]
 Severity = Literal["error", "warning"]
+RolloverRule = Literal["carry", "clear"]
 ChartType = Literal["column", "bar", "line", "area", "pie", "radar", "doughnut", "scatter"]
 
 SEMVER_PATTERN = (
@@ -102,6 +104,24 @@ class FieldSpec(_Model):
     """Whether a blank entry of this field counts as 0 in derived figures and KPIs. By
     default a figure is blank (and says what it needs) while any input it names has no
     number; set this only where a blank truly means none (a service with no such item)."""
+    renamed_from: str | list[str] | None = None
+    """The name (or names, oldest first) this field had in earlier versions of the dataset.
+    ``diff``, ``migrate``, ``rollover`` and ``collect`` follow a rename, so a return of an
+    older version carries its values into this field. A rename still needs a major version
+    bump of every template that uses the field."""
+    rollover: RolloverRule = "carry"
+    """For a profile field: what ``rollover`` does with it when it starts next year's
+    workbook: ``carry`` the value over (the service's name, its trust type), or ``clear``
+    it, for a figure that must be counted afresh each year (staff served)."""
+
+    @property
+    def old_names(self) -> list[str]:
+        """The names this field had before (``renamed_from`` as a list, oldest first)."""
+        if self.renamed_from is None:
+            return []
+        if isinstance(self.renamed_from, str):
+            return [self.renamed_from]
+        return list(self.renamed_from)
 
 
 class _SpecHeader(_Model):
@@ -373,7 +393,36 @@ class BenchmarkSpec(_SpecHeader):
     """Funnel plots of KPIs that are rates."""
 
 
-AnySpec = DatasetSpec | TemplateSpec | FormSpec | FaqSpec | BenchmarkSpec
+class ReleaseSpec(_SpecHeader):
+    """``kind: release``: a released version of a template or form, kept whole.
+
+    Written by ``lks-templates release`` under ``template_specs/released/`` and never edited
+    by hand: the template (or form) as it was released, the definitions of exactly the
+    fields it used and its FAQ. Returns of that version are read against it, however the
+    dataset has changed since. ``id`` and ``version`` are the template's.
+    """
+
+    kind: Literal["release"]
+    """Always ``release``."""
+    released: date
+    """The day the version was released."""
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    """The ``lks_spec_sha256`` every workbook of this version carries; checked on loading."""
+    template: Annotated[TemplateSpec | FormSpec, Field(discriminator="kind")]
+    """The template or form spec, as released."""
+    dataset: DatasetSpec
+    """The dataset as released, holding only the fields the template uses."""
+    faq: FaqSpec | None = None
+    """The FAQ the template named, as released."""
+
+    def resolved(self, source: str = "") -> ResolvedTemplate:
+        """The released template with its own dataset and FAQ."""
+        return ResolvedTemplate(
+            template=self.template, dataset=self.dataset, source=source, faq=self.faq, released=True
+        )
+
+
+AnySpec = DatasetSpec | TemplateSpec | FormSpec | FaqSpec | BenchmarkSpec | ReleaseSpec
 
 
 class ResolvedTemplate(BaseModel):
@@ -391,6 +440,8 @@ class ResolvedTemplate(BaseModel):
     """Path of the template's YAML file, for messages."""
     faq: FaqSpec | None = None
     """The FAQ the template names in ``faq``, if any."""
+    released: bool = False
+    """Whether this is a released snapshot (``kind: release``) rather than a current spec."""
 
     @property
     def is_form(self) -> bool:
@@ -422,10 +473,17 @@ class ResolvedTemplate(BaseModel):
     def canonical_json(self) -> str:
         """The template plus the definitions of the fields it uses, as stable JSON."""
         used = {*self.profile_names, *self.measure_names}
+        # Keys left at their defaults are left out, so that a key the spec language gains
+        # later (with a default that keeps today's meaning) does not change the checksum of
+        # every template already sent out.
         data = {
-            "template": self.template.model_dump(mode="json"),
+            "template": self.template.model_dump(mode="json", exclude_defaults=True),
             "dataset": {"id": self.dataset.id, "version": self.dataset.version},
-            "fields": [f.model_dump(mode="json") for f in self.dataset.fields if f.name in used],
+            "fields": [
+                f.model_dump(mode="json", exclude_defaults=True)
+                for f in self.dataset.fields
+                if f.name in used
+            ],
         }
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 

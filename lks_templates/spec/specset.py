@@ -18,6 +18,7 @@ from lks_templates.spec.models import (
     DatasetSpec,
     FaqSpec,
     FormSpec,
+    ReleaseSpec,
     ResolvedTemplate,
     TemplateSpec,
 )
@@ -46,11 +47,16 @@ class SpecSet:
     """Every FAQ spec (``kind: faq``)."""
     benchmarks: list[BenchmarkSpec] = field(default_factory=list)
     """Every benchmark spec (``kind: benchmark``): how returns are compared with peers."""
+    releases: list[ReleaseSpec] = field(default_factory=list)
+    """Every released snapshot (``kind: release``, under ``released/``): the templates and
+    forms as they were sent out, which returns of those versions are read against."""
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     """``(id, version)`` -> the file the spec was read from, as given."""
+    release_sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    """``(id, version)`` -> the file a released snapshot was read from."""
 
     def all(self) -> list[AnySpec]:
-        """Every spec, sorted by id then version."""
+        """Every current spec (not the released snapshots), sorted by id then version."""
         specs: list[AnySpec] = [
             *self.datasets,
             *self.templates,
@@ -81,12 +87,47 @@ class SpecSet:
             return None
         return latest(f for f in self.faqs if f.id == spec.faq)  # type: ignore[return-value]
 
-    def resolve(self, spec_id: str, version: str | None = None) -> ResolvedTemplate | None:
-        """The template or form with this id and version (latest when None), resolved."""
+    def resolve(
+        self, spec_id: str, version: str | None = None, sha256: str | None = None
+    ) -> ResolvedTemplate | None:
+        """The template or form with this id and version (latest when None), resolved.
+
+        A version found only among the released snapshots resolves to its snapshot. Given
+        the ``sha256`` a workbook carries, the current spec and the snapshot of that version
+        are both tried and the one the workbook was made from is returned; when neither
+        matches, the snapshot (what was sent out) is preferred to the current text.
+        """
         spec = self.get(spec_id, version)
-        if not isinstance(spec, TemplateSpec | FormSpec):
+        current = self._resolve(spec) if isinstance(spec, TemplateSpec | FormSpec) else None
+        if version is None:
+            return current if current is not None else self.latest_release(spec_id)
+        release = self.release(spec_id, version)
+        snapshot = None
+        if release is not None:
+            snapshot = release.resolved(self.release_sources.get((spec_id, version), ""))
+        if sha256 is not None:
+            for candidate in (current, snapshot):
+                if candidate is not None and candidate.sha256() == sha256:
+                    return candidate
+        return snapshot if snapshot is not None else current
+
+    def release(self, spec_id: str, version: str) -> ReleaseSpec | None:
+        """The released snapshot of this template or form version, or None."""
+        return next((r for r in self.releases if r.id == spec_id and r.version == version), None)
+
+    def releases_of(self, spec_id: str) -> list[ReleaseSpec]:
+        """Every released version of a template or form, oldest first."""
+        return sorted(
+            (r for r in self.releases if r.id == spec_id), key=lambda r: version_key(r.version)
+        )
+
+    def latest_release(self, spec_id: str) -> ResolvedTemplate | None:
+        """The newest released snapshot of ``spec_id``, resolved, or None."""
+        found = self.releases_of(spec_id)
+        if not found:
             return None
-        return self._resolve(spec)
+        last = found[-1]
+        return last.resolved(self.release_sources.get((last.id, last.version), ""))
 
     def resolved(self) -> list[ResolvedTemplate]:
         """Every template and form with its dataset and FAQ, sorted by id then version."""
@@ -239,6 +280,10 @@ def build_set(checked: Sequence[Checked]) -> SpecSet:
     for item in specs:
         spec = item.spec
         assert spec is not None
+        if isinstance(spec, ReleaseSpec):
+            result.release_sources[(spec.id, spec.version)] = item.doc.file
+            result.releases.append(spec)
+            continue
         result.sources[(spec.id, spec.version)] = item.doc.file
         if isinstance(spec, DatasetSpec):
             result.datasets.append(spec)

@@ -25,6 +25,7 @@ from lks_templates.spec.models import (
     DatasetSpec,
     FaqSpec,
     FormSpec,
+    ReleaseSpec,
     TemplateSpec,
 )
 from lks_templates.spec.names import (
@@ -41,6 +42,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "form": FormSpec,
     "faq": FaqSpec,
     "benchmark": BenchmarkSpec,
+    "release": ReleaseSpec,
 }
 """The ``kind`` of each spec document and the model it is validated into."""
 
@@ -93,7 +95,13 @@ def check_document(doc: LoadedDocument) -> tuple[AnySpec | None, list[Problem]]:
         spec = model.model_validate(data, strict=True)
     except ValidationError as error:
         return None, shape_problems(doc, model, error) + problems
-    assert isinstance(spec, DatasetSpec | TemplateSpec | FormSpec | FaqSpec | BenchmarkSpec)
+    assert isinstance(
+        spec, DatasetSpec | TemplateSpec | FormSpec | FaqSpec | BenchmarkSpec | ReleaseSpec
+    )
+    if isinstance(spec, ReleaseSpec):
+        from lks_templates.spec.release import release_problems
+
+        problems += release_problems(doc, spec)
     # Name problems do not stop the spec from being cross-checked: every problem is reported.
     return spec, problems
 
@@ -431,8 +439,47 @@ def _weights(doc: LoadedDocument) -> list[Problem]:
     return problems
 
 
+def _renames(doc: LoadedDocument) -> list[Problem]:
+    """``renamed_from`` names an old name no other field has, now or as an old name."""
+    current = {
+        f.get("name"): index
+        for index, f in _items(doc, "fields")
+        if isinstance(f, dict) and isinstance(f.get("name"), str)
+    }
+    claimed: dict[str, str] = {}
+    problems: list[Problem] = []
+    for index, field in _items(doc, "fields"):
+        if not isinstance(field, dict):
+            continue
+        old = field.get("renamed_from")
+        names = [old] if isinstance(old, str) else old if isinstance(old, list) else []
+        for position, name in enumerate(names):
+            if not isinstance(name, str):
+                continue
+            path: DataPath = ("fields", index, "renamed_from")
+            if isinstance(old, list):
+                path = (*path, position)
+            where = doc.value_position(path)
+            owner = str(field.get("name"))
+            bad = name_problem(name)
+            if bad:
+                problems.append(problem_at(doc, where, bad[0], bad[1]))
+            elif name in current:
+                problems.append(problem_at(doc, where, "rename-clash",
+                                           f"`{owner}` says it was renamed from `{name}`, but "
+                                           f"`{name}` is still a field here; a return's "
+                                           f"`{name}` cannot go to both."))  # fmt: skip
+            elif name in claimed and claimed[name] != owner:
+                problems.append(problem_at(doc, where, "rename-clash",
+                                           f"`{owner}` and `{claimed[name]}` both say they were "
+                                           f"renamed from `{name}`; a return's `{name}` can go "
+                                           "to one field only."))  # fmt: skip
+            claimed.setdefault(name, owner)
+    return problems
+
+
 def _dataset_checks(doc: LoadedDocument) -> list[Problem]:
-    problems = _named_items(doc, ["fields"]) + _weights(doc)
+    problems = _named_items(doc, ["fields"]) + _weights(doc) + _renames(doc)
     for index, field in _items(doc, "fields"):
         rules = field.get("constraints") if isinstance(field, dict) else None
         if not isinstance(rules, dict):

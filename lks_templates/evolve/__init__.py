@@ -1,0 +1,8 @@
+"""Specs that evolve: releases, renames, and carrying returns from one version to another.
+
+- :mod:`~lks_templates.evolve.release`: ``lks-templates release`` writes a self-contained
+  snapshot of each template and form version under ``template_specs/released/``, which
+  returns of that version are read against ever after.
+- :mod:`~lks_templates.evolve.renames`: which field of a newer version a field of an older
+  one became, following each dataset field's ``renamed_from``.
+"""
