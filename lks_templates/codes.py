@@ -145,7 +145,7 @@ CATALOGUE: tuple[Code, ...] = (
          "or fields do not match its template: it was edited after `release` wrote it",
          example="``released/a/1.0.0.yaml:9:9: release-edited The snapshot no longer matches "
                  "its `sha256`: ...``"),
-    Code("release-conflict", "spec", "error",
+    Code("release-conflict", "spec-files", "error",
          "`release`: this template version was released before with other definitions; a "
          "released version is never overwritten, so the spec needs a new version",
          example="``template_specs/a.yaml: release-conflict `a` version 1.0.0 was released with "

@@ -24,6 +24,7 @@ SPECS = str(ROOT / "tests" / "data" / "specs")
 # Every way a command is given a path, with the missing one in place of {missing}.
 MISSING: dict[str, list[str]] = {
     "validate": ["validate", "{missing}"],
+    "release": ["release", "{missing}"],
     "audit": ["audit", "{missing}"],
     "build": ["build", "{missing}", "--out", "{out}"],
     "check": ["check", "{missing}", "--dist", "{out}"],

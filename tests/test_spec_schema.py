@@ -58,6 +58,7 @@ def test_schema_is_a_union_over_kind() -> None:
         "dataset",
         "faq",
         "form",
+        "release",
         "template",
     ]
     kpi = schema["$defs"]["Kpi"]["properties"]

@@ -36,6 +36,7 @@ from lks_templates.spec.models import (
     Nearest,
     PeerGroup,
     Period,
+    ReleaseSpec,
     Rule,
     TemplateSpec,
 )
@@ -52,11 +53,12 @@ REFERENCE_MODELS: list[type[BaseModel]] = [
     FormSpec,
     FaqSpec, FaqEntry,
     BenchmarkSpec, PeerGroup, Bands, Nearest, Funnel,
+    ReleaseSpec,
 ]  # fmt: skip
 describe_fields(REFERENCE_MODELS)  # the models leave their docstrings unread (start-up)
 
 _SpecUnion = Annotated[
-    Union[DatasetSpec, TemplateSpec, FormSpec, FaqSpec, BenchmarkSpec],  # noqa: UP007 - a runtime type
+    Union[DatasetSpec, TemplateSpec, FormSpec, FaqSpec, BenchmarkSpec, ReleaseSpec],  # noqa: UP007
     Field(discriminator="kind"),
 ]
 
@@ -70,7 +72,8 @@ def spec_schema() -> dict[str, Any]:
         "description": (
             "One spec file of lks-templates: a dataset (data dictionary), a template "
             "(dashboard workbook), a form (one-record return), an FAQ or a benchmark (how "
-            "returns are compared with peers), chosen by `kind`."
+            "returns are compared with peers), or a released snapshot written by `release`, chosen "
+            "by `kind`."
         ),
         **schema,
     }
