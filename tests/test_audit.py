@@ -166,14 +166,18 @@ def test_a_low_contrast_conditional_format_fails(tmp_path: Path) -> None:
 
 def test_a_merged_entry_cell_fails_naming_the_entry(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(SHIPPED)
+    ((sheet, cell),) = book.defined_names["org_name"].destinations
+    assert sheet == "Data"
+    cell = cell.replace("$", "")  # the organisation name's entry cell, in column D
+    below = f"E{cell[1:]}"
     named = [
         name
         for name, item in book.defined_names.items()
-        if list(item.destinations) == [("Data", "$D$8")]
+        if list(item.destinations) == [("Data", f"$D${cell[1:]}")]
     ]
     book.close()
     assert len(named) == 1
-    merge = '<mergeCells count="1"><mergeCell ref="D8:E8"/></mergeCells>'
+    merge = f'<mergeCells count="1"><mergeCell ref="{cell}:{below}"/></mergeCells>'
     path = _copy(
         tmp_path,
         {
@@ -183,7 +187,7 @@ def test_a_merged_entry_cell_fails_naming_the_entry(tmp_path: Path) -> None:
         },
     )
     failures = _failures(path)
-    assert [(item, where) for item, where, _ in failures] == [("merged-entry", "Data!D8")]
+    assert [(item, where) for item, where, _ in failures] == [("merged-entry", f"Data!{cell}")]
     assert f"(named {named[0]})" in failures[0][2]
 
 

@@ -7,6 +7,8 @@ workbooks are read with openpyxl and as zip parts, never through the layout's pl
 
 from __future__ import annotations
 
+import calendar
+
 import posixpath
 import re
 import zipfile
@@ -90,8 +92,12 @@ def _inputs(spec: dict[str, Any]) -> list[str]:
     """Input names in entry order, from the YAML alone."""
     if spec["kind"] == "form":
         return list(spec["fields"])
-    profile = _in_entry_order(spec, spec.get("profile", []))
-    return ["reporting_year", *profile, *_in_entry_order(spec, spec.get("measures", []))]
+    profile = ["reporting_year", *_in_entry_order(spec, spec.get("profile", []))]
+    measures = _in_entry_order(spec, spec.get("measures", []))
+    if measures and spec["period"]["frequency"] != "annual":
+        # Several periods: the period table comes first, its header near the top (frozen).
+        return [*measures, *profile]
+    return [*profile, *measures]
 
 
 def _expected_validation(field: dict[str, Any]) -> tuple[str | None, list[str]]:
@@ -186,7 +192,8 @@ def test_inputs_unlocked_everything_else_locked(
 
 def test_tab_order_is_entry_order(built: tuple[dict[str, Any], Workbook, Path]) -> None:
     """Tab moves through unlocked cells row by row, left to right: that must be the order
-    a return is filled in (profile, then each measure across its periods)."""
+    a return is filled in (each measure across its periods, then the profile, where a year
+    has several periods; the profile first in an annual return)."""
     spec, book, _ = built
     owner = {cell: name for name in _inputs(spec) for cell in _cells(book, name)}
     sheet = "Form" if spec["kind"] == "form" else "Data"
@@ -292,9 +299,27 @@ def test_charts_and_their_ranges(template_id: str) -> None:
         assert len(charts) == len(chart_specs), sheet
         for chart_spec, series in zip(chart_specs, charts, strict=True):
             _check_chart(chart_spec, series, names, periods, set(spec["measures"]))
+            for one in series:
+                _check_categories(book, one.categories, names, len(chart_specs) > 4, spec)
     hidden = book["Data"]
     _, _, first, _, last = _box(names["lks_chart_data"])
     assert all(hidden.row_dimensions[r].hidden for r in range(first, last + 1))
+
+
+def _check_categories(
+    book: Workbook, ref: str, names: dict[str, str], narrow: bool, spec: dict[str, Any]
+) -> None:
+    """A monthly chart's categories are the months as text in a hidden chart row under
+    the period columns (initials in the Dashboard's narrow charts, three a row)."""
+    if spec["period"]["frequency"] != "monthly":
+        return  # quarters and years: text already (lks_periods, or the part rows)
+    _, c0, r0, c1, r1 = _box(ref)
+    assert _within(ref, names["lks_chart_data"]) and r0 == r1
+    assert (c0, c1) == _box(names["lks_periods"])[1:4:2]
+    start = spec["period"].get("year_start_month", 1)
+    months = [calendar.month_abbr[(start - 1 + i) % 12 + 1] for i in range(12)]
+    row = [book["Data"].cell(r0, c).value for c in range(c0, c1 + 1)]
+    assert row == ([m[0] for m in months] if narrow else months)
 
 
 def _check_chart(
@@ -316,7 +341,6 @@ def _check_chart(
         return
     assert len(series) == len(wanted)
     for name, one in zip(wanted, series, strict=True):
-        assert one.categories == names["lks_periods"]
         if name in measures and not chart_spec.get("cumulative", False):
             assert one.values == names[name]  # straight from the input row: blanks are gaps
             continue

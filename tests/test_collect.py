@@ -278,10 +278,11 @@ def test_one_of_each_is_counted_in_the_singular(
     ]
     assert main(["read", str(path)]) == 0
     out = capsys.readouterr().out
+    _, name = cell_of("org_name")
     assert out.endswith(
         "\nProblems: 1 error, 0 warnings:\n"
-        f"  {path} Data!D8: constraint-error Organisation name in Data!D8: the text has "
-        "1 character, fewer than 3; correct it.\n"
+        f"  {path} Data!{name}: constraint-error Organisation name in Data!{name}: the text "
+        "has 1 character, fewer than 3; correct it.\n"
     )
 
 
@@ -325,10 +326,11 @@ def test_problems_csv_lists_each_file_by_sheet_row_and_column(tmp_path: Path) ->
     rows = read_csv(tmp_path / "out" / "problems.csv")
     # The duplicate concerns the whole file, so it comes before the located problems;
     # "lots" counts as blank, but no rule is checked on it.
+    # The period table comes first, the profile below it.
     expected = [
-        ("required-missing", "Data!D10"),
-        ("constraint-error", "Data!D12"),
-        ("type-error", "Data!D18"),
+        ("type-error", "Data!D6"),
+        ("required-missing", "Data!D33"),
+        ("constraint-error", "Data!D35"),
     ]
     assert [(Path(r["file"]).name, r["code"], f"{r['sheet']}!{r['cell']}") for r in rows] == [
         *[("a.xlsx", code, cell) for code, cell in expected],
@@ -459,12 +461,12 @@ def test_numbers_are_never_escaped_and_text_always_is(tmp_path: Path) -> None:
         if r["value"]
     ]
     assert problems == [
-        ("constraint-error", "org_ods_code", "", "'-5"),
-        ("constraint-error", "staff_headcount_served", "", "-5"),
         ("type-error", "evidence_searches", "m01", "-3.5"),
         ("number-as-text", "evidence_searches", "m02", "-7"),
         ("constraint-error", "evidence_searches", "m02", "-7"),
         ("type-error", "evidence_searches", "m03", "'-x"),
+        ("constraint-error", "org_ods_code", "", "'-5"),
+        ("constraint-error", "staff_headcount_served", "", "-5"),
     ]
     # Each problem's value is written exactly as the same cell's value in values.csv.
     assert all(values[(field, period)][0] == value for _, field, period, value in problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from pathlib import Path
 from typing import Any
@@ -99,11 +100,26 @@ def _titles(template_id: str, names: list[str]) -> list[str | None]:
 def test_monthly_charts_plot_one_series_per_spec_series(template_id: str) -> None:
     spec = _spec(template_id)
     plan = _plan(template_id)
-    for chart_spec, chart in zip(spec["charts"], plan.sheet("Dashboard").charts, strict=True):
+    charts = plan.sheet("Dashboard").charts
+    # Months as text from the year's first month (calendar's names, not the library's),
+    # initials where the Dashboard puts three charts a row (more than four charts).
+    start = spec["period"].get("year_start_month", 4)
+    months = [calendar.month_abbr[(start - 1 + i) % 12 + 1] for i in range(12)]
+    expected = [m[0] for m in months] if len(charts) > 4 else months
+    for chart_spec, chart in zip(spec["charts"], charts, strict=True):
         assert len(chart.series) == len(chart_spec["series"])
-        assert {s.categories for s in chart.series} == {plan.defined_names["lks_periods"]}
+        assert [_texts(plan, s.categories) for s in chart.series] == [expected] * len(chart.series)
         assert chart.legend is (len(chart_spec["series"]) > 1)
         assert chart.data_labels is False
+
+
+def _texts(plan: WorkbookPlan, ref: str) -> list[object]:
+    """The constant text of each cell of the one-row range ``ref`` (not formulas)."""
+    sheet, (c0, r0, c1, r1) = _bounds(ref)
+    assert r0 == r1
+    cells = plan.sheet(sheet).cells
+    assert all(cells[(r0 - 1, c - 1)].formula is None for c in range(c0, c1 + 1))
+    return [cells[(r0 - 1, c - 1)].value for c in range(c0, c1 + 1)]
 
 
 def test_hidden_ranges_cover_every_chart_data_cell() -> None:

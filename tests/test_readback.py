@@ -280,13 +280,14 @@ def test_problems_are_listed_by_sheet_then_row_then_column(tmp_path: Path) -> No
         f"Data!{cell_of(name)[1]}"
         for name in ("org_ods_code", "trust_type", "staff_headcount_served", "evidence_searches")
     ]
-    assert [cell.split("!")[1] for cell in cells] == ["D9", "D10", "D12", "D18"]
+    # The period table comes first (its header near the top), the profile below it.
+    assert [cell.split("!")[1] for cell in cells] == ["D32", "D33", "D35", "D6"]
     assert codes(result) == [
         ("spec-mismatch", "", "", ""),
+        ("type-error", cells[3], "evidence_searches", "m01"),
         ("required-missing", cells[0], "org_ods_code", ""),
         ("required-missing", cells[1], "trust_type", ""),
         ("constraint-error", cells[2], "staff_headcount_served", ""),
-        ("type-error", cells[3], "evidence_searches", "m01"),
         # "lots" is not checked by search_hours_with_searches (see the test below).
         ("rule-failed", "Checks!D7", "attendees_not_below_sessions", "m01"),
         # 15 user-hours for April's 1 attendee look like minutes.
@@ -307,11 +308,11 @@ def test_formula_typed_into_an_entry_cell_is_reported_not_read(
     result = read_return(tmp_path / "formulas.xlsx", specs=specs())
     enquiries = f"{sheet}!{cell_of('enquiries_information', 1)[1]}"
     assert codes(result) == [
-        ("formula-in-input", f"{sheet}!{ods}", "org_ods_code", ""),
         ("formula-in-input", enquiries, "enquiries_information", "m02"),
+        ("formula-in-input", f"{sheet}!{ods}", "org_ods_code", ""),
     ]
-    assert result.problems[0].severity == "error"
-    assert result.problems[0].message == (
+    assert result.problems[1].severity == "error"
+    assert result.problems[1].message == (
         f'ODS code in {sheet}!{ods} holds the formula =HYPERLINK("x") instead of a typed '
         "value; formulas in entry cells are not read. Type the value itself."
     )
@@ -347,10 +348,10 @@ def test_stored_result_of_a_typed_formula_is_not_used(good_return: Path, tmp_pat
     )
     result = read_return(path, specs=specs())
     assert codes(result) == [
-        ("formula-in-input", f"Data!{year}", "reporting_year", ""),
         # April's searches count as blank, but the rules that use them are not checked
         # in April (search_hours_with_searches would fail).
         ("formula-in-input", f"Data!{searches}", "evidence_searches", "m01"),
+        ("formula-in-input", f"Data!{year}", "reporting_year", ""),
     ]
     assert result.reporting_year is None
     assert result.periods[0].start is None

@@ -243,9 +243,10 @@ class Dashboard:
         for index, chart in enumerate(charts):
             top = row + index // per_row
             col, offset = _locate(columns, (index % per_row) * (width + gap))
-            plan = chart_plan(chart, index, self.data, top, 1 + col, width, height)
+            narrow = per_row == 3
+            plan = chart_plan(chart, index, self.data, top, 1 + col, width, height, narrow)
             plan.x_offset = offset
-            if per_row == 3:
+            if narrow:
                 plan.category_format = "mmmmm"
             self.sheet.charts.append(plan)
             self.sheet.row_heights[top] = (height + CHART_GAP) * 0.75
@@ -275,9 +276,19 @@ def _name_ref(name: str) -> str:
 
 
 def chart_plan(
-    chart: Chart, index: int, data: DataSheet, row: int, col: int, width: int, height: int
+    chart: Chart,
+    index: int,
+    data: DataSheet,
+    row: int,
+    col: int,
+    width: int,
+    height: int,
+    narrow: bool = False,
 ) -> ChartPlan:
-    """A chart bound to the Data sheet: input rows, or hidden rows with gaps as #N/A."""
+    """A chart bound to the Data sheet: input rows, or hidden rows with gaps as #N/A.
+
+    Its categories are the months as text (initials when ``narrow``), so they read the same
+    before a reporting year is typed as after (:meth:`DataPositions.categories_ref`)."""
     pos: DataPositions = data.pos
     series: list[ChartSeries] = []
     single = len(pos.slots) == 1
@@ -298,7 +309,7 @@ def chart_plan(
                 row_of = pos.measures.get(name, pos.derived.get(name))
             assert row_of is not None
             title = data.title_of(name) + (" (year to date)" if chart.cumulative else "")
-            series.append(ChartSeries(title, pos.row_ref(row_of), pos.labels_ref()))
+            series.append(ChartSeries(title, pos.row_ref(row_of), pos.categories_ref(narrow)))
     alt = chart_alt_text(chart, data, index in pos.part_rows)
     units = {
         data.resolved.dataset.field(n).unit for n in chart.series if n in data.template.measures

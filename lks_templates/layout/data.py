@@ -36,8 +36,11 @@ PERIOD_WIDTH = {"monthly": 11.0, "quarterly": 14.0}
 TEXT_ROW_HEIGHT = 3 * 12.75 + 2
 """Three lines of Arial 10: the height of a wrapped text entry row where D is narrow. Two
 lines clipped the longer NHS trust names (58 characters and more); three hold about 80."""
-MAX_FROZEN_ROWS = 16
-"""Freeze the rows above the measures only while they fit on a laptop screen."""
+FROZEN_ROWS = 6
+"""Most rows frozen above the entry cells: the heading and the period table's header row
+(a template of several periods puts that table first, so it always fits); more would take
+too much of a laptop screen, so an annual template, whose profile comes first, freezes the
+label columns only."""
 
 
 @dataclass
@@ -58,6 +61,9 @@ class DataPositions:
     plots each series as one category: a pie of year totals, or any chart of several
     series in a template with a single period (one bar per part reads far better than
     one bar per series over one category)."""
+    category_rows: dict[str, int] = field(default_factory=dict)
+    """``short`` and ``initial`` -> hidden row of month labels as text (``Apr``, ``A``), the
+    categories of a monthly template's charts (:meth:`categories_ref`)."""
     chart_data_rows: tuple[int, int] | None = None
     chart_data_last_col: int = FIRST_COL
     """Last column the chart-data rows use (part rows may reach past the periods)."""
@@ -76,6 +82,12 @@ class DataPositions:
     def labels_ref(self) -> str:
         assert self.header_row is not None
         return self.row_ref(self.header_row)
+
+    def categories_ref(self, narrow: bool = False) -> str:
+        """A chart's period labels: the month-label row (initials when ``narrow``), else
+        the period header (quarters and years are text already)."""
+        row = self.category_rows.get("initial" if narrow else "short")
+        return self.labels_ref() if row is None else self.row_ref(row)
 
 
 class DataSheet:
@@ -100,15 +112,33 @@ class DataSheet:
     # -- public ---------------------------------------------------------------------------
     def build(self) -> tuple[SheetPlan, DataPositions]:
         self._heading()
-        self._profile_block()
-        if self.template.measures:
+        if self.periods_first:
+            # The period table first, so that only the rows above its header are frozen
+            # (at most FROZEN_ROWS); the profile, entered once, follows the figures.
+            self._figures()
             self.row += 1
-            self._measures_block()
-            if self.semantics.derived:
-                self._derived_block()
+            self._profile_block()
+        else:
+            self._profile_block()
+            if self.template.measures:
+                self.row += 1
+                self._figures()
+        if self.template.measures:
             self._chart_data()
         self._columns()
         return self.sheet, self.pos
+
+    @property
+    def periods_first(self) -> bool:
+        """Whether the period table comes before the profile: a template of several
+        periods with measures, so that its header row can stay in sight while scrolling."""
+        return bool(self.template.measures) and len(self.pos.slots) > 1
+
+    def _figures(self) -> None:
+        """The measures by period and the figures calculated from them."""
+        self._measures_block()
+        if self.semantics.derived:
+            self._derived_block()
 
     # -- parts ----------------------------------------------------------------------------
     def _heading(self) -> None:
@@ -124,9 +154,14 @@ class DataSheet:
         s.put(
             2,
             LABEL_COL,
-            "Type your figures in the white cells; entries marked (required) must be "
-            "filled in (they are yellow while blank). Grey cells are calculated for you. "
-            "Select a cell to see its definition.",
+            "Type your figures in the white cells"
+            + (
+                "; your reporting year and service go under About your service, below them"
+                if self.periods_first
+                else ""
+            )
+            + "; entries marked (required) must be filled in (they are yellow while blank). "
+            "Grey cells are calculated for you. Select a cell to see its definition.",
             style="note",
         )
         note = year_to_date_note(self.resolved.measure_fields, self.template.period.frequency)
@@ -161,8 +196,11 @@ class DataSheet:
         grouped = len({f.section for f in fields}) > 1
         for section, members in _by_section(fields):
             if grouped:
-                for col in (LABEL_COL, UNIT_COL, FIRST_COL):
-                    s.put(self.row, col, section if col == LABEL_COL else None, style="section")
+                # A header row of its own (not a section band with blank cells), so the
+                # entries below it have one full header row directly above them.
+                s.put(self.row, LABEL_COL, section, style="header")
+                s.put(self.row, UNIT_COL, "Unit", style="header")
+                s.put(self.row, FIRST_COL, "Your entry", style="header")
                 self.row += 1
             for f in members:
                 self._profile_row(f)
@@ -191,47 +229,50 @@ class DataSheet:
         s, pos = self.sheet, self.pos
         header = self.row
         pos.header_row = header
-        year = "reporting_year"
-        freq = self.template.period.frequency
-        s.put(
-            header,
-            LABEL_COL,
-            {
-                "monthly": "Monthly figures",
-                "quarterly": "Quarterly figures",
-                "annual": "Figures for the year",
-            }[freq],
-            style="header",
-        )
-        s.put(header, UNIT_COL, "Unit", style="header")
-        start = self.template.period.year_start_month
-        for slot, col in zip(pos.slots, pos.period_cols(), strict=True):
-            s.put(
-                header,
-                col,
-                slot.fallback,
-                formula=slot.label_formula(year, start),
-                style="period",
-                number_format=slot.number_format,
-            )
         if len(pos.slots) > 1:
             pos.total_col = pos.last_col + 1
-            s.put(header, pos.total_col, "Year to date", style="header_total")
-        self.names["lks_periods"] = pos.labels_ref()
-        self.row += 1
         fields = self.resolved.measure_fields
-        for section, members in _by_section(fields):
-            s.put(self.row, LABEL_COL, section, style="section")
-            for col in range(UNIT_COL, (pos.total_col or pos.last_col) + 1):
-                s.put(self.row, col, None, style="section")
-            self.row += 1
+        for index, (section, members) in enumerate(_by_section(fields)):
+            # Each section is headed by a full header row (its name, Unit, the periods,
+            # Year to date) directly above its entries: one header row per entry table,
+            # no blank or merged cell in it, as a screen reader needs.
+            self._period_header(f"{self.table_title}: {section}" if index == 0 else section)
             for f in members:
                 self._measure_row(f)
+        self.names["lks_periods"] = pos.labels_ref()
         self._weighted_totals(fields)
-        if header + 1 <= MAX_FROZEN_ROWS:
+        if header + 1 <= FROZEN_ROWS:
             s.freeze = (header + 1, FIRST_COL)
         else:
             s.freeze = (0, FIRST_COL)
+
+    @property
+    def table_title(self) -> str:
+        """First words of the period table's header row (``Monthly figures``)."""
+        return {
+            "monthly": "Monthly figures",
+            "quarterly": "Quarterly figures",
+            "annual": "Figures for the year",
+        }[self.template.period.frequency]
+
+    def _period_header(self, title: str) -> None:
+        """A header row of the period table: ``title``, Unit, each period, Year to date."""
+        s, pos, row = self.sheet, self.pos, self.row
+        s.put(row, LABEL_COL, title, style="header")
+        s.put(row, UNIT_COL, "Unit", style="header")
+        start = self.template.period.year_start_month
+        for slot, col in zip(pos.slots, pos.period_cols(), strict=True):
+            s.put(
+                row,
+                col,
+                slot.fallback,
+                formula=slot.label_formula("reporting_year", start),
+                style="period",
+                number_format=slot.number_format,
+            )
+        if pos.total_col is not None:
+            s.put(row, pos.total_col, "Year to date", style="header_total")
+        self.row += 1
 
     def _measure_row(self, f: FieldSpec) -> None:
         s, pos, row = self.sheet, self.pos, self.row
@@ -364,7 +405,10 @@ class DataSheet:
                 key = (name, chart.cumulative)
                 if (name in self.pos.derived or chart.cumulative) and key not in wanted:
                     wanted.append(key)
-        if not wanted and not parts:
+        labelled = self.template.period.frequency == "monthly" and len(parts) < len(
+            self.template.charts
+        )
+        if not wanted and not parts and not labelled:
             return
         s, pos = self.sheet, self.pos
         self.row += 1
@@ -377,6 +421,8 @@ class DataSheet:
         )
         s.hidden_rows.add(self.row)
         self.row += 1
+        if labelled:
+            self._month_labels()
         for name, cumulative in wanted:
             self._chart_row(name, cumulative)
         pos.chart_data_last_col = pos.last_col
@@ -386,6 +432,21 @@ class DataSheet:
         self.names["lks_chart_data"] = sheet_ref(
             DATA, first, FIRST_COL, self.row - 1, pos.chart_data_last_col
         )
+
+    def _month_labels(self) -> None:
+        """Two hidden rows of month names as text (``Apr``, and ``A`` for narrow charts):
+        the charts' categories. The period header holds dates once a year is typed and
+        text before; a chart shows them alike only if it reads text, which no number
+        format can shorten, so a narrow chart's labels ran together on a blank template."""
+        s, pos = self.sheet, self.pos
+        for key, title in (("short", "Month labels"), ("initial", "Month initials")):
+            s.put(self.row, LABEL_COL, f"{title} (chart categories)", style="chart_data")
+            for slot, col in zip(pos.slots, pos.period_cols(), strict=True):
+                text = slot.fallback if key == "short" else slot.fallback[0]
+                s.put(self.row, col, text, style="chart_data")
+            s.hidden_rows.add(self.row)
+            pos.category_rows[key] = self.row
+            self.row += 1
 
     def _chart_row(self, name: str, cumulative: bool) -> None:
         s, pos, row = self.sheet, self.pos, self.row
