@@ -8,7 +8,6 @@ workbooks are read with openpyxl and as zip parts, never through the layout's pl
 from __future__ import annotations
 
 import calendar
-
 import posixpath
 import re
 import zipfile
