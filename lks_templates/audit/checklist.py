@@ -52,6 +52,11 @@ CHECKLIST: tuple[Item, ...] = (
         "Unique, meaningful sheet names",
         "WCAG 2.2 2.4.6: no Sheet1, at most 31 characters, no two alike",
     ),
+    Item(
+        "entry-header",
+        "Every table people type into has one full header row directly above its entries",
+        "WCAG 2.2 1.3.1; Releasing statistics in spreadsheets: no blank or merged headers",
+    ),
     Item("blank-sheets", "No blank sheets", "Releasing statistics in spreadsheets"),
     Item("title", "Document title set (core properties)", "WCAG 2.2 2.4.2"),
     Item("language", "Document language set (core properties)", "WCAG 2.2 3.1.1"),

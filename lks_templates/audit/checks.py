@@ -26,6 +26,7 @@ from lks_templates.audit.structure import (
     text_boxes,
     title,
 )
+from lks_templates.audit.tables import entry_header
 from lks_templates.contrast import NON_TEXT_MINIMUM, contrast_ratio, text_minimum
 
 BLACK = "#000000"
@@ -285,6 +286,7 @@ CHECKS: dict[str, Callable[[Book], list[AuditFinding]]] = {
     "alt-text": alt_text,
     "text-boxes": text_boxes,
     "merged-entry": merged_entry,
+    "entry-header": entry_header,
     "sheet-names": sheet_names,
     "blank-sheets": blank_sheets,
     "title": title,

@@ -83,6 +83,8 @@ class Sheet:
     """(row, column), 1-based -> cell format index, for every cell the sheet stores."""
     content: bool = False
     """Any value or formula in any cell."""
+    filled: set[tuple[int, int]] = field(default_factory=set)
+    """(row, column), 1-based, of every cell holding a value or a formula."""
     merges: list[Box] = field(default_factory=list)
     conditional: list[tuple[str, list[Box], list[int]]] = field(default_factory=list)
     """(sqref, its boxes, the dxf index of each rule)."""
@@ -256,12 +258,13 @@ def _sheet(package: Package, name: str, part: str, charts: dict[str, ElementTree
                     "refused as possibly hostile.",
                 )
             sheet.styles[spot] = int(number(cell.get("s")))
-            if not sheet.content and (
+            if (
                 cell.find(f"{MAIN_NS}v") is not None
                 or cell.find(f"{MAIN_NS}f") is not None
                 or cell.find(f"{MAIN_NS}is") is not None
             ):
                 sheet.content = True
+                sheet.filled.add(spot)
     for merge in root.iter(f"{MAIN_NS}mergeCell"):
         sheet.merges.extend(boxes(merge.get("ref", "")))
     for block in root.iter(f"{MAIN_NS}conditionalFormatting"):
