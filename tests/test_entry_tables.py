@@ -25,13 +25,19 @@ MOST_FROZEN_ROWS = 6
 """About a fifth of a laptop screen of Arial 10 rows; 16 were most of it."""
 
 
+def _bounds(area: str) -> tuple[int, int, int, int]:
+    """(first column, first row, last column, last row) of a cell range, 1-based."""
+    c0, r0, c1, r1 = range_boundaries(area.replace("$", ""))
+    assert c0 is not None and r0 is not None and c1 is not None and r1 is not None
+    return c0, r0, c1, r1
+
+
 def _entry_rows(sheet: Worksheet) -> dict[int, tuple[int, int]]:
     """Row -> (first, last) column of its validated cells (every entry cell has one)."""
     rows: dict[int, tuple[int, int]] = {}
     for validation in sheet.data_validations.dataValidation:
         for area in str(validation.sqref).split():
-            c0, r0, c1, r1 = range_boundaries(area)
-            assert c0 and r0 and c1 and r1
+            c0, r0, c1, r1 = _bounds(area)
             for row in range(r0, r1 + 1):
                 low, high = rows.get(row, (c0, c1))
                 rows[row] = (min(low, c0), max(high, c1))
@@ -60,7 +66,7 @@ def test_every_entry_table_has_one_full_header_row_directly_above_it(path: Path)
     book = openpyxl.load_workbook(path)
     found = 0
     for sheet in book.worksheets:
-        merged = [range_boundaries(str(m)) for m in sheet.merged_cells.ranges]
+        merged = [_bounds(str(m)) for m in sheet.merged_cells.ranges]
         for first, label, last in _tables(sheet):
             found += 1
             header = [sheet.cell(first - 1, col).value for col in range(label, last + 1)]
@@ -81,7 +87,7 @@ def test_frozen_rows_are_the_heading_and_the_period_header_only(path: Path) -> N
         return
     data = book["Data"]
     ((_, periods),) = book.defined_names["lks_periods"].destinations
-    first_col, header_row, last_col, _ = range_boundaries(periods.replace("$", ""))
+    first_col, header_row, last_col, _ = _bounds(periods)
     ((_, org),) = book.defined_names["org_name"].destinations
     org_row = coordinate_to_tuple(org.replace("$", ""))[0]
     frozen = coordinate_to_tuple(data.freeze_panes)[0] - 1 if data.freeze_panes else 0
