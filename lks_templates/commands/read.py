@@ -107,6 +107,7 @@ def _as_json(result: Return) -> dict[str, Any]:
         "derived": result.derived,
         "kpis": result.kpis,
         "kpi_needs": result.kpi_needs,
+        "kpi_notes": result.kpi_notes,
         "coverage": result.coverage,
         "periods_entered": result.periods_entered,
         "problems": [p.as_dict() for p in result.problems],
@@ -165,7 +166,7 @@ def _print_text(result: Return, specs: SpecSet) -> None:
         _out("KPIs (recomputed from the values entered):")
         _print_pairs(
             [
-                (name, _figure(value, formats.get(name)) or result.kpi_needs.get(name, ""))
+                (name, _kpi_text(result, name, value, formats.get(name)))
                 for name, value in result.kpis.items()
             ]
         )
@@ -176,6 +177,16 @@ def _print_text(result: Return, specs: SpecSet) -> None:
     _out(f"Problems: {counts}" + (":" if result.problems else "."))
     for problem in result.problems:
         _out(f"  {problem.format()}")
+
+
+def _kpi_text(result: Return, name: str, value: Any, number_format: str | None) -> str:
+    """A KPI as its tile shows it: the number and any part-year note (``£1.20  (Annual
+    figure over 3 of 12 months)``), or what it needs while blank."""
+    shown = _figure(value, number_format)
+    if not shown:
+        return result.kpi_needs.get(name, "")
+    note = result.kpi_notes.get(name, "")
+    return f"{shown}  ({note})" if note else shown
 
 
 def _print_pairs(pairs: list[tuple[str, str]]) -> None:

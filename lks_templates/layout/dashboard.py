@@ -18,6 +18,7 @@ from lks_templates.layout.model import (
     sheet_ref,
 )
 from lks_templates.rules.numbers import format_number, is_ratio, shown_format, shown_unit
+from lks_templates.rules.periods import part_year_kpis, part_year_note_formula
 from lks_templates.rules.semantics import Semantics
 from lks_templates.spec.models import Chart, Kpi, ResolvedTemplate
 
@@ -29,6 +30,9 @@ TILES_PER_ROW = 4
 TILE_ROWS = 4
 TILE_HEIGHTS = (24.0, 28.0, 15.0, 15.0, 9.0)
 """Points: title (two lines), value, target or unit, status, space below."""
+NOTE_HEIGHT = 13.0
+"""Points of the fifth row tiles get when a KPI of the template mixes an annual figure
+with part of a year (:meth:`~lks_templates.rules.semantics.Semantics.mixes_annual`)."""
 CHART_HEIGHT = 250
 MAX_CHART_HEIGHT = 400
 PAGE_RATIO = (210 / 25.4 - 1.0) / (297 / 25.4 - 0.8)
@@ -187,8 +191,12 @@ class Dashboard:
     def _tiles(self, row: int) -> int:
         s = self.sheet
         figures = {f.name: f for f in self.semantics.kpis}
+        period = self.template.period
+        noted = part_year_kpis(self.semantics, period)
+        rows = TILE_ROWS + (1 if noted else 0)
+        heights = TILE_HEIGHTS[:-1] + ((NOTE_HEIGHT,) if noted else ()) + TILE_HEIGHTS[-1:]
         for index, kpi in enumerate(self.template.kpis):
-            top = row + (index // TILES_PER_ROW) * (TILE_ROWS + 1)
+            top = row + (index // TILES_PER_ROW) * (rows + 1)
             col = tile_col(index)
             s.put(top, col, kpi.title, style="tile_title")
             value = cell_name(top + 1, col)
@@ -222,12 +230,21 @@ class Dashboard:
                         f"=AND(ISNUMBER({value}),NOT({good}))",
                     )
                 )
+            if noted:
+                # Says when an annual figure is set against part of the year, as read does.
+                note = part_year_note_formula(period, value, "lks_periods_entered")
+                s.put(
+                    top + 4,
+                    col,
+                    formula="=" + note if kpi.name in noted else None,
+                    style="tile_note",
+                )
             self.names[kpi.name] = sheet_ref(DASHBOARD, top + 1, col)
-            s.row_heights.update({top + i: height for i, height in enumerate(TILE_HEIGHTS)})
+            s.row_heights.update({top + i: height for i, height in enumerate(heights)})
         if not self.template.kpis:
             return row
         tile_rows = (len(self.template.kpis) + TILES_PER_ROW - 1) // TILES_PER_ROW
-        return row + tile_rows * (TILE_ROWS + 1)
+        return row + tile_rows * (rows + 1)
 
     def _charts(self, row: int) -> int:
         """Two charts a row (three when there are more than four); returns the last row."""

@@ -19,6 +19,7 @@ from lks_templates.layout.dashboard import (
 from lks_templates.layout.data import DataSheet
 from lks_templates.layout.model import ImagePlan, PageSetup, SheetPlan
 from lks_templates.rules.numbers import shown_format
+from lks_templates.rules.periods import part_year_kpis, part_year_note_formula
 from lks_templates.spec.models import Kpi, ResolvedTemplate
 
 INFOGRAPHIC = "Infographic"
@@ -127,8 +128,14 @@ def infographic_sheet(resolved: ResolvedTemplate, data: DataSheet) -> SheetPlan:
     row += 1
     kpis = template.kpis[:NUMBERS]
     icons = choose_icons(kpis)
+    notes = {
+        name: part_year_note_formula(template.period, name, "lks_periods_entered")
+        for name in part_year_kpis(data.semantics, template.period)
+    }
     for start in range(0, len(kpis), PER_ROW):
-        row = _figures(sheet, row, kpis[start : start + PER_ROW], icons[start : start + PER_ROW])
+        row = _figures(
+            sheet, row, kpis[start : start + PER_ROW], icons[start : start + PER_ROW], notes
+        )
     width = GRID * column_pixels(GRID_WIDTH)
     charts = template.charts[:CHARTS]
     height = _chart_height(sheet, row, len(charts))
@@ -167,8 +174,13 @@ def _band(sheet: SheetPlan, resolved: ResolvedTemplate, last_col: int) -> None:
     sheet.row_heights.update(dict(enumerate(BAND_HEIGHTS)))
 
 
-def _figures(sheet: SheetPlan, row: int, kpis: list[Kpi], icons: list[str]) -> int:
-    """A centred row of big numbers with icons, labels and targets; returns the next row."""
+def _figures(
+    sheet: SheetPlan, row: int, kpis: list[Kpi], icons: list[str], notes: dict[str, str]
+) -> int:
+    """A centred row of big numbers with icons, labels and targets; returns the next row.
+
+    ``notes``: KPI -> Excel text of its part-year note, shown in the row below its target
+    (the row of space between figures), as on the Dashboard's tile."""
     span = {1: GRID // 2, 2: GRID // 2, 3: GRID // 3, 4: GRID // 4}[len(kpis)]
     first = FIRST + (GRID - span * len(kpis)) // 2
     span_pixels = span * column_pixels(GRID_WIDTH)
@@ -207,7 +219,11 @@ def _figures(sheet: SheetPlan, row: int, kpis: list[Kpi], icons: list[str]) -> i
                 formula=(f'=IF(ISNUMBER({kpi.name}),{status}&" ({bare})","{target_text(kpi)}")'),
                 style="info_target",
             )
-        for line in (1, 2, 3):
+        lines = [1, 2, 3]
+        if kpi.name in notes:
+            sheet.put(row + 4, col, formula="=" + notes[kpi.name], style="info_note")
+            lines.append(4)
+        for line in lines:
             sheet.merges.append((row + line, col, row + line, col + span - 1))
     sheet.row_heights.update({row + i: height for i, height in enumerate(FIGURE_HEIGHTS)})
     return row + len(FIGURE_HEIGHTS)

@@ -37,6 +37,7 @@ def compute_figures(contract: Contract, result: Return) -> None:
     result.kpis = {name: _figure(value) for name, value in computed.kpis.items()}
     _coverage(contract, result)
     result.kpi_needs = {name: text for name, text in computed.kpi_needs.items() if text}
+    result.kpi_notes = _part_year_notes(contract, result)
     for gap in computed.incomplete:
         if not _unreadable(contract, result, gap):
             result.problems.append(_incomplete_problem(contract, result, gap))
@@ -104,6 +105,26 @@ def _coverage(contract: Contract, result: Return) -> None:
     keys = contract.period_keys
     result.entered_periods = [key for key, flag in zip(keys, entered, strict=True) if flag]
     result.coverage = coverage_text(spec.period, result.reporting_year, entered)
+
+
+def _part_year_notes(contract: Contract, result: Return) -> dict[str, str]:
+    """The note each KPI's tile shows: an annual figure set against part of the year
+    (``rules.periods.part_year_note``), only while the KPI has a number, as in the cell."""
+    from lks_templates.rules.periods import part_year_kpis, part_year_note
+    from lks_templates.spec.models import TemplateSpec
+
+    spec = contract.resolved.template
+    if not isinstance(spec, TemplateSpec) or contract.semantics is None:
+        return {}
+    note = part_year_note(spec.period, result.periods_entered)
+    if not note:
+        return {}
+    return {
+        name: note
+        for name in part_year_kpis(contract.semantics, spec.period)
+        if isinstance(result.kpis.get(name), int | float)
+        and not isinstance(result.kpis.get(name), bool)
+    }
 
 
 def _unreadable(contract: Contract, result: Return, gap: Incomplete) -> bool:

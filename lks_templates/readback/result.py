@@ -61,7 +61,12 @@ class Return:
     derived: dict[str, list[Figure]] = field(default_factory=dict)
     """Derived figures per period, recomputed in Python from the values read."""
     kpis: dict[str, Figure] = field(default_factory=dict)
+    """KPIs, recomputed in Python from the values read."""
     kpi_needs: dict[str, str] = field(default_factory=dict)
+    """KPI -> what its tile says is missing while it is blank (``Needs total expenditure``)."""
+    kpi_notes: dict[str, str] = field(default_factory=dict)
+    """KPI -> the note its tile shows while an annual figure in it is set against part of
+    the year (``Annual figure over 3 of 12 months``); only KPIs with a note."""
     coverage: str = ""
     """The periods entered in words, as ``lks_coverage`` shows them (``April to June 2025
     (3 of 12 months)``); "" for a form or while nothing is entered."""
@@ -69,8 +74,6 @@ class Return:
     """Periods with any entry (``lks_periods_entered``)."""
     entered_periods: list[str] = field(default_factory=list)
     """Keys of the periods with any entry, in period order (``periods_entered`` of them)."""
-    """KPI -> what its tile says is missing while it is blank (``Needs total expenditure``)."""
-    """KPIs, recomputed in Python from the values read."""
     raw_errors: dict[tuple[str, str], object] = field(default_factory=dict)
     """(field, period key or "") -> the unusable cell content behind a ``type-error``, or
     the formula (with its ``=``) behind a ``formula-in-input``."""

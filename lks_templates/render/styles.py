@@ -122,6 +122,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "tile_value": {"bold": True, "font_size": 20, "font_color": DARK_BLUE, **_TILE},
     "tile_target": {"font_size": 9, "font_color": DARK_GREY, **_TILE, "text_wrap": True},
     "tile_status": {"bold": True, "font_size": 9, "font_color": BLACK, **_TILE},
+    "tile_note": {"italic": True, "font_size": 8, "font_color": DARK_GREY, **_TILE},
     "about_heading": {"bold": True, "font_size": 12, "font_color": DARK_BLUE},
     "about_text": {"font_color": BLACK, "text_wrap": True, "valign": "top"},
     "faq_question": {"bold": True, "font_color": BLACK, "text_wrap": True, "valign": "top"},
@@ -151,6 +152,7 @@ STYLES: dict[str, dict[str, Any]] = {
         "text_wrap": True,
     },
     "info_target": {"font_size": 9, "font_color": DARK_GREY, "align": "center"},
+    "info_note": {"italic": True, "font_size": 8, "font_color": DARK_GREY, "align": "center"},
     "info_footer": {"font_size": 8, "font_color": DARK_GREY},
 }
 """Cell styles by name; every style gets the Arial font and is locked unless it says not."""

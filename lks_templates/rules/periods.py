@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lks_templates.spec.models import Period
+
+if TYPE_CHECKING:
+    from lks_templates.rules.semantics import Semantics
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 FULL_MONTHS = [
@@ -124,3 +128,44 @@ def coverage_text(period: Period, reporting_year: int | None, entered: list[bool
     if reporting_year is not None:
         text += f" {reporting_year + last_shift}"
     return text + f" ({len(done)} of {len(slots)} months)"
+
+
+PART_YEAR_NOTE = "Annual figure over {entered} of {expected} {unit}"
+"""The note beside a KPI that mixes a figure for the whole year (a profile number such as
+the year's spend) with the periods entered so far, while they are only part of the year.
+The workbook (:func:`part_year_note_formula`) and ``read`` (:func:`part_year_note`) both
+word it from here."""
+
+
+def period_unit(period: Period) -> str:
+    """``months``, ``quarters`` or ``years``: what the periods of ``period`` are called."""
+    return {"monthly": "months", "quarterly": "quarters", "annual": "years"}[period.frequency]
+
+
+def part_year_note(period: Period, entered: int) -> str:
+    """``Annual figure over 3 of 12 months`` while 0 < ``entered`` < the periods of a year;
+    "" for a whole year, for nothing entered, and for an annual return (one period)."""
+    expected = len(period_slots(period))
+    if expected == 1 or not 0 < entered < expected:
+        return ""
+    return PART_YEAR_NOTE.format(entered=entered, expected=expected, unit=period_unit(period))
+
+
+def part_year_note_formula(period: Period, shown: str, entered: str) -> str:
+    """Excel text (no ``=``) of :func:`part_year_note` for the figure in cell or name
+    ``shown``, with ``entered`` the cell or name counting the periods entered
+    (``lks_periods_entered``); blank while ``shown`` holds no number."""
+    expected = len(period_slots(period))
+    before, after = PART_YEAR_NOTE.split("{entered}")
+    after = after.format(expected=expected, unit=period_unit(period))
+    test = f"AND(ISNUMBER({shown}),{entered}>0,{entered}<{expected})"
+    return f'IF({test},"{before}"&{entered}&"{after}","")'
+
+
+def part_year_kpis(semantics: Semantics, period: Period) -> set[str]:
+    """KPIs that get the part-year note (:func:`part_year_note`): those that mix an annual
+    figure with measures (:meth:`Semantics.mixes_annual`), in a template of several
+    periods."""
+    if len(period_slots(period)) == 1:
+        return set()
+    return {f.name for f in semantics.kpis if semantics.mixes_annual(f)}

@@ -359,6 +359,17 @@ class Semantics:
         derived = {d.name for d in self.derived}
         return bool(figure.measures) or any(n in derived for n in figure.names)
 
+    def mixes_annual(self, figure: Figure) -> bool:
+        """Whether a figure combines a number entered once for the whole year (a profile
+        field that is not text, such as the year's spend or staff served) with a measure
+        counted over the periods (``aggregate: sum``), so that it means something else
+        while the periods entered are only part of the year: its tile then says so
+        (``rules.periods.part_year_note``). A count at a moment (``last``) or a rate
+        (``mean``) against an annual figure does not depend on how much of the year is in."""
+        numbers = [p for p in figure.profile if p not in self.text_fields]
+        flows = [m for m in figure.measures if self.aggregates[m] == "sum"]
+        return bool(flows) and bool(numbers)
+
     def combinable(self, figure: Figure) -> bool:
         """Whether a derived figure has a Year to date: none of its measures is ``none``."""
         return all(self.aggregates[m] != "none" for m in figure.measures)
