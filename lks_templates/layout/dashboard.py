@@ -30,9 +30,10 @@ TILES_PER_ROW = 4
 TILE_ROWS = 4
 TILE_HEIGHTS = (24.0, 28.0, 15.0, 15.0, 9.0)
 """Points: title (two lines), value, target or unit, status, space below."""
-NOTE_HEIGHT = 13.0
-"""Points of the fifth row tiles get when a KPI of the template mixes an annual figure
-with part of a year (:meth:`~lks_templates.rules.semantics.Semantics.mixes_annual`)."""
+NOTED_TILE_HEIGHTS = (24.0, 28.0, 15.0, 14.0, 12.0, 4.0)
+"""Points, when a KPI of the template mixes an annual figure with part of a year
+(:func:`~lks_templates.rules.periods.part_year_kpis`): a note row under the status, paid
+for mostly by the space below, so the page still prints at 80% or more."""
 CHART_HEIGHT = 250
 MAX_CHART_HEIGHT = 400
 PAGE_RATIO = (210 / 25.4 - 1.0) / (297 / 25.4 - 0.8)
@@ -194,7 +195,7 @@ class Dashboard:
         period = self.template.period
         noted = part_year_kpis(self.semantics, period)
         rows = TILE_ROWS + (1 if noted else 0)
-        heights = TILE_HEIGHTS[:-1] + ((NOTE_HEIGHT,) if noted else ()) + TILE_HEIGHTS[-1:]
+        heights = NOTED_TILE_HEIGHTS if noted else TILE_HEIGHTS
         for index, kpi in enumerate(self.template.kpis):
             top = row + (index // TILES_PER_ROW) * (rows + 1)
             col = tile_col(index)

@@ -220,8 +220,10 @@ def _figures(
                 style="info_target",
             )
         lines = [1, 2, 3]
-        if kpi.name in notes:
-            sheet.put(row + 4, col, formula="=" + notes[kpi.name], style="info_note")
+        if notes:
+            # Every figure gets the line, so the row of figures stays centred as a whole.
+            note = notes.get(kpi.name)
+            sheet.put(row + 4, col, formula=None if note is None else "=" + note, style="info_note")
             lines.append(4)
         for line in lines:
             sheet.merges.append((row + line, col, row + line, col + span - 1))
