@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lks_templates.audit import CHECKLIST
 from lks_templates.build import build_all, check_dist
 from lks_templates.cli import main
 from lks_templates.errors import Problem
@@ -85,7 +86,8 @@ def test_cli_build_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["check", str(SPECS), "--dist", str(out)]) == 0
     # Then the accessibility audit of the two workbooks (a line each only when one fails).
     assert capsys.readouterr().out == (
-        f"{out} is up to date.\n2 workbooks: every one passes all 11 items of the audit.\n"
+        f"{out} is up to date.\n2 workbooks: every one passes all {len(CHECKLIST)} items of "
+        "the audit.\n"
     )
     (out / "README.md").write_text("edited\n")
     assert main(["check", str(SPECS), "--dist", str(out)]) == 1
