@@ -133,3 +133,19 @@ def test_no_traceback_from_the_installed_entry_point(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout.startswith(f"{broken}:3:1: yaml-syntax ")
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_control_characters_from_a_spec_are_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A key holding an escape sequence: printed raw, it would recolour the terminal.
+    spec = tmp_path / "d.yaml"
+    spec.write_text(
+        "spec: 1\nkind: dataset\nid: ctl\nversion: 1.0.0\ntitle: T\nfields:\n"
+        '  - {name: a, title: A, description: D., "bad\\e[31mkey": 1}\n',
+        encoding="utf-8",
+    )
+    assert main(["validate", str(spec)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "`bad\\x1b[31mkey` is not a key here" in out

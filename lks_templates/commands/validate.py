@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lks_templates.commands._common import DEFAULT_SPECS, report_missing
+from lks_templates.commands._common import DEFAULT_SPECS, print_problems, report_missing
 from lks_templates.words import counted
 
 
@@ -43,8 +43,7 @@ def run(args: argparse.Namespace) -> int:
         from lks_templates.plancheck import set_problems
 
         problems = sort_problems([*problems, *set_problems(specs)])
-    for problem in problems:
-        print(problem.format())
+    print_problems(problems)
     errors = sum(1 for p in problems if p.severity == "error")
     if problems:
         files = len({p.file for p in problems})
