@@ -70,3 +70,26 @@ def test_the_page_is_used_well(template_id: str) -> None:
     assert scale >= 0.8, (width, height)
     # Neither a narrow strip nor an empty lower part.
     assert width * scale >= 0.8 * PAGE_WIDTH and height * scale >= 0.9 * PAGE_HEIGHT
+
+
+def test_status_words_stay_readable_past_their_cell() -> None:
+    """The white-on-red status line runs past column B: the red reaches the last tile's
+    column, and a tile's "Needs ..." words shrink to the tile rather than run into the next."""
+    import openpyxl
+
+    dist = Path(__file__).resolve().parent.parent / "dist"
+    for path in sorted(dist.glob("*.xlsx")):
+        book = openpyxl.load_workbook(path)
+        if "Dashboard" not in book.sheetnames:
+            continue
+        sheet = book["Dashboard"]
+        ranges = [str(r.sqref) for r in sheet.conditional_formatting]
+        assert "B3:H3" in ranges, (path.name, ranges)
+        needs = [
+            cell
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and '"Needs ' in cell.value
+        ]
+        assert needs, path.name
+        assert all(cell.alignment.shrink_to_fit for cell in needs), path.name

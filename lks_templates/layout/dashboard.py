@@ -163,8 +163,16 @@ class Dashboard:
             style="dash_checks",
         )
         s.conditional_formats.append(
+            # Across the width of the tiles: the white words run past column B, and on
+            # white cells they could not be seen.
             ConditionalFormat(
-                2, 1, 2, 1, "formula", "flag_fail", "=OR(lks_failures>0,lks_missing>0)"
+                2,
+                1,
+                2,
+                tile_col(TILES_PER_ROW - 1),
+                "formula",
+                "flag_fail",
+                "=OR(lks_failures>0,lks_missing>0)",
             )
         )
         s.row_heights[3] = 8

@@ -121,7 +121,9 @@ STYLES: dict[str, dict[str, Any]] = {
     },
     "tile_value": {"bold": True, "font_size": 20, "font_color": DARK_BLUE, **_TILE},
     "tile_target": {"font_size": 9, "font_color": DARK_GREY, **_TILE, "text_wrap": True},
-    "tile_status": {"bold": True, "font_size": 9, "font_color": BLACK, **_TILE},
+    # Shrunk to fit: "Needs ... and more" can be longer than a tile is wide, and text
+    # running into the next tile reads as part of it.
+    "tile_status": {"bold": True, "font_size": 9, "font_color": BLACK, **_TILE, "shrink": True},
     "tile_note": {"italic": True, "font_size": 8, "font_color": DARK_GREY, **_TILE},
     "about_heading": {"bold": True, "font_size": 12, "font_color": DARK_BLUE},
     "about_text": {"font_color": BLACK, "text_wrap": True, "valign": "top"},
