@@ -26,6 +26,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("build", "build template workbooks from specs into dist/"),
     "check": ("check", "rebuild into a temporary folder and compare with dist/"),
     "release": ("release", "record each template and form version as released (a snapshot)"),
+    "diff": (
+        "diff",
+        "list what changed since the last release and whether the version bump is enough",
+    ),
     "audit": ("audit", "check workbooks against the accessibility checklist (WCAG 2.2 AA)"),
     "preview": ("preview", "render dashboard and infographic previews (needs LibreOffice)"),
     "docs": ("docs", "write the data dictionary and FAQ pages under docs/"),
