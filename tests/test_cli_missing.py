@@ -25,6 +25,8 @@ SPECS = str(ROOT / "tests" / "data" / "specs")
 MISSING: dict[str, list[str]] = {
     "validate": ["validate", "{missing}"],
     "release": ["release", "{missing}"],
+    "diff": ["diff", "{missing}", str(ROOT / "template_specs")],
+    "diff --specs": ["diff", "--specs", "{missing}"],
     "audit": ["audit", "{missing}"],
     "build": ["build", "{missing}", "--out", "{out}"],
     "check": ["check", "{missing}", "--dist", "{out}"],

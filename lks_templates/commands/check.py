@@ -4,8 +4,10 @@ and does it pass the accessibility audit?
 Rebuilds into a temporary folder and compares: every workbook and ``README.md`` must be
 byte-identical; files under ``dist/previews/`` are only checked for presence. Prints one
 line per missing, extra or different file and exits 1. Then audits every workbook in
-``dist/`` (``lks-templates audit``), printing each failure; exits 1 on any. Exits 0 when
-``dist/`` is current and accessible.
+``dist/`` (``lks-templates audit``), printing each failure; exits 1 on any. First, as
+``lks-templates diff`` does, compares each template and form with its latest released
+version and prints the changes and verdict of every one whose version bump is too small;
+exits 1 then too. Exits 0 when every bump is enough and ``dist/`` is current and accessible.
 """
 
 from __future__ import annotations
@@ -32,14 +34,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lks_templates.build import check_dist
-    from lks_templates.errors import LksError
-
     paths = existing_paths(args.paths)
     if paths is None:
         return 2
+    bumps_enough = _bumps_enough(paths)
+    code = _check_dist(paths, args.dist)
+    return code if bumps_enough else 1
+
+
+def _bumps_enough(paths: list[str]) -> bool:
+    """The ``diff`` test: False, having printed why, when a version bump is too small."""
+    from lks_templates.commands.diff import report
+    from lks_templates.errors import LksError
+    from lks_templates.evolve.bumps import against_releases
+    from lks_templates.spec import load_specs
+
     try:
-        problems = check_dist(paths, args.dist)
+        specs = load_specs(paths)
+    except LksError:
+        return True  # the dist check below reports the problems of the specs
+    return report(against_releases(specs), only_failures=True) == 0
+
+
+def _check_dist(paths: list[str], dist: str) -> int:
+    """``dist`` against the specs, then its accessibility audit."""
+    from lks_templates.build import check_dist
+    from lks_templates.errors import LksError
+
+    try:
+        problems = check_dist(paths, dist)
     except LksError as error:
         print_problems(
             error.problems, f"Cannot check: {counted(len(error.problems), 'problem')} in the specs."
@@ -47,15 +70,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if problems:
         summary = (
-            f"{args.dist} is out of date: {counted(len(problems), 'file')}. "
-            "Run `lks-templates build`."
+            f"{dist} is out of date: {counted(len(problems), 'file')}. Run `lks-templates build`."
         )
         print_problems(problems, summary)
         return 1
-    print(f"{args.dist} is up to date.")
+    print(f"{dist} is up to date.")
     from lks_templates.commands.audit import audit_and_report, workbooks_to_audit
 
-    workbooks = workbooks_to_audit([args.dist], "check")
+    workbooks = workbooks_to_audit([dist], "check")
     if workbooks is None:
         return 1
     return 0 if audit_and_report(workbooks, quiet=True) else 1
