@@ -376,3 +376,61 @@ def test_constraints_narrowed_are_major_widened_minor(
     assert (
         constraints_change(Constraints.model_validate(old), Constraints.model_validate(old)) is None
     )
+
+
+# One edit of the released 3.0.0 each: (file, text before, text after, kind, bump, the line
+# the change is written on: a line to find, then the key's line after it).
+FAQ_FILE = "faq.yaml"
+GUIDANCE = "guidance: Count each person once whatever their hours"
+EDITS: dict[str, tuple[str, str, str, str, str, str, str]] = {
+    "definition": (DATASET_FILE, "employed in the library and knowledge service at 31 March.",
+                   "employed by the library and knowledge service at 31 March.",
+                   "field-description", "major", f"- name: {NEW_NAME}$", r"^    (description):"),
+    "unit": (DATASET_FILE, f"    unit: people\n    section: Staffing\n    frequency: annual\n"
+             f"    {GUIDANCE}", f"    unit: persons\n    section: Staffing\n    frequency: "
+             f"annual\n    {GUIDANCE}", "field-unit", "major", f"- name: {NEW_NAME}$",
+             r"^    (unit):"),
+    "narrowed": (DATASET_FILE, f"constraints: {{minimum: 0}}\n    unit: people\n    section: "
+                 f"Staffing\n    frequency: annual\n    {GUIDANCE}", f"constraints: {{minimum: "
+                 f"1}}\n    unit: people\n    section: Staffing\n    frequency: annual\n    "
+                 f"{GUIDANCE}", "field-constraints", "major", f"- name: {NEW_NAME}$",
+                 r"^    (constraints):"),
+    "field title": (DATASET_FILE, "title: LKS staff (headcount)", "title: LKS staff (people)",
+                    "field-title", "patch", f"- name: {NEW_NAME}$", r"^    (title):"),
+    "period": (TEMPLATE_FILE, "year_start_month: 4}", "year_start_month: 1}", "period",
+               "major", r"^kind:", r"^(period):"),
+    "derived formula": (TEMPLATE_FILE, 'formula: "1250"', 'formula: "1000"', "derived-formula",
+                        "major", "- name: staff_ratio_target", r"^    (formula):"),
+    "kpi target": (TEMPLATE_FILE, "target: 1250", "target: 1000", "kpi-target", "minor",
+                   "- name: staff_per_qualified_librarian", r"^    (target):"),
+    "rule message": (TEMPLATE_FILE, "Qualified librarians (WTE) are more than",
+                     "Qualified librarian WTE is more than", "rule-message", "patch",
+                     "- name: qualified_not_above_total", r"^    (message):"),
+    "chart series": (TEMPLATE_FILE, "series: [loans, documents_supplied_users, "
+                     "counter_total_item_requests]", "series: [loans, documents_supplied_users]",
+                     "chart-series", "minor", "- title: Collection use in the year",
+                     r"^    (series):"),
+    "chart title": (TEMPLATE_FILE, "- title: Collection use in the year",
+                    "- title: Collection use over the year", "chart-title", "patch",
+                    r"^charts:", r"^  - (title): Collection use over"),
+    "send to": (TEMPLATE_FILE, "by the date they set", "by the date asked", "template-send-to",
+                "patch", r"^kind:", r"^(send_to):"),
+    "faq answer": (FAQ_FILE, "own story: trends through the year", "own story: trends over the "
+                   "year", "faq-answer", "patch", "question: Why collect statistics beyond",
+                   r"^    (answer):"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(EDITS))
+def test_each_kind_of_change_is_placed_and_bumped(case: str, released: Path) -> None:
+    name, before, after, kind, bump, anchor, key = EDITS[case]
+    path = released / name
+    _edit(path, before, after)
+    start, _ = _line(path, anchor)
+    line, column = _line(path, key, after=start)
+    (verdict,) = against_releases(load_specs(released))
+    assert [(c.kind, c.bump, c.file, c.line, c.column) for c in verdict.changes] == [
+        (kind, bump, str(path), line, column)
+    ]
+    assert verdict.needed == bump
+    assert not verdict.enough  # the version was left at 3.0.0
