@@ -7,9 +7,13 @@ found in the YAML text by searching it, never through the loader's marks.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -186,6 +190,44 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Edited:
+    """Where a key was rewritten (its line and the column of the key) and its values."""
+
+    line: int
+    column: int
+    old: Any
+    new: Any
+
+
+def _set_key(path: Path, anchor: str, key: str, change: Callable[[Any], Any]) -> Edited:
+    """Rewrite the first ``key:`` at or after the line matching ``anchor``: its value (with
+    any continuation lines) becomes ``change(old value)``, written as JSON (which YAML
+    reads). The edit is made on the text, so the test quotes no wording of the spec."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start, _ = _line(path, anchor)
+    pattern = re.compile(rf"^(\s*(?:- )?)({re.escape(key)}):(.*)$")
+    for index in range(start - 1, len(lines)):
+        found = pattern.match(lines[index])
+        if found:
+            break
+    else:
+        raise AssertionError(f"{key} not after {anchor}")
+    indent = len(found.group(1))
+    end = index + 1
+    while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        end += 1
+    old = yaml.safe_load(f"{key}:" + "\n".join([found.group(3), *lines[index + 1 : end]]))[key]
+    new = change(old)
+    lines[index:end] = [f"{found.group(1)}{key}: {json.dumps(new)}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return Edited(index + 1, indent + 1, old, new)
+
+
+def _edited(text: str) -> str:
+    return f"{text} (edited)"
+
+
 def test_a_field_guidance_reworded_needs_a_patch(
     released: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -194,14 +236,11 @@ def test_a_field_guidance_reworded_needs_a_patch(
         0,
         [f"{TEMPLATE} {NEW_VERSION} -> {NEW_VERSION}: no changes."],
     )
-    _edit(dataset, "Count each person once whatever their hours;", "Count each person once;")
-    field_line, _ = _line(dataset, rf"- name: {NEW_NAME}$")
-    guidance = _line(dataset, r"^    (guidance):", after=field_line)
+    guidance = _set_key(dataset, rf"- name: {NEW_NAME}$", "guidance", _edited)
     code, out, _ = _run(capsys, "diff", "--specs", str(released))
     assert code == 1
     assert out[0].startswith(
-        f"{dataset}:{guidance[0]}:{guidance[1]}: patch profile field {NEW_NAME}: "
-        "counting guidance changed: Count each person once whatever their hours;"
+        f"{dataset}:{guidance.line}:5: patch profile field {NEW_NAME}: counting guidance changed: "
     )
     assert out[1:] == [
         f"{TEMPLATE} {NEW_VERSION} -> {NEW_VERSION}: needs a patch bump; {NEW_VERSION} is not "
@@ -240,25 +279,30 @@ def test_an_added_kpi_needs_a_minor_bump(
     )
 
 
+def _reflowed(formula: str) -> str:
+    """The same formula over two lines, with other spacing."""
+    left, _, right = formula.partition(" / ")
+    assert right, formula
+    return f"{left}\n  /   {right}"
+
+
 def test_a_changed_kpi_formula_is_major_and_a_reflowed_one_is_no_change(
     released: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     template = released / TEMPLATE_FILE
-    _edit(template, "formula: spend_total / staff_wte_served\n",
-          "formula: >-\n      spend_total\n      / staff_wte_served\n")  # fmt: skip
-    assert _run(capsys, "diff", "--specs", str(released))[0] == 0  # spacing only
-
-    _edit(template, "formula: income_total / spend_total * 100",
-          "formula: income_total / spend_total * 1000")  # fmt: skip
+    _set_key(template, r"name:\s+spend_per_staff_wte$", "formula", _reflowed)
+    assert _run(capsys, "diff", "--specs", str(released))[:2] == (
+        0,
+        [f"{TEMPLATE} {NEW_VERSION} -> {NEW_VERSION}: no changes."],
+    )
+    formula = _set_key(template, r"name:\s+income_share$", "formula", lambda f: f"{f} * 10")
     _set_version(template, "3.1.0")
-    kpi_line, _ = _line(template, r"- name: income_share")
-    formula = _line(template, r"^    (formula):", after=kpi_line)
     code, out, _ = _run(capsys, "diff", "--specs", str(released))
     assert (code, out) == (
         1,
         [
-            f"{template}:{formula[0]}:{formula[1]}: major KPI income_share: formula changed: "
-            "income_total / spend_total * 100 -> income_total / spend_total * 1000",
+            f"{template}:{formula.line}:5: major KPI income_share: formula changed: "
+            f"{formula.old} -> {formula.new}",
             f"{TEMPLATE} {NEW_VERSION} -> 3.1.0: needs a major bump; 3.1.0 is not enough "
             "(a minor bump): make it 4.0.0.",
         ],
@@ -378,59 +422,50 @@ def test_constraints_narrowed_are_major_widened_minor(
     )
 
 
-# One edit of the released 3.0.0 each: (file, text before, text after, kind, bump, the line
-# the change is written on: a line to find, then the key's line after it).
+# One edit of the released 3.0.0 each: (file, a line to find, the key after it to rewrite,
+# how, the kind of change and the bump it needs).
 FAQ_FILE = "faq.yaml"
-GUIDANCE = "guidance: Count each person once whatever their hours"
-EDITS: dict[str, tuple[str, str, str, str, str, str, str]] = {
-    "definition": (DATASET_FILE, "employed in the library and knowledge service at 31 March.",
-                   "employed by the library and knowledge service at 31 March.",
-                   "field-description", "major", f"- name: {NEW_NAME}$", r"^    (description):"),
-    "unit": (DATASET_FILE, f"    unit: people\n    section: Staffing\n    frequency: annual\n"
-             f"    {GUIDANCE}", f"    unit: persons\n    section: Staffing\n    frequency: "
-             f"annual\n    {GUIDANCE}", "field-unit", "major", f"- name: {NEW_NAME}$",
-             r"^    (unit):"),
-    "narrowed": (DATASET_FILE, f"constraints: {{minimum: 0}}\n    unit: people\n    section: "
-                 f"Staffing\n    frequency: annual\n    {GUIDANCE}", f"constraints: {{minimum: "
-                 f"1}}\n    unit: people\n    section: Staffing\n    frequency: annual\n    "
-                 f"{GUIDANCE}", "field-constraints", "major", f"- name: {NEW_NAME}$",
-                 r"^    (constraints):"),
-    "field title": (DATASET_FILE, "title: LKS staff (headcount)", "title: LKS staff (people)",
-                    "field-title", "patch", f"- name: {NEW_NAME}$", r"^    (title):"),
-    "period": (TEMPLATE_FILE, "year_start_month: 4}", "year_start_month: 1}", "period",
-               "major", r"^kind:", r"^(period):"),
-    "derived formula": (TEMPLATE_FILE, 'formula: "1250"', 'formula: "1000"', "derived-formula",
-                        "major", "- name: staff_ratio_target", r"^    (formula):"),
-    "kpi target": (TEMPLATE_FILE, "target: 1250", "target: 1000", "kpi-target", "minor",
-                   "- name: staff_per_qualified_librarian", r"^    (target):"),
-    "rule message": (TEMPLATE_FILE, "Qualified librarians (WTE) are more than",
-                     "Qualified librarian WTE is more than", "rule-message", "patch",
-                     "- name: qualified_not_above_total", r"^    (message):"),
-    "chart series": (TEMPLATE_FILE, "series: [loans, documents_supplied_users, "
-                     "counter_total_item_requests]", "series: [loans, documents_supplied_users]",
-                     "chart-series", "minor", "- title: Collection use in the year",
-                     r"^    (series):"),
-    "chart title": (TEMPLATE_FILE, "- title: Collection use in the year",
-                    "- title: Collection use over the year", "chart-title", "patch",
-                    r"^charts:", r"^  - (title): Collection use over"),
-    "send to": (TEMPLATE_FILE, "by the date they set", "by the date asked", "template-send-to",
-                "patch", r"^kind:", r"^(send_to):"),
-    "faq answer": (FAQ_FILE, "own story: trends through the year", "own story: trends over the "
-                   "year", "faq-answer", "patch", "question: Why collect statistics beyond",
-                   r"^    (answer):"),
+FIELD = rf"- name: {NEW_NAME}$"
+EDITS: dict[str, tuple[str, str, str, Callable[[Any], Any], str, str]] = {
+    "definition": (DATASET_FILE, FIELD, "description", _edited, "field-description", "major"),
+    "unit": (DATASET_FILE, FIELD, "unit", _edited, "field-unit", "major"),
+    "type": (DATASET_FILE, FIELD, "type", lambda t: "number", "field-type", "major"),
+    "narrowed": (DATASET_FILE, FIELD, "constraints", lambda c: {**c, "minimum": c["minimum"] + 1},
+                 "field-constraints", "major"),
+    "widened": (DATASET_FILE, FIELD, "constraints", lambda c: {**c, "minimum": c["minimum"] - 1},
+                "field-constraints", "minor"),
+    "field title": (DATASET_FILE, FIELD, "title", _edited, "field-title", "patch"),
+    "period": (TEMPLATE_FILE, r"^kind:", "period",
+               lambda p: {**p, "year_start_month": p["year_start_month"] % 12 + 1}, "period",
+               "major"),
+    "derived formula": (TEMPLATE_FILE, r"name:\s+staff_ratio_target$", "formula",
+                        lambda f: f"{f} + 1", "derived-formula", "major"),
+    "kpi target": (TEMPLATE_FILE, r"name:\s+staff_per_qualified_librarian$", "target",
+                   lambda t: t + 1, "kpi-target", "minor"),
+    "kpi direction": (TEMPLATE_FILE, r"name:\s+staff_per_qualified_librarian$", "direction",
+                      lambda d: "higher" if d != "higher" else "lower", "kpi-direction", "minor"),
+    "rule message": (TEMPLATE_FILE, r"name:\s+qualified_not_above_total$", "message", _edited,
+                     "rule-message", "patch"),
+    "rule severity": (TEMPLATE_FILE, r"name:\s+qualified_not_above_total$", "severity",
+                      lambda s: "warning" if s == "error" else "error", "rule-severity",
+                      "minor"),
+    "chart series": (TEMPLATE_FILE, r"^charts:", "series", lambda s: s[:-1], "chart-series",
+                     "minor"),
+    "chart title": (TEMPLATE_FILE, r"^charts:", "title", _edited, "chart-title", "patch"),
+    "send to": (TEMPLATE_FILE, r"^kind:", "send_to", _edited, "template-send-to", "patch"),
+    "faq answer": (FAQ_FILE, r"^entries:", "answer", _edited, "faq-answer", "patch"),
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("case", sorted(EDITS))
 def test_each_kind_of_change_is_placed_and_bumped(case: str, released: Path) -> None:
-    name, before, after, kind, bump, anchor, key = EDITS[case]
+    name, anchor, key, change, kind, bump = EDITS[case]
     path = released / name
-    _edit(path, before, after)
-    start, _ = _line(path, anchor)
-    line, column = _line(path, key, after=start)
+    edited = _set_key(path, anchor, key, change)
+    assert edited.old != edited.new
     (verdict,) = against_releases(load_specs(released))
     assert [(c.kind, c.bump, c.file, c.line, c.column) for c in verdict.changes] == [
-        (kind, bump, str(path), line, column)
+        (kind, bump, str(path), edited.line, edited.column)
     ]
     assert verdict.needed == bump
     assert not verdict.enough  # the version was left at 3.0.0
