@@ -301,12 +301,15 @@ def constraints_change(old: Constraints, new: Constraints) -> tuple[Bump, str] |
     return "patch", f"constraints reordered: {detail}"
 
 
+# Every table of bumps, in one place (docs/evolving-specs.md says the same in words).
 __all__ = [
     "BUMP_RANK",
     "CHART_KEYS",
     "DERIVED_KEYS",
+    "FIELD_KEYS",
     "KPI_KEYS",
     "RULE_KEYS",
+    "TEMPLATE_KEYS",
     "Bump",
     "Change",
     "compare",
