@@ -43,6 +43,7 @@ def build_workbook(
     values: Values | None = None,
     faq: FaqSpec | None = None,
     notes: Sequence[str] = (),
+    last_year: Mapping[str, Sequence[float | None]] | None = None,
 ) -> Path:
     """Write the workbook of ``spec`` to ``path`` atomically; return the path.
 
@@ -51,19 +52,30 @@ def build_workbook(
     used for previews, benchmarks and tests. Unknown names are ignored. ``notes``
     (optional): paragraphs the About sheet shows under "Notes on this workbook" (what
     ``import-counter`` did); without them the workbook is byte-identical to the template's.
+    ``last_year`` (optional): ``{measure: [value per period]}``, last year's values, in
+    period order, for the Last year block (``lks_last_year_<measure>``; what ``rollover``
+    fills); None leaves a blank. Unknown measures are ignored; a form has no such block.
     """
     plan, problems = plan_problems(spec, faq, notes=notes)
     if problems or plan is None:
         raise BuildError(problems)
     if values:
         fill_plan(plan, values)
+    if last_year:
+        fill_plan(plan, last_year, plan.last_year_inputs)
     return write_atomically(Path(path), lambda temp: render_workbook(plan, temp), suffix=".xlsx")
 
 
-def fill_plan(plan: WorkbookPlan, values: Values) -> None:
-    """Put ``values`` into the plan's input cells (in period order for measures)."""
+def fill_plan(
+    plan: WorkbookPlan,
+    values: Values,
+    cells_of: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> None:
+    """Put ``values`` into the plan's input cells (in period order for measures);
+    ``cells_of``: which cells each name fills (default ``plan.inputs``)."""
+    targets = plan.inputs if cells_of is None else cells_of
     for name, value in values.items():
-        cells = plan.inputs.get(name)
+        cells = targets.get(name)
         if not cells:
             continue
         items: list[InputValue] = (

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from lks_templates.formula import BLANK, Blank, ExcelError, Value
 from lks_templates.formula.values import NUM, date_to_serial, finite
+from lks_templates.rules.lastyear import YearOnYear, comparable, last_year_value, year_on_year
 from lks_templates.rules.periods import period_slots
 from lks_templates.rules.semantics import Semantics, semantics_of, year_to_date_value
 from lks_templates.spec.formulas import REPORTING_YEAR
@@ -64,6 +65,10 @@ class Computed:
     """KPI -> what its tile says is missing (``Needs total expenditure``), "" if nothing."""
     incomplete: list[Incomplete] = field(default_factory=list)
     """Figures left blank although some of their inputs were entered (partly entered)."""
+    year_on_year: dict[str, YearOnYear] = field(default_factory=dict)
+    """Measure -> its Year to date, Last year (last year's values over the periods entered
+    this year) and the change, as the Data sheet shows them (``rules.lastyear``); only for
+    measures with a Last year figure, and only when ``compute(last_year=...)`` was given."""
 
     @property
     def failures(self) -> int:
@@ -102,6 +107,7 @@ def compute(
     reporting_year: int | None = None,
     *,
     semantics: Semantics | None = None,
+    last_year: Mapping[str, Sequence[InputValue]] | None = None,
 ) -> Computed:
     """Compute every derived figure, KPI and rule of ``resolved`` from entered values.
 
@@ -110,7 +116,8 @@ def compute(
     Missing names are blank. ``reporting_year`` is the number in the workbook's
     ``reporting_year`` cell (None: blank); formulas may use it, as the workbook's do.
     ``semantics`` (from ``semantics_of(resolved)``) saves parsing the formulas again when
-    computing many returns.
+    computing many returns. ``last_year``: last year's values of measures in period order
+    (the ``lks_last_year_<measure>`` cells), for :attr:`Computed.year_on_year`.
     """
     if semantics is None:
         semantics = semantics_of(resolved)
@@ -130,7 +137,33 @@ def compute(
     _derived(semantics, prof, per_period, count, result)
     _kpis(semantics, prof, per_period, result)
     _rules(semantics, prof, per_period, count, result)
+    if last_year is not None:
+        _year_on_year(semantics, per_period, last_year, count, result)
     return result
+
+
+def _year_on_year(
+    semantics: Semantics,
+    measures: dict[str, list[Value]],
+    last_year: Mapping[str, Sequence[InputValue]],
+    count: int,
+    result: Computed,
+) -> None:
+    """Last year beside each measure's Year to date, by ``rules.lastyear``."""
+    last = {
+        name: [cell_value(v) for v in list(last_year.get(name, []))[:count]]
+        for name in semantics.measures
+    }
+    for name, values in measures.items():
+        aggregate = semantics.aggregates[name]
+        if not comparable(aggregate, name not in semantics.text_fields, count):
+            continue
+        weight = semantics.weights.get(name)
+        before = last_year_value(
+            aggregate, values, last[name], last[weight] if weight is not None else None
+        )
+        this = result.measure_totals[name] if count > 1 else values[0]
+        result.year_on_year[name] = year_on_year(this if type(this) is float else "", before)
 
 
 def _period_env(

@@ -19,6 +19,7 @@ from lks_templates.layout.dashboard import DASHBOARD, Dashboard
 from lks_templates.layout.data import DATA, DataPositions, DataSheet
 from lks_templates.layout.form import FORM, form_sheet
 from lks_templates.layout.infographic import INFOGRAPHIC, infographic_sheet
+from lks_templates.layout.lastyear import add_last_year
 from lks_templates.layout.model import (
     Cell,
     ChartPlan,
@@ -111,6 +112,7 @@ def plan_workbook(
     else:
         data = DataSheet(resolved, semantics, names, inputs)
         data_sheet, _ = data.build()
+        add_last_year(data)
         checks = checks_sheet(semantics, data.pos, data.period_refs, names)
         add_completeness(checks, resolved, data.pos, names)
         dashboard = Dashboard(resolved, semantics, data, names).build()
@@ -118,6 +120,10 @@ def plan_workbook(
         if resolved.template.infographic:
             sheets.append(infographic_sheet(resolved, data))
     spec = resolved.template
+    last_year: dict[str, list[tuple[str, str]]] = {}
+    compared: frozenset[tuple[str, str]] = frozenset()
+    if not isinstance(resolved.template, FormSpec):
+        last_year, compared = data.last_year_inputs, frozenset(data.year_on_year_cells)
     return WorkbookPlan(
         template_id=spec.id,
         template_version=spec.version,
@@ -134,6 +140,8 @@ def plan_workbook(
         subject="NHS library and knowledge services statistics",
         comments=spec.description,
         hidden_ranges=[names["lks_chart_data"]] if "lks_chart_data" in names else [],
+        last_year_inputs=last_year,
+        year_on_year_cells=compared,
     )
 
 

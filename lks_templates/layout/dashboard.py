@@ -184,6 +184,12 @@ class Dashboard:
             widths[tile_col(i) + 1] = GAP_WIDTH
         s.column_widths.update(widths)
         last_row = self._charts(row)
+        from lks_templates.layout.lastyear import add_year_on_year
+
+        table_row = last_row + 2
+        table_last = add_year_on_year(self, table_row)
+        if table_last is not None:
+            last_row = table_last
         for each in range(last_row + 1):
             # Explicit heights, so charts (sized in pixels, anchored to cells) fit their
             # rows alike in every spreadsheet application.

@@ -67,6 +67,10 @@ class DataPositions:
     chart_data_rows: tuple[int, int] | None = None
     chart_data_last_col: int = FIRST_COL
     """Last column the chart-data rows use (part rows may reach past the periods)."""
+    last_year: dict[str, int] = field(default_factory=dict)
+    """Measure -> its row of last year's values (``lks_last_year_<measure>``)."""
+    compare_col: int | None = None
+    """First of the Last year, Change and Change % columns beside the Year to date."""
 
     @property
     def last_col(self) -> int:
@@ -108,6 +112,10 @@ class DataSheet:
         self.sheet = SheetPlan(DATA, tab_color="#005EB8")
         self.pos = DataPositions(period_slots(self.template.period))
         self.row = 0
+        self.last_year_inputs: dict[str, list[tuple[str, str]]] = {}
+        """Measure -> its cells of last year's values, in period order."""
+        self.year_on_year_cells: set[tuple[str, str]] = set()
+        """(sheet, ``A1``) of every formula that compares this year with last year."""
 
     # -- public ---------------------------------------------------------------------------
     def build(self) -> tuple[SheetPlan, DataPositions]:

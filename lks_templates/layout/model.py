@@ -164,6 +164,8 @@ class PageSetup:
     center: bool = True
     repeat_rows: tuple[int, int] | None = None
     """Print titles: rows printed at the top of every page (a table's header row)."""
+    breaks: tuple[int, ...] = ()
+    """Rows that start a new printed page (0-based: the page starts at that row)."""
 
 
 @dataclass
@@ -222,6 +224,12 @@ class WorkbookPlan:
     comments: str = ""
     hidden_ranges: list[str] = field(default_factory=list)
     """References of hidden cells that may hold ``#N/A`` by design (chart data)."""
+    last_year_inputs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Measure -> the cells of last year's values ``(sheet, "A1")``, in period order
+    (``lks_last_year_<measure>``; filled by ``build_workbook(last_year=...)``)."""
+    year_on_year_cells: frozenset[tuple[str, str]] = frozenset()
+    """(sheet, ``A1``) of the formulas comparing this year with last year: a return made
+    before they existed lacks them, and read-back does not miss them there."""
 
     @property
     def formulas(self) -> dict[tuple[str, str], str]:

@@ -8,7 +8,7 @@ once per template id and version in a run, and kept in its
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from lks_templates.readback.context import ReadContext
@@ -48,6 +48,16 @@ class Contract:
     """Rules checked period by period (they name measures)."""
     semantics: Semantics | None = None
     """Parsed formulas, shared by every return of this template."""
+    last_year: dict[str, str] = field(default_factory=dict)
+    """Measure -> the defined name of its last year's values (``lks_last_year_<measure>``);
+    those names are also in :attr:`names` and :attr:`fields`."""
+    before_last_year: Contract | None = None
+    """The same contract without the Last year block (its names, fields and formulas): what
+    a return made before the block existed holds, read without missing any of it."""
+
+    def without_last_year(self) -> Contract:
+        """The contract a return without any ``lks_last_year_*`` name is checked against."""
+        return self if self.before_last_year is None else self.before_last_year
 
 
 def contract_for(resolved: ResolvedTemplate, context: ReadContext | None = None) -> Contract:
@@ -70,6 +80,7 @@ def contract_for(resolved: ResolvedTemplate, context: ReadContext | None = None)
 
 def _prepare(resolved: ResolvedTemplate, sha256: str, context: ReadContext) -> Contract:
     from lks_templates.layout import plan_workbook
+    from lks_templates.rules.lastyear import last_year_name
     from lks_templates.rules.periods import period_slots
     from lks_templates.rules.semantics import semantics_of
 
@@ -96,7 +107,17 @@ def _prepare(resolved: ResolvedTemplate, sha256: str, context: ReadContext) -> C
         if rule.name in names:
             for index, cell in enumerate(names[rule.name].cells):
                 rule_cells[(rule.name, index)] = (names[rule.name].sheet, cell)
-    return Contract(
+    last_year = {m: last_year_name(m) for m in plan.last_year_inputs}
+    for measure, name in last_year.items():
+        own = fields[measure]
+        fields[name] = own.model_copy(
+            update={
+                "name": name,
+                "title": f"{own.title} (last year)",
+                "constraints": own.constraints.model_copy(update={"required": False}),
+            }
+        )
+    contract = Contract(
         resolved=resolved,
         sheets=tuple(sheet.name for sheet in plan.sheets),
         names=names,
@@ -109,6 +130,29 @@ def _prepare(resolved: ResolvedTemplate, sha256: str, context: ReadContext) -> C
         rule_cells=rule_cells,
         periodic_rules=frozenset(rule.name for rule in rules if semantics.per_period(rule)),
         semantics=semantics,
+        last_year=last_year,
+    )
+    if not last_year and not plan.year_on_year_cells:
+        return contract
+    older = set(last_year.values())
+    dropped = plan.year_on_year_cells
+    return replace(
+        contract,
+        before_last_year=replace(
+            contract,
+            names={n: r for n, r in names.items() if n not in older},
+            name_texts={n: t for n, t in contract.name_texts.items() if n not in older},
+            formulas={
+                sheet: {c: f for c, f in cells.items() if (sheet, c) not in dropped}
+                for sheet, cells in formulas.items()
+            },
+            stored_formulas={
+                sheet: {c: f for c, f in cells.items() if (sheet, c.decode()) not in dropped}
+                for sheet, cells in stored.items()
+            },
+            fields={n: f for n, f in fields.items() if n not in older},
+            last_year={},
+        ),
     )
 
 

@@ -8,11 +8,12 @@ same evaluator) and is the single source of these figures.
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from typing import TYPE_CHECKING, Any
 
 from lks_templates.errors import Problem
 from lks_templates.readback.contract import YEAR_NAME, Contract
-from lks_templates.readback.result import Figure, Return
+from lks_templates.readback.result import Figure, Return, YearOnYear
 
 if TYPE_CHECKING:
     from lks_templates.compute import Incomplete
@@ -30,7 +31,12 @@ def compute_figures(contract: Contract, result: Return) -> None:
         {k: list(v) for k, v in result.measures.items()},
         result.reporting_year,
         semantics=contract.semantics,
+        last_year={k: list(v) for k, v in result.last_year.items()} if result.last_year else None,
     )
+    result.year_on_year = {
+        name: YearOnYear(*(_number(v) for v in astuple(row)))
+        for name, row in computed.year_on_year.items()
+    }
     result.derived = {
         name: [_figure(v) for v in values] for name, values in computed.derived.items()
     }
@@ -74,6 +80,11 @@ def _unusable_input(
     periodic = figure.name in contract.periodic_rules and count == len(contract.period_keys)
     keys = [contract.period_keys[index]] if periodic else list(contract.period_keys)
     return any((name, key) in result.raw_errors for name in figure.measures for key in keys)
+
+
+def _number(value: Any) -> float | None:
+    """A computed comparison as a float; None where the workbook shows blank."""
+    return value if type(value) is float else None
 
 
 def _figure(value: Any) -> Figure:

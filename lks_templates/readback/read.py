@@ -105,6 +105,8 @@ def _read_package(package: Package, specs: SpecSet, result: Return, context: Rea
     structure = read_structure(package, context.structures)
     resolved = _identify(structure, specs, package.file, context)
     contract = contract_for(resolved, context)
+    if not any(name in structure.names for name in contract.last_year.values()):
+        contract = contract.without_last_year()  # made before the Last year block existed
     result.template_id = resolved.template.id
     result.template_version = resolved.template.version
     result.kind = "form" if resolved.is_form else "template"
@@ -468,6 +470,10 @@ class _Reader:
         for name in self.contract.resolved.measure_names:
             values = self._read_cells(rows, name, list(keys))
             self.result.measures[name] = values if values else [None] * len(keys)
+        for measure, name in self.contract.last_year.items():
+            values = self._read_cells(rows, name, list(keys))
+            if values:
+                self.result.last_year[measure] = values
 
     def _sheet_rows(self) -> dict[str, list[list[object]]]:
         last_rows: dict[str, int] = {}

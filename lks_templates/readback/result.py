@@ -16,6 +16,20 @@ Figure = float | int | bool | str | None
 
 
 @dataclass(frozen=True)
+class YearOnYear:
+    """One measure's year on year comparison; None where the workbook shows a blank."""
+
+    this_year: float | None
+    """The Year to date (the only period's value in an annual template)."""
+    last_year: float | None
+    """Last year's values combined over the periods entered this year."""
+    change: float | None
+    """``this_year - last_year``."""
+    change_percent: float | None
+    """The change over the size of last year, as a fraction (0.05 is 5%)."""
+
+
+@dataclass(frozen=True)
 class PeriodInfo:
     """One period of the return: its stable key and, once the year is known, its first day."""
 
@@ -60,6 +74,14 @@ class Return:
     """Measures entered per period, in period order; None when blank or unusable."""
     derived: dict[str, list[Figure]] = field(default_factory=dict)
     """Derived figures per period, recomputed in Python from the values read."""
+    last_year: dict[str, list[Value | None]] = field(default_factory=dict)
+    """Measure -> last year's values per period, in period order, as read (and checked)
+    from ``lks_last_year_<measure>``; None when blank or unusable. Empty for a return made
+    before the Last year block existed (and for a form)."""
+    year_on_year: dict[str, YearOnYear] = field(default_factory=dict)
+    """Measure -> this year to date, last year over the same periods and the change, as
+    the Data sheet shows them (``rules.lastyear``), recomputed in Python; only when some
+    last year's value was read, and only for measures with a Last year figure."""
     kpis: dict[str, Figure] = field(default_factory=dict)
     """KPIs, recomputed in Python from the values read."""
     kpi_needs: dict[str, str] = field(default_factory=dict)
