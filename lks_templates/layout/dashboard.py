@@ -186,11 +186,10 @@ class Dashboard:
         last_row = self._charts(row)
         from lks_templates.layout.lastyear import add_year_on_year
 
-        table_row = last_row + 2
-        table_last = add_year_on_year(self, table_row)
-        if table_last is not None:
-            last_row = table_last
-        for each in range(last_row + 1):
+        # Below the printed page (tiles and charts fit one page at a readable size; the
+        # Data sheet prints the same comparison with the change beside it).
+        table_last = add_year_on_year(self, last_row + 2)
+        for each in range(max(last_row, table_last or 0) + 1):
             # Explicit heights, so charts (sized in pixels, anchored to cells) fit their
             # rows alike in every spreadsheet application.
             s.row_heights.setdefault(each, ROW_PIXELS * 0.75)

@@ -1,19 +1,21 @@
 """Last year's figures beside this year's, on the Data sheet and the Dashboard.
 
-The Data sheet gains, below everything that was there before (so no existing cell or
-defined name moves, and returns made before this block still read):
+The Data sheet gains, where nothing was before (so no existing cell or defined name
+moves, and returns made before this block still read):
 
-- the **Last year** block: a heading, last year's period labels, and one row per measure
-  whose cells (``lks_last_year_<measure>``, in the measure's period order) hold last year's
-  values. ``rollover`` fills them (``build_workbook(last_year=...)``); they are locked and
-  grey like calculated cells, because they are last year's return as sent in, not
-  something to type;
+- last year's values, ``lks_last_year_<measure>`` in the measure's period order: with
+  several periods a block below everything else (a heading, last year's period labels, a
+  row per measure); with a single period one cell per measure in the Last year column.
+  ``rollover`` fills them (``build_workbook(last_year=...)``); they are locked and grey
+  like calculated cells, because they are last year's return as sent in, not something
+  to type (and a typed figure would pass for last year's);
 - three columns to the right of each measure's Year to date (of its only period, in an
   annual template): **Last year** (the same periods of last year, by
   :mod:`lks_templates.rules.lastyear`), **Change** and **Change %**.
 
-The Dashboard gains a "Year on year" table below its charts, on a page of its own when
-printed: each measure with a Last year figure, its Year to date, Last year and Change %.
+The Dashboard gains a "Year on year" table below its charts (below its one printed page,
+which keeps the tiles and charts at a readable size; the Data sheet prints the same
+figures): each measure with a Last year figure, its Year to date, Last year and Change %.
 """
 
 from __future__ import annotations
@@ -60,11 +62,30 @@ def signed(fmt: str | None) -> str:
 
 
 def add_last_year(data: DataSheet) -> None:
-    """The Last year block and the comparison columns of the Data sheet of ``data``."""
+    """The Last year cells and the comparison columns of the Data sheet of ``data``.
+
+    With several periods, last year's values are a block below everything else (one row
+    per measure, a cell per period); with a single period, each is one cell in the Last
+    year column beside the entry, where there is nothing to combine.
+    """
     pos = data.pos
     if pos.header_row is None or not data.resolved.measure_fields:
         return
-    sheet = data.sheet
+    if len(pos.slots) > 1:
+        _block_below(data)
+    else:
+        data.sheet.put(3, LABEL_COL, ANNUAL_NOTE, style="note")
+    _compare_columns(data)
+
+
+ANNUAL_NOTE = (
+    "Last year: last year's figures, filled in by rollover from last year's return "
+    "(leave blank); Change compares your entry with them."
+)
+
+
+def _block_below(data: DataSheet) -> None:
+    pos, sheet = data.pos, data.sheet
     data.row += 1
     heading = data.row
     sheet.put(heading, LABEL_COL, HEADING, style="header")
@@ -82,13 +103,10 @@ def add_last_year(data: DataSheet) -> None:
         )
         data.year_on_year_cells.add((DATA, cell_name(heading, col)))
     data.row += 1
-    periods = len(pos.slots)
-    words = {"monthly": "months", "quarterly": "quarters"}.get(data.template.period.frequency)
+    words = {"monthly": "months", "quarterly": "quarters"}[data.template.period.frequency]
     note = (
         f"Last year beside Year to date combines last year's figures for the {words} "
         "entered this year only, so part of a year compares like with like."
-        if words and periods > 1
-        else "Last year beside your entry is last year's figure, shown once you enter yours."
     )
     sheet.put(data.row, LABEL_COL, note, style="note")
     data.row += 1
@@ -100,11 +118,9 @@ def add_last_year(data: DataSheet) -> None:
         for col in pos.period_cols():
             sheet.put(row, col, None, style="calc", number_format=fieldkit.number_format(f))
         pos.last_year[f.name] = row
-        name = last_year_name(f.name)
-        data.names[name] = pos.row_ref(row)
+        data.names[last_year_name(f.name)] = pos.row_ref(row)
         data.last_year_inputs[f.name] = [(DATA, cell_name(row, col)) for col in pos.period_cols()]
         data.row += 1
-    _compare_columns(data)
 
 
 def _compare_columns(data: DataSheet) -> None:
@@ -128,21 +144,29 @@ def _compare_columns(data: DataSheet) -> None:
         if f.aggregate == "mean" and f.type == "integer" and periods > 1:
             fmt = "#,##0.0"
         last_cell = cell_name(row, first)
+        if periods == 1:
+            # Last year's own value: the input cell rollover fills.
+            sheet.put(row, first, None, style="calc", number_format=fmt)
+            pos.last_year[f.name] = row
+            data.names[last_year_name(f.name)] = sheet_ref(DATA, row, first)
+            data.last_year_inputs[f.name] = [(DATA, last_cell)]
         if not comparable(f.aggregate, numeric(f), periods):
-            for col in range(first, first + 3):
+            for col in range(first + (periods == 1), first + 3):
                 sheet.put(row, col, None, style="calc")
             continue
-        this = range_name(row, FIRST_COL, row, pos.last_col)
-        last_row = pos.last_year[f.name]
-        last = range_name(last_row, FIRST_COL, last_row, pos.last_col)
-        weight = data.semantics.weights.get(f.name)
-        weights = None
-        if weight is not None:
-            w_row = pos.last_year[weight]
-            weights = range_name(w_row, FIRST_COL, w_row, pos.last_col)
-        formula = last_year_formula(f.aggregate, this, last, weights, periods=periods)
+        if periods > 1:
+            this = range_name(row, FIRST_COL, row, pos.last_col)
+            last_row = pos.last_year[f.name]
+            last = range_name(last_row, FIRST_COL, last_row, pos.last_col)
+            weight = data.semantics.weights.get(f.name)
+            weights = None
+            if weight is not None:
+                w_row = pos.last_year[weight]
+                weights = range_name(w_row, FIRST_COL, w_row, pos.last_col)
+            formula = last_year_formula(f.aggregate, this, last, weights)
+            sheet.put(row, first, "", formula=formula, style="calc", number_format=fmt)
+            data.year_on_year_cells.add((DATA, last_cell))
         total = cell_name(row, ytd_col)
-        sheet.put(row, first, "", formula=formula, style="calc", number_format=fmt)
         sheet.put(
             row,
             first + 1,
@@ -160,13 +184,13 @@ def _compare_columns(data: DataSheet) -> None:
             number_format=PERCENT,
         )
         data.year_on_year_cells.update(
-            (DATA, cell_name(row, col)) for col in range(first, first + 3)
+            (DATA, cell_name(row, col)) for col in range(first + 1, first + 3)
         )
 
 
 def add_year_on_year(dashboard: Dashboard, row: int) -> int | None:
     """The Dashboard's "Year on year" table from ``row``; returns its last row (None when
-    no measure has a Last year figure). It starts a printed page of its own."""
+    no measure has a Last year figure)."""
     data = dashboard.data
     pos = data.pos
     if pos.compare_col is None:

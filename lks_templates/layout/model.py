@@ -164,8 +164,6 @@ class PageSetup:
     center: bool = True
     repeat_rows: tuple[int, int] | None = None
     """Print titles: rows printed at the top of every page (a table's header row)."""
-    breaks: tuple[int, ...] = ()
-    """Rows that start a new printed page (0-based: the page starts at that row)."""
 
 
 @dataclass

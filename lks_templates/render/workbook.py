@@ -248,5 +248,3 @@ def _page(sheet: Worksheet, plan: SheetPlan) -> None:
         sheet.center_horizontally()
     if page.repeat_rows is not None:
         sheet.repeat_rows(*page.repeat_rows)
-    if page.breaks:
-        sheet.set_h_pagebreaks(list(page.breaks))

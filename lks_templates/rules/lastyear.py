@@ -9,7 +9,8 @@ the workbook shows three figures, and :func:`year_on_year` computes the same in 
   ``weighted_by``), over the periods *entered this year* only, so that a part-year is
   compared like with like (April to June with April to June). Blank while this year or
   last year has no number in any of those periods; blank for ``none``. A template with a
-  single period compares that period whatever its aggregate (there is nothing to combine).
+  single period has nothing to combine: its Last year cell *is* last year's value (the
+  block's cell, beside the entry), whatever the aggregate.
 - **Change**: this year's Year to date minus Last year; blank when either is blank.
 - **Change %**: Change over the size of Last year; blank when either is blank or Last
   year is 0 (no honest percentage exists). Never a 0 for a blank.
@@ -52,18 +53,15 @@ def last_year_formula(
     this: str,
     last: str,
     last_weights: str | None = None,
-    *,
-    periods: int = 2,
 ) -> str | None:
-    """The Last year cell: ``last`` (last year's cells) combined over the periods where
-    ``this`` (this year's cells, same order) has a number. None: no figure (``none``).
+    """The Last year cell of a template with several periods: ``last`` (last year's
+    cells) combined over the periods where ``this`` (this year's cells, same order) has a
+    number. None: no figure (``none``).
 
     ``last_weights``: last year's cells of the weight of a ``weighted_by`` mean; the
     weighted mean is ``SUMPRODUCT(values, weights) / SUM(weights)`` over the same periods,
     as :data:`~lks_templates.rules.semantics.WEIGHTED_MEAN` is for this year.
     """
-    if periods == 1:
-        return f'=IF(AND(ISNUMBER({this}),ISNUMBER({last})),{last},"")'
     mask = f"ISNUMBER({this})*ISNUMBER({last})"
     entered = f"ISNUMBER({this})*1"
     if aggregate == "mean" and last_weights is not None:
@@ -106,7 +104,7 @@ def last_year_value(
     last = list(last)[:count] + [""] * (count - len(last))
     entered = [type(v) is float for v in this]
     if count == 1:
-        return last[0] if entered[0] and type(last[0]) is float else ""
+        return last[0] if type(last[0]) is float else ""  # the cell itself
     if not any(e and type(v) is float for e, v in zip(entered, last, strict=True)):
         return ""
     if aggregate != "last" and any(isinstance(v, ExcelError) for v in last):
