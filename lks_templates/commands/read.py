@@ -104,6 +104,16 @@ def _as_json(result: Return) -> dict[str, Any]:
         "profile": result.profile,
         "periods": [{"period": p.key, "period_start": p.start} for p in result.periods],
         "measures": result.measures,
+        "last_year": result.last_year,
+        "year_on_year": {
+            name: {
+                "this_year": row.this_year,
+                "last_year": row.last_year,
+                "change": row.change,
+                "change_percent": row.change_percent,
+            }
+            for name, row in result.year_on_year.items()
+        },
         "derived": result.derived,
         "kpis": result.kpis,
         "kpi_needs": result.kpi_needs,
@@ -154,6 +164,14 @@ def _print_text(result: Return, specs: SpecSet) -> None:
         _out()
         _out("Values by period (figures below the line are recomputed from those above):")
         for line in _period_table(result, _period_labels(result, resolved), formats):
+            _out(line)
+    if result.year_on_year:
+        _out()
+        _out(
+            "Year on year (Year to date beside last year's figures for the same periods, "
+            "recomputed):"
+        )
+        for line in _year_on_year_table(result, resolved):
             _out(line)
     if result.raw_errors:
         _out()
@@ -277,6 +295,40 @@ def _period_table(result: Return, labels: list[str], formats: dict[str, str]) ->
                 if name
                 else "  " + "-" * (name_width + len(keys[part]) * (width + 2))
             )
+    return lines
+
+
+def _year_on_year_table(result: Return, resolved: ResolvedTemplate | None) -> list[str]:
+    """One line per measure: Year to date, Last year, Change and Change %, as the Data
+    sheet shows them (each measure's number format; blank where the sheet is blank)."""
+    from lks_templates.rules.numbers import format_number
+
+    fields = {f.name: f for f in resolved.measure_fields} if resolved is not None else {}
+
+    def shown(value: float | None, name: str) -> str:
+        if value is None:
+            return ""
+        field = fields.get(name)
+        whole = field is not None and field.type == "integer" and field.aggregate != "mean"
+        places = 0 if whole else 2
+        return format_number(value, "#,##0" if places == 0 else "#,##0.00")
+
+    several = len(result.periods) > 1
+    head = ["Year to date" if several else "This year", "Last year", "Change", "Change %"]
+    rows = [
+        [
+            shown(row.this_year, name),
+            shown(row.last_year, name),
+            ("+" if (row.change or 0) > 0 else "") + shown(row.change, name),
+            "" if row.change_percent is None else f"{row.change_percent:+.1%}",
+        ]
+        for name, row in result.year_on_year.items()
+    ]
+    names = list(result.year_on_year)
+    name_width = max(len(name) for name in names)
+    width = max(len(text) for text in [*head, *(t for row in rows for t in row)])
+    lines = [_table_line("", head, name_width, width)]
+    lines += [_table_line(n, row, name_width, width) for n, row in zip(names, rows, strict=True)]
     return lines
 
 
