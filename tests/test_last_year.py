@@ -131,7 +131,8 @@ def test_last_year_fills_exactly_the_named_locked_cells(filled: Path) -> None:
 def test_no_last_year_builds_the_template_byte_for_byte(template_id: str, tmp_path: Path) -> None:
     resolved = _resolve(template_id)
     shipped = (ROOT / "dist" / f"{template_id}.xlsx").read_bytes()
-    for index, last_year in enumerate([None, {}]):
+    nothing: list[dict[str, list[float | None]] | None] = [None, {}]
+    for index, last_year in enumerate(nothing):
         path = build_workbook(resolved, tmp_path / f"{index}.xlsx", last_year=last_year)
         assert path.read_bytes() == shipped
 
@@ -202,10 +203,11 @@ def test_a_wrong_last_year_value_is_a_located_problem(
         for p in result.problems
         if p.field.startswith("lks_last_year_")
     }
+    returns, score = "lks_last_year_impact_returns", "lks_last_year_satisfaction_score"
     assert found == {
-        ("type-error", *_cell_of(path, "lks_last_year_impact_returns", 1), "lks_last_year_impact_returns", "m02"),
-        ("constraint-error", *_cell_of(path, "lks_last_year_satisfaction_score", 1), "lks_last_year_satisfaction_score", "m02"),
-    }  # fmt: skip
+        ("type-error", *_cell_of(path, returns, 1), returns, "m02"),
+        ("constraint-error", *_cell_of(path, score, 1), score, "m02"),
+    }
     assert result.last_year["impact_returns"][:3] == [9, None, 30]
     # April and July compared; the unreadable May counts as blank: 9 by hand.
     assert result.year_on_year["impact_returns"].last_year == 9
