@@ -236,3 +236,41 @@ def test_a_deleted_last_year_name_is_reported(filled: Path, tmp_path: Path) -> N
     ]
     assert "impact_returns" not in result.last_year
     assert result.last_year["satisfaction_ratings"] == LAST_YEAR["satisfaction_ratings"]
+
+
+def test_read_prints_year_on_year(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from lks_templates.cli import main
+
+    assert main(["read", str(filled)]) == 0
+    out = capsys.readouterr().out
+    table = out.split("Year on year", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    rows = {line.split()[0]: line.split()[1:] for line in table[1:]}
+    assert table[0].split() == ["Year", "to", "date", "Last", "year", "Change", "Change", "%"]
+    # 30 against 27: +3, +11.1%; last year 0: a change, no percentage; nothing compared
+    # where either year is blank.
+    assert rows["impact_returns"] == ["30", "27", "+3", "+11.1%"]
+    assert rows["impact_returns_positive"] == ["27", "0", "+27"]
+    assert rows["time_saved_hours"] == [
+        "3.75",
+        "4.00",
+        "-0.25",
+        "-6.3%",
+    ]  # -6.25% rounds away from 0
+    assert rows["evidence_searches"] == ["96"]
+    assert rows["case_studies_submitted"] == []
+
+
+def test_read_json_has_last_year(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from lks_templates.cli import main
+
+    assert main(["read", str(filled), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["last_year"]["impact_returns"] == LAST_YEAR["impact_returns"]
+    assert data["year_on_year"]["impact_returns"] == {
+        "this_year": 30,
+        "last_year": 27,
+        "change": 3,
+        "change_percent": pytest.approx(3 / 27),
+    }

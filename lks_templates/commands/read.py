@@ -313,6 +313,10 @@ def _year_on_year_table(result: Return, resolved: ResolvedTemplate | None) -> li
         places = 0 if whole else 2
         return format_number(value, "#,##0" if places == 0 else "#,##0.00")
 
+    def percent(value: float | None) -> str:
+        # Rounded as the workbook rounds (half away from zero), signed as it shows it.
+        return "" if value is None else ("+" if value > 0 else "") + format_number(value, "0.0%")
+
     several = len(result.periods) > 1
     head = ["Year to date" if several else "This year", "Last year", "Change", "Change %"]
     rows = [
@@ -320,7 +324,7 @@ def _year_on_year_table(result: Return, resolved: ResolvedTemplate | None) -> li
             shown(row.this_year, name),
             shown(row.last_year, name),
             ("+" if (row.change or 0) > 0 else "") + shown(row.change, name),
-            "" if row.change_percent is None else f"{row.change_percent:+.1%}",
+            percent(row.change_percent),
         ]
         for name, row in result.year_on_year.items()
     ]
