@@ -274,3 +274,18 @@ def test_read_json_has_last_year(filled: Path, capsys: pytest.CaptureFixture[str
         "change": 3,
         "change_percent": pytest.approx(3 / 27),
     }
+
+
+def test_a_blank_block_reads_blank_and_compares_nothing(
+    impact: ResolvedTemplate, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """This year's template filled without last year's figures: the block is read (all
+    blank), nothing is compared and ``read`` prints no Year on year."""
+    from lks_templates.cli import main
+
+    path = build_workbook(impact, tmp_path / "this-year.xlsx", values=example_values(impact))
+    result = read_return(path)
+    assert result.last_year == {m: [None] * 12 for m in impact.measure_names}
+    assert result.year_on_year == {}
+    assert main(["read", str(path)]) == 0
+    assert "Year on year" not in capsys.readouterr().out

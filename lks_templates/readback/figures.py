@@ -25,13 +25,15 @@ def compute_figures(contract: Contract, result: Return) -> None:
     from lks_templates.compute import compute
 
     resolved = contract.resolved
+    # Year on year only once last year's figures are there (a blank block compares nothing).
+    rolled_over = any(v is not None for values in result.last_year.values() for v in values)
     computed = compute(
         resolved,
         dict(result.profile),
         {k: list(v) for k, v in result.measures.items()},
         result.reporting_year,
         semantics=contract.semantics,
-        last_year={k: list(v) for k, v in result.last_year.items()} if result.last_year else None,
+        last_year={k: list(v) for k, v in result.last_year.items()} if rolled_over else None,
     )
     result.year_on_year = {
         name: YearOnYear(*(_number(v) for v in astuple(row)))
