@@ -298,8 +298,7 @@ class DataSheet:
         if pos.total_col is not None:
             cells = range_name(row, FIRST_COL, row, pos.last_col)
             total = year_to_date_formula(f.aggregate, cells)
-            if f.aggregate == "mean" and f.type == "integer":
-                fmt = "#,##0.0"  # an average of whole numbers is rarely whole
+            fmt = year_to_date_format(f)
             s.put(
                 row,
                 pos.total_col,
@@ -542,6 +541,13 @@ def guarded(figure: Figure, ref: Callable[[str], str], missing: str | None, empt
     if missing is None:
         return "=" + body
     return f"=IF({missing},{empty},{body})"
+
+
+def year_to_date_format(f: FieldSpec) -> str | None:
+    """Number format of a measure's Year to date (of several periods)."""
+    if f.aggregate == "mean" and f.type == "integer":
+        return "#,##0.0"  # an average of whole numbers is rarely whole
+    return fieldkit.number_format(f)
 
 
 def year_to_date_note(fields: list[FieldSpec], frequency: str) -> str | None:

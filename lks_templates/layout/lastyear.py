@@ -29,6 +29,7 @@ from lks_templates.layout.data import (
     LABEL_COL,
     UNIT_COL,
     DataSheet,
+    year_to_date_format,
 )
 from lks_templates.layout.model import SheetPlan, cell_name, range_name, sheet_ref
 from lks_templates.rules.lastyear import (
@@ -140,9 +141,7 @@ def _compare_columns(data: DataSheet) -> None:
                 sheet.put(row, col, None, style="section")
     for f in data.resolved.measure_fields:
         row = pos.measures[f.name]
-        fmt = fieldkit.number_format(f)
-        if f.aggregate == "mean" and f.type == "integer" and periods > 1:
-            fmt = "#,##0.0"
+        fmt = year_to_date_format(f) if periods > 1 else fieldkit.number_format(f)
         last_cell = cell_name(row, first)
         if periods == 1:
             # Last year's own value: the input cell rollover fills.
@@ -215,9 +214,7 @@ def add_year_on_year(dashboard: Dashboard, row: int) -> int | None:
     row += 1
     for f in shown:
         source = pos.measures[f.name]
-        fmt = fieldkit.number_format(f)
-        if f.aggregate == "mean" and f.type == "integer" and periods > 1:
-            fmt = "#,##0.0"
+        fmt = year_to_date_format(f) if periods > 1 else fieldkit.number_format(f)
         s.put(row, 1, f.title, style="text")
         cells = (
             (3, sheet_ref(DATA, source, ytd_col), fmt),
