@@ -27,19 +27,15 @@ from dataclasses import dataclass
 from lks_templates.formula import ExcelError, Value
 from lks_templates.rules.semantics import year_to_date_value
 from lks_templates.spec.models import Aggregate
+from lks_templates.spec.names import LAST_YEAR_PREFIX
 
-PREFIX = "lks_last_year_"
+PREFIX = LAST_YEAR_PREFIX
 """Defined names of the block: ``lks_last_year_<measure>`` (``spec.names`` reserves them)."""
 
 
 def last_year_name(measure: str) -> str:
     """The defined name over last year's values of ``measure``."""
     return PREFIX + measure
-
-
-def measure_of(name: str) -> str | None:
-    """The measure of a block name (``lks_last_year_x`` -> ``x``); None for another name."""
-    return name[len(PREFIX) :] if name.startswith(PREFIX) else None
 
 
 def comparable(aggregate: Aggregate, numeric: bool, periods: int) -> bool:

@@ -34,9 +34,11 @@ GENERATOR_NAMES = frozenset(
 """Defined names the generator adds to every workbook (``docs/workbook-contract.md``), and
 those already planned; no field, derived figure, KPI or rule may take one. The one list:
 layout and read-back take it from here."""
-GENERATOR_PREFIXES = ("lks_last_year_",)
-"""Families of generator names, one per measure: ``lks_last_year_<measure>`` (planned: last
-year's values beside this year's). Any other name may start with ``lks_``, as the shipped
+LAST_YEAR_PREFIX = "lks_last_year_"
+"""``lks_last_year_<measure>``: last year's values of a measure (``rules.lastyear``)."""
+GENERATOR_PREFIXES = (LAST_YEAR_PREFIX,)
+"""Families of generator names, one per measure: ``lks_last_year_<measure>`` (last year's
+values beside this year's). Any other name may start with ``lks_``, as the shipped
 dataset's ``lks_wte_total`` and ``lks_headcount`` do."""
 RESERVED_NAMES = GENERATOR_NAMES
 """Older name of :data:`GENERATOR_NAMES`."""
