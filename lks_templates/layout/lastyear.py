@@ -88,7 +88,14 @@ ANNUAL_NOTE = (
 def _block_below(data: DataSheet) -> None:
     pos, sheet = data.pos, data.sheet
     data.row += 1
-    heading = data.row
+    words = {"monthly": "months", "quarterly": "quarters"}[data.template.period.frequency]
+    note = (
+        f"Last year beside Year to date combines last year's figures for the {words} "
+        "entered this year only, so part of a year compares like with like."
+    )
+    sheet.put(data.row, LABEL_COL, note, style="note")
+    data.row += 1
+    heading = data.row  # directly above the rows it heads
     sheet.put(heading, LABEL_COL, HEADING, style="header")
     sheet.put(heading, UNIT_COL, "Unit", style="header")
     start = data.template.period.year_start_month
@@ -103,13 +110,6 @@ def _block_below(data: DataSheet) -> None:
             number_format=slot.number_format,
         )
         data.year_on_year_cells.add((DATA, cell_name(heading, col)))
-    data.row += 1
-    words = {"monthly": "months", "quarterly": "quarters"}[data.template.period.frequency]
-    note = (
-        f"Last year beside Year to date combines last year's figures for the {words} "
-        "entered this year only, so part of a year compares like with like."
-    )
-    sheet.put(data.row, LABEL_COL, note, style="note")
     data.row += 1
     ordered = sorted(data.resolved.measure_fields, key=lambda f: pos.measures[f.name])
     for f in ordered:
@@ -131,14 +131,16 @@ def _compare_columns(data: DataSheet) -> None:
     ytd_col = pos.total_col if pos.total_col is not None else pos.last_col
     first = ytd_col + 1
     pos.compare_col = first
-    for offset, title in enumerate(("Last year", "Change", "Change %")):
-        sheet.put(pos.header_row, first + offset, title, style="header_wrap")
+    for offset in range(3):
         sheet.column_widths[first + offset] = COMPARE_WIDTH
-    sheet.row_heights.setdefault(pos.header_row, HEADER_HEIGHT)
-    for row in range(pos.header_row + 1, max(pos.measures.values()) + 1):
-        if (row, LABEL_COL) in sheet.cells and sheet.cells[(row, LABEL_COL)].style == "section":
-            for col in range(first, first + 3):
-                sheet.put(row, col, None, style="section")
+    # Every header row of the measures (one per section) gains the three headings, so each
+    # stays one full header row directly above its entries.
+    for row in range(pos.header_row, max(pos.measures.values()) + 1):
+        label = sheet.cells.get((row, LABEL_COL))
+        if label is not None and label.style == "header":
+            for offset, title in enumerate(("Last year", "Change", "Change %")):
+                sheet.put(row, first + offset, title, style="header_wrap")
+            sheet.row_heights.setdefault(row, HEADER_HEIGHT)
     for f in data.resolved.measure_fields:
         row = pos.measures[f.name]
         fmt = year_to_date_format(f) if periods > 1 else fieldkit.number_format(f)
