@@ -235,3 +235,56 @@ def test_several_processes_give_the_same_files(returns: Returns, tmp_path: Path)
     write_collection([returns.folder], tmp_path / "two", specs=returns.evolved.folder, jobs=2)
     for name in ("values.csv", "problems.csv", "returns.csv", "datapackage.json"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_a_kpi_whose_formula_changed_is_flagged(tmp_path: Path) -> None:
+    evolved = evolved_specs(tmp_path / "specs")
+    spec = evolved.folder / f"{TEMPLATE}.yaml"
+    text = spec.read_text(encoding="utf-8")
+    before = "formula: spend_total / staff_wte_served\n"
+    assert text.count(before) == 1
+    spec.write_text(text.replace(before, "formula: spend_total / staff_headcount_served\n"))
+    returns = Returns(tmp_path, evolved)
+    out = tmp_path / "out"
+    _collect(returns, out)
+    rows = {Path(r["file"]).name: r for r in table(out / "returns.csv")}
+    old, new = returns.old_values, returns.new_values
+    # Each return's KPI by its own version's formula, worked here.
+    assert float(rows["a-old.xlsx"]["spend_per_staff_wte"]) == pytest.approx(
+        old["spend_total"] / old["staff_wte_served"]
+    )
+    assert float(rows["b-new.xlsx"]["spend_per_staff_wte"]) == pytest.approx(
+        new["spend_total"] / new["staff_headcount_served"]
+    )
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == "returns")
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    assert fields["spend_per_staff_wte"]["lks:formula_changed_in"] == [OLD_VERSION]
+    # The KPIs whose formula is the same are not flagged.
+    flagged = {name for name, f in fields.items() if "lks:formula_changed_in" in f}
+    assert flagged == {"spend_per_staff_wte"}
+    kept = package["lks:templates"][0]["fields"]
+    assert [f["name"] for f in kept if "lks:formula_changed_in" in f] == ["spend_per_staff_wte"]
+    frictionless_validate(out / "datapackage.json")
+
+
+def test_a_problem_of_a_renamed_field_joins_its_value(tmp_path: Path) -> None:
+    evolved = evolved_specs(tmp_path / "specs")
+    returns = Returns(tmp_path, evolved)
+    old = load_specs(evolved.old_folder).resolve(TEMPLATE)
+    assert old is not None
+    # A negative headcount: a constraint-error on the old name lks_headcount.
+    bad = build_workbook(
+        old,
+        returns.folder / "c-bad.xlsx",
+        values={**returns.old_values, "org_ods_code": "RZZ", OLD_NAME: -3},
+    )
+    out = tmp_path / "out"
+    rows = _collect(returns, out)
+    problems = [p for p in table(out / "problems.csv") if p["file"] == bad.as_posix()]
+    located = [p for p in problems if p["field"]]
+    assert located and {p["field"] for p in located} == {NEW_NAME}
+    assert not [p for p in problems if p["field"] == OLD_NAME]
+    value = next(r for r in rows if r["file"] == bad.as_posix() and r["field"] == NEW_NAME)
+    assert value["value"] == "-3"
+    assert "constraint-error" in value["problem"].split(";")

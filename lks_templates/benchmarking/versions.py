@@ -6,8 +6,8 @@ compared under the template's current version: its fields under their current na
 :mod:`~lks_templates.collection.versions`), so peer groups and funnels find them. A KPI
 is compared by name, and only where it means the same: a return of a version whose
 formula for that KPI differs from the current one's (derived figures it uses written out,
-renamed fields followed), or that has no such KPI, is left out of that KPI with a
-``kpi-changed`` warning; its other KPIs still count.
+renamed fields followed, see :mod:`~lks_templates.evolve.formulas`), or that has no
+such KPI, is left out of that KPI with a ``kpi-changed`` warning; its other KPIs count.
 """
 
 from __future__ import annotations
@@ -17,49 +17,9 @@ from dataclasses import replace
 
 from lks_templates.collection.versions import CurrentNames, VersionNote, newest
 from lks_templates.errors import Problem
+from lks_templates.evolve.formulas import changed_kpis
 from lks_templates.readback.result import Return
-from lks_templates.spec.models import ResolvedTemplate, TemplateSpec
 from lks_templates.spec.specset import SpecSet
-
-
-def kpi_formulas(resolved: ResolvedTemplate, rename: Mapping[str, str]) -> dict[str, str]:
-    """KPI -> its formula written out again: names renamed by ``rename``, each derived
-    figure replaced by its own formula (in brackets), so that spacing, line breaks and a
-    rename alone do not make two formulas differ, and a changed derived figure does."""
-    from lks_templates.formula.excel import to_excel
-    from lks_templates.formula.parser import parse
-
-    template = resolved.template
-    if not isinstance(template, TemplateSpec):
-        return {}
-    derived = {d.name: d.formula for d in template.derived}
-    written: dict[str, str] = {}
-
-    def ref(name: str) -> str:
-        if name not in derived:
-            return rename.get(name, name)
-        if name not in written:
-            written[name] = "(?)"  # a cycle is refused by validate; never loop here
-            written[name] = f"({to_excel(parse(derived[name]), ref)})"
-        return written[name]
-
-    return {k.name: to_excel(parse(k.formula), ref) for k in template.kpis}
-
-
-def _changed(old: ResolvedTemplate, current: ResolvedTemplate, note: VersionNote) -> dict[str, str]:
-    """KPI of ``current`` -> why returns of ``old`` cannot be compared on it."""
-    before = kpi_formulas(old, note.renamed)
-    now = kpi_formulas(current, {})
-    changed: dict[str, str] = {}
-    for kpi, formula in now.items():
-        if kpi not in before:
-            changed[kpi] = f"version {note.version} of the template has no KPI `{kpi}`"
-        elif before[kpi] != formula:
-            changed[kpi] = (
-                f"its formula in version {note.version} ({before[kpi]}) is not the one of "
-                f"version {note.current} ({formula})"
-            )
-    return changed
 
 
 def aligned(result: Return, note: VersionNote, changed: Mapping[str, str]) -> Return:
@@ -105,7 +65,8 @@ class Versions:
             return result
         if note.version not in self._known:
             old = self.specs.resolve(result.template_id, note.version)
-            self._known[note.version] = _changed(old, current, note) if old else {}
+            found = changed_kpis(old, current, note.renamed) if old is not None else {}
+            self._known[note.version] = found
         changed = self._known[note.version]
         self.changes[result.file] = changed
         return aligned(result, note, changed)

@@ -61,7 +61,8 @@ _VERSIONS = (
     "the name its field has in the current version, renamed fields under their new "
     "name; template_version says which version "
     "each came from. A field, derived figure or KPI the current version no longer has "
-    "keeps its old name; lks:templates lists both, per template."
+    "keeps its old name; a KPI whose formula changed is flagged; lks:templates lists "
+    "them, per template."
 )
 _FIELD_VERSIONS = (
     " Under the name in the current version of the template; a name that version no "
@@ -84,8 +85,9 @@ def _schema(
     return {"fields": fields, "missingValues": [""]}
 
 
-def _removed_kpis(versions: VersionsSeen) -> dict[str, dict[str, Any]]:
-    """The flags on each KPI column of returns.csv that a current version no longer has."""
+def _kpi_flags(versions: VersionsSeen) -> dict[str, dict[str, Any]]:
+    """The flags on each KPI column of returns.csv that a current version no longer has,
+    or computes by another formula than an older version collected."""
     flags: dict[str, dict[str, Any]] = {}
     for kpi, where in versions.removed_kpis().items():
         named = "; ".join(f"{template} {version}" for template, version in where)
@@ -95,6 +97,15 @@ def _removed_kpis(versions: VersionsSeen) -> dict[str, dict[str, Any]]:
             # One template (the usual case): its current version; else "id version; ...".
             "lks:removed_in": where[0][1] if len(where) == 1 else named,
         }
+    for kpi, where in versions.changed_formulas().items():
+        flag = flags.setdefault(kpi, {"description": _KPI.format(name=kpi)})
+        named = "; ".join(f"{template} {', '.join(found)}" for template, found in where)
+        flag["description"] += (
+            f" Computed by another formula in {named}: those returns' values are not "
+            "comparable with the others'."
+        )
+        # One template (the usual case): the versions; else "id versions; ...".
+        flag["lks:formula_changed_in"] = where[0][1] if len(where) == 1 else named
     return flags
 
 
@@ -119,7 +130,7 @@ def datapackage(
     returns_extra: dict[str, dict[str, Any]] = {}
     if versions is not None and mixed:
         values_extra["field"] = {"description": _DESCRIPTIONS["field"] + _FIELD_VERSIONS}
-        returns_extra = _removed_kpis(versions)
+        returns_extra = _kpi_flags(versions)
     package: dict[str, Any] = {
         "name": "lks-returns",
         "title": "Collected LKS statistics returns",

@@ -42,6 +42,9 @@ class VersionNote:
     this version that the current version does not have."""
     kpis: tuple[str, ...] = ()
     """The current version's KPIs, in the order of its spec (the columns of returns.csv)."""
+    formula_changed: tuple[str, ...] = ()
+    """KPIs of both versions whose formula is another in this version (so its values are
+    not comparable with the current version's; see :mod:`~lks_templates.evolve.formulas`)."""
 
 
 def newest(specs: SpecSet, template_id: str) -> ResolvedTemplate | None:
@@ -62,6 +65,7 @@ def _names(resolved: ResolvedTemplate, what: str) -> list[str]:
 
 def note_of(old: ResolvedTemplate, current: ResolvedTemplate) -> VersionNote:
     """The note of returns of ``old`` collected beside ``current`` (the same template)."""
+    from lks_templates.evolve.formulas import changed_kpis
     from lks_templates.evolve.renames import field_map
 
     kpis = tuple(_names(current, "kpis"))
@@ -82,7 +86,9 @@ def note_of(old: ResolvedTemplate, current: ResolvedTemplate) -> VersionNote:
     for kind, what in (("derived", "derived"), ("kpi", "kpis")):
         kept = set(_names(current, what))
         removed += [(kind, name) for name in _names(old, what) if name not in kept]
-    return VersionNote(*head, renamed, renamed_from, tuple(removed), kpis)
+    before = set(_names(old, "kpis"))
+    differ = tuple(k for k in changed_kpis(old, current, renamed) if k in before)
+    return VersionNote(*head, renamed, renamed_from, tuple(removed), kpis, differ)
 
 
 class CurrentNames:
@@ -112,6 +118,8 @@ class _Template:
     """Current name -> (kind, the field's old names): the renames followed."""
     removed: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     """(kind, name) -> the versions collected that have it."""
+    formula_changed: dict[str, set[str]] = field(default_factory=dict)
+    """KPI -> the versions collected whose formula for it is another."""
 
 
 class VersionsSeen:
@@ -129,6 +137,8 @@ class VersionsSeen:
             seen.renamed.setdefault(now, renamed)
         for item in note.removed:
             seen.removed.setdefault(item, set()).add(note.version)
+        for kpi in note.formula_changed:
+            seen.formula_changed.setdefault(kpi, set()).add(note.version)
 
     @property
     def has_older(self) -> bool:
@@ -143,6 +153,17 @@ class VersionsSeen:
             for kind, name in seen.removed:
                 if kind == "kpi":
                     found.setdefault(name, []).append((template_id, seen.current))
+        return found
+
+    def changed_formulas(self) -> dict[str, list[tuple[str, list[str]]]]:
+        """KPI name -> (template id, the versions collected whose formula is another) of
+        each template whose current version computes it otherwise."""
+        from lks_templates.spec.crossref import version_key
+
+        found: dict[str, list[tuple[str, list[str]]]] = {}
+        for template_id in sorted(self.templates):
+            for kpi, versions in self.templates[template_id].formula_changed.items():
+                found.setdefault(kpi, []).append((template_id, sorted(versions, key=version_key)))
         return found
 
     def describe(self) -> list[dict[str, Any]]:
@@ -167,6 +188,18 @@ class VersionsSeen:
                         "description": f"No longer in version {seen.current} of "
                         f"{template_id}: kept under its old name, for returns of version "
                         f"{', '.join(versions)}.",
+                    }
+                )
+            for kpi in sorted(seen.formula_changed):
+                versions = sorted(seen.formula_changed[kpi], key=version_key)
+                fields.append(
+                    {
+                        "name": kpi,
+                        "kind": "kpi",
+                        "lks:formula_changed_in": versions,
+                        "description": f"Computed by another formula in version "
+                        f"{', '.join(versions)} than in {seen.current}: the values of those "
+                        "returns are not comparable with the others.",
                     }
                 )
             collected: list[str] = sorted(seen.versions, key=version_key)
