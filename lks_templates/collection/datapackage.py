@@ -97,15 +97,15 @@ def _kpi_flags(versions: VersionsSeen) -> dict[str, dict[str, Any]]:
             # One template (the usual case): its current version; else "id version; ...".
             "lks:removed_in": where[0][1] if len(where) == 1 else named,
         }
-    for kpi, where in versions.changed_formulas().items():
+    for kpi, differ in versions.changed_formulas().items():
         flag = flags.setdefault(kpi, {"description": _KPI.format(name=kpi)})
-        named = "; ".join(f"{template} {', '.join(found)}" for template, found in where)
+        named = "; ".join(f"{template} {', '.join(found)}" for template, found in differ)
         flag["description"] += (
             f" Computed by another formula in {named}: those returns' values are not "
             "comparable with the others'."
         )
         # One template (the usual case): the versions; else "id versions; ...".
-        flag["lks:formula_changed_in"] = where[0][1] if len(where) == 1 else named
+        flag["lks:formula_changed_in"] = differ[0][1] if len(differ) == 1 else named
     return flags
 
 
