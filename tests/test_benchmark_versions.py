@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from evolving_specs import NEW_VERSION, OLD_VERSION, RENAMED, TEMPLATE, evolved_specs
+from test_collect_versions import change_kpi_formula
 
 import lks_templates
 from lks_templates.benchmarking.examples import example_values
@@ -46,11 +47,7 @@ HEADCOUNTS = {1: 10, 2: 20, 3: 12, 4: 30, 5: 11, 6: 25}
 def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[int, dict[str, Any]]]:
     tmp = tmp_path_factory.mktemp("versions")
     evolved = evolved_specs(tmp / "specs")
-    spec = evolved.folder / f"{TEMPLATE}.yaml"
-    text = spec.read_text(encoding="utf-8")
-    before = "formula: spend_total / staff_wte_served\n"
-    assert text.count(before) == 1
-    spec.write_text(text.replace(before, "formula: spend_total / staff_headcount_served\n"))
+    change_kpi_formula(evolved, CHANGED, "spend_total / staff_headcount_served")
     (evolved.folder / "peers.yaml").write_text(BENCHMARK, encoding="utf-8")
     old = load_specs(evolved.old_folder).resolve(TEMPLATE)
     new = load_specs(evolved.folder).resolve(TEMPLATE)

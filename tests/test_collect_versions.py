@@ -157,6 +157,16 @@ def test_one_version_only_gives_the_package_as_before(returns: Returns, tmp_path
     assert "older version" not in package["description"]
 
 
+def change_kpi_formula(evolved: Evolved, kpi: str, formula: str) -> None:
+    """In 3.0.0 only: the one-line formula of ``kpi`` replaced by ``formula``."""
+    spec = evolved.folder / f"{TEMPLATE}.yaml"
+    text = spec.read_text(encoding="utf-8")
+    pattern = rf"(?m)(^  - name: {kpi}\n(?:    .*\n)*?    formula: ).*$"
+    text, count = re.subn(pattern, lambda m: m.group(1) + formula, text, count=1)
+    assert count == 1
+    spec.write_text(text, encoding="utf-8")
+
+
 def _rename_kpi(evolved: Evolved) -> None:
     """In 3.0.0 only: one KPI renamed (so one KPI removed and one added)."""
     spec = evolved.folder / f"{TEMPLATE}.yaml"
@@ -239,11 +249,7 @@ def test_several_processes_give_the_same_files(returns: Returns, tmp_path: Path)
 
 def test_a_kpi_whose_formula_changed_is_flagged(tmp_path: Path) -> None:
     evolved = evolved_specs(tmp_path / "specs")
-    spec = evolved.folder / f"{TEMPLATE}.yaml"
-    text = spec.read_text(encoding="utf-8")
-    before = "formula: spend_total / staff_wte_served\n"
-    assert text.count(before) == 1
-    spec.write_text(text.replace(before, "formula: spend_total / staff_headcount_served\n"))
+    change_kpi_formula(evolved, "spend_per_staff_wte", "spend_total / staff_headcount_served")
     returns = Returns(tmp_path, evolved)
     out = tmp_path / "out"
     _collect(returns, out)
