@@ -13,9 +13,10 @@ from lks_templates.spec.models import ResolvedTemplate, TemplateSpec
 
 
 def kpi_formulas(resolved: ResolvedTemplate, rename: Mapping[str, str]) -> dict[str, str]:
-    """KPI -> its formula written out whole, names renamed by ``rename`` (old -> new)."""
-    from lks_templates.formula.excel import to_excel
-    from lks_templates.formula.parser import parse
+    """KPI -> its formula written out whole, names renamed by ``rename`` (old -> new),
+    each written out again as ``diff`` compares formulas
+    (:func:`~lks_templates.evolve.items.canonical_formula`)."""
+    from lks_templates.evolve.items import canonical_formula
 
     template = resolved.template
     if not isinstance(template, TemplateSpec):
@@ -28,10 +29,10 @@ def kpi_formulas(resolved: ResolvedTemplate, rename: Mapping[str, str]) -> dict[
             return rename.get(name, name)
         if name not in written:
             written[name] = "(?)"  # validate refuses a cycle; this only keeps it finite
-            written[name] = f"({to_excel(parse(derived[name]), ref)})"
+            written[name] = f"({canonical_formula(derived[name], ref)})"
         return written[name]
 
-    return {k.name: to_excel(parse(k.formula), ref) for k in template.kpis}
+    return {k.name: canonical_formula(k.formula, ref) for k in template.kpis}
 
 
 def changed_kpis(
