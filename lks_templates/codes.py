@@ -408,6 +408,10 @@ CATALOGUE: tuple[Code, ...] = (
     Code("left-out", "returns", "warning",
          "`benchmark`: a readable return not compared (another template, reporting year or "
          "set of periods than the benchmark's, or a duplicate); the message says which."),
+    Code("kpi-changed", "returns", "warning",
+         "`benchmark`: a return of an older template version is left out of one KPI, whose "
+         "formula differs in the current version (or which its version lacks); its other "
+         "KPIs are compared."),
     Code("no-peer-group", "returns", "warning",
          "`benchmark`: a service lacks the context value a peer group needs, so it has no "
          "group there; nothing is imputed."),

@@ -23,6 +23,7 @@ from lks_templates.benchmarking.compare import (
     Outcome,
     compare,
 )
+from lks_templates.benchmarking.versions import Versions
 from lks_templates.errors import Problem, SpecError
 from lks_templates.readback.result import Return
 from lks_templates.spec.models import BenchmarkSpec, TemplateSpec
@@ -83,8 +84,12 @@ def _template_sources(specs: SpecSet) -> list[str]:
 
 
 def template_of(spec: BenchmarkSpec, specs: SpecSet) -> TemplateSpec:
-    """The latest version of the template the benchmark compares."""
-    found = specs.get(spec.template)
+    """The current version of the template the benchmark compares: the newest the specs
+    know, a current spec or a released snapshot."""
+    from lks_templates.collection.versions import newest
+
+    resolved = newest(specs, spec.template)
+    found = resolved.template if resolved is not None else None
     if not isinstance(found, TemplateSpec):
         raise SpecError([Problem("unknown-template", f"No template spec has the id "
                                  f"`{spec.template}`.", file=spec.id)])  # fmt: skip
@@ -164,7 +169,13 @@ def benchmark(
     chosen = find_benchmark(spec, spec_set)
     results, _missing = read_all(returns, spec_set)
     template = template_of(chosen, spec_set)
+    # Returns of older versions under the current names, without the KPIs that changed.
+    versions = Versions(spec_set, template.id)
+    results = versions.align(results)
     outcome = compare(results, chosen, template)
+    compared = {s.file for s in outcome.services}
+    kpis = chosen.kpis if chosen.kpis is not None else [k.name for k in template.kpis]
+    outcome.problems += versions.problems(compared.__contains__, kpis)
     problems, numbers = problem_rows(results, outcome)
     if out is not None:
         from lks_templates.benchmarking.output import write_tables

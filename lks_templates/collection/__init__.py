@@ -7,6 +7,8 @@ this package holds it and its parts, one module per job:
   for each place that could not be searched;
 - :mod:`~lks_templates.collection.rows`: the rows one read return contributes;
 - :mod:`~lks_templates.collection.returns`: the one row a file of returns.csv;
+- :mod:`~lks_templates.collection.versions`: returns of older versions under the current
+  field names, and what the data package says about them;
 - :mod:`~lks_templates.collection.dedupe`: later copies of the same return, marked;
 - :mod:`~lks_templates.collection.workers`: reading in this process or several, a crash
   costing only its own file;

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lks_templates.collection.returns import RETURN_COLUMNS
 from lks_templates.collection.rows import PROBLEM_COLUMNS, VALUE_COLUMNS
+
+if TYPE_CHECKING:
+    from lks_templates.collection.versions import VersionsSeen
 
 _ESCAPED = (
     "Text whose first visible character is = + - @ (or a full-width form), or that starts "
@@ -52,24 +55,68 @@ _RETURN_TYPES = dict.fromkeys(
 )
 
 
-def _schema(columns: Sequence[str], types: dict[str, str]) -> dict[str, Any]:
-    return {
-        "fields": [
-            {
-                "name": name,
-                "type": types.get(name, "string"),
-                "description": _DESCRIPTIONS.get(name) or _KPI.format(name=name),
-            }
-            for name in columns
-        ],
-        "missingValues": [""],
-    }
+_VERSIONS = (
+    "Some returns are of an older version than their template's current one (the newest "
+    "the specs know). Every value is under "
+    "the name its field has in the current version, renamed fields under their new "
+    "name; template_version says which version "
+    "each came from. A field, derived figure or KPI the current version no longer has "
+    "keeps its old name; a KPI whose formula changed is flagged; lks:templates lists "
+    "them, per template."
+)
+_FIELD_VERSIONS = (
+    " Under the name in the current version of the template; a name that version no "
+    "longer has is kept as it was (see lks:templates)."
+)
 
 
-def datapackage(kpis: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+def _schema(
+    columns: Sequence[str], types: dict[str, str], extra: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    fields = []
+    for name in columns:
+        found = {
+            "name": name,
+            "type": types.get(name, "string"),
+            "description": _DESCRIPTIONS.get(name) or _KPI.format(name=name),
+        }
+        found.update(extra.get(name, {}))
+        fields.append(found)
+    return {"fields": fields, "missingValues": [""]}
+
+
+def _kpi_flags(versions: VersionsSeen) -> dict[str, dict[str, Any]]:
+    """The flags on each KPI column of returns.csv that a current version no longer has,
+    or computes by another formula than an older version collected."""
+    flags: dict[str, dict[str, Any]] = {}
+    for kpi, where in versions.removed_kpis().items():
+        named = "; ".join(f"{template} {version}" for template, version in where)
+        flags[kpi] = {
+            "description": _KPI.format(name=kpi) + f" No longer a KPI of {named}: kept for "
+            "the returns of older versions, blank for the others.",
+            # One template (the usual case): its current version; else "id version; ...".
+            "lks:removed_in": where[0][1] if len(where) == 1 else named,
+        }
+    for kpi, differ in versions.changed_formulas().items():
+        flag = flags.setdefault(kpi, {"description": _KPI.format(name=kpi)})
+        named = "; ".join(f"{template} {', '.join(found)}" for template, found in differ)
+        flag["description"] += (
+            f" Computed by another formula in {named}: those returns' values are not "
+            "comparable with the others'."
+        )
+        # One template (the usual case): the versions; else "id versions; ...".
+        flag["lks:formula_changed_in"] = differ[0][1] if len(differ) == 1 else named
+    return flags
+
+
+def datapackage(
+    kpis: Sequence[tuple[str, str]] = (), versions: VersionsSeen | None = None
+) -> dict[str, Any]:
     """The Frictionless data package descriptor of a collection's CSV files.
 
-    ``kpis`` is the (name, type) of each KPI column of returns.csv, in order.
+    ``kpis`` is the (name, type) of each KPI column of returns.csv, in order. ``versions``
+    (what was collected of each template's versions) adds ``lks:templates`` and the flags
+    of names the current versions no longer have, when any return is of an older version.
     """
     dialect = {
         "delimiter": ",",
@@ -78,7 +125,13 @@ def datapackage(kpis: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
         "doubleQuote": True,
         "header": True,
     }
-    return {
+    mixed = versions is not None and versions.has_older
+    values_extra: dict[str, dict[str, Any]] = {}
+    returns_extra: dict[str, dict[str, Any]] = {}
+    if versions is not None and mixed:
+        values_extra["field"] = {"description": _DESCRIPTIONS["field"] + _FIELD_VERSIONS}
+        returns_extra = _kpi_flags(versions)
+    package: dict[str, Any] = {
         "name": "lks-returns",
         "title": "Collected LKS statistics returns",
         "description": f"Every text cell of the files is guarded against formula "
@@ -93,16 +146,21 @@ def datapackage(kpis: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "dialect": dialect,
-                "schema": _schema(columns, types),
+                "schema": _schema(columns, types, extra),
             }
-            for name, columns, types in (
-                ("values", VALUE_COLUMNS, {"period_start": "date"}),
-                ("problems", PROBLEM_COLUMNS, {}),
+            for name, columns, types, extra in (
+                ("values", VALUE_COLUMNS, {"period_start": "date"}, values_extra),
+                ("problems", PROBLEM_COLUMNS, {}, values_extra),
                 (
                     "returns",
                     [*RETURN_COLUMNS, *(kpi for kpi, _ in kpis)],
                     {**dict(kpis), **_RETURN_TYPES},
+                    returns_extra,
                 ),
             )
         ],
     }
+    if versions is not None and mixed:
+        package["description"] += " " + _VERSIONS
+        package["lks:templates"] = versions.describe()
+    return package

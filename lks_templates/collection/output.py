@@ -249,7 +249,10 @@ class CsvOutput:
             written.append(
                 write_text_atomically(
                     self.out / "datapackage.json",
-                    json.dumps(datapackage(self.returns.kpi_types()), indent=2) + "\n",
+                    json.dumps(
+                        datapackage(self.returns.kpi_types(), self.returns.versions), indent=2
+                    )
+                    + "\n",
                 )
             )
             for name, temp in temps.items():

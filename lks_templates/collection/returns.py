@@ -8,8 +8,10 @@ values). A file that could not be read still has its row, its error counted.
 
 The KPI columns are known only once every file is read, so the rows (one short row a
 file) are kept until the end. Their order is stable: templates by id, and within a
-template its KPIs in the order of its spec, as first read (a KPI only a later version has
-comes after the others); a KPI name already placed is not repeated.
+template the KPIs of its current version (the newest the specs know, see
+:mod:`~lks_templates.collection.versions`) in the order of its spec, then any KPI only an
+older version collected has, as first read; a KPI name already placed is not repeated. A
+return of a version without one of the current KPIs has it blank.
 """
 
 from __future__ import annotations
@@ -95,6 +97,10 @@ class ReturnsTable:
         """Template id -> its KPI names, in the order first read."""
         self.numeric: dict[str, bool] = {}
         """KPI name -> whether every value of it is a number (or blank)."""
+        from lks_templates.collection.versions import VersionsSeen
+
+        self.versions = VersionsSeen()
+        """The versions collected of each template, for the data package."""
 
     def __call__(self, rows: FileRows) -> None:
         record = rows.record
@@ -102,6 +108,9 @@ class ReturnsTable:
             return
         self.rows.append((record, rows.severities["error"], rows.severities["warning"]))
         names = self.order.setdefault(record.head[1], {})
+        if rows.version is not None:
+            self.versions.add(rows.version)
+            names.update(dict.fromkeys(rows.version.kpis))  # the current version's first
         for kpi in record.kpis:
             names.setdefault(kpi, None)
             self.numeric[kpi] = self.numeric.get(kpi, True) and kpi not in record.text
@@ -134,4 +143,6 @@ class ReturnsTable:
 
     def kpi_types(self) -> Sequence[tuple[str, str]]:
         """(KPI column, Frictionless type) for the data package."""
-        return [(kpi, "number" if self.numeric[kpi] else "string") for kpi in self.kpi_columns]
+        return [
+            (kpi, "number" if self.numeric.get(kpi, True) else "string") for kpi in self.kpi_columns
+        ]

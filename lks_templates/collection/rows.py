@@ -17,6 +17,7 @@ from lks_templates.errors import Problem
 
 if TYPE_CHECKING:
     from lks_templates.collection.returns import ReturnRecord
+    from lks_templates.collection.versions import VersionNote
     from lks_templates.readback.duplicates import ReturnKey
     from lks_templates.readback.result import Return
 
@@ -83,11 +84,19 @@ class FileRows:
     codes: Counter[str] = field(default_factory=Counter)
     record: ReturnRecord | None = None
     """The file's row of returns.csv; None for a path that is not a file read."""
+    version: VersionNote | None = None
+    """How the return's version maps onto its template's current version (None when not
+    known: a file not read, or rows made without the specs)."""
 
 
-def rows_of(result: Return) -> FileRows:
+def rows_of(result: Return, version: VersionNote | None = None) -> FileRows:
     """The ``values.csv``, ``problems.csv`` and ``returns.csv`` rows of one read return
-    (unescaped)."""
+    (unescaped).
+
+    With ``version`` (see :mod:`~lks_templates.collection.versions`), a field renamed
+    since the return's version is written under its current name, in values.csv and
+    problems.csv alike (so the two still join on ``field``).
+    """
     from lks_templates.collection.returns import record_of
     from lks_templates.readback.duplicates import return_key
     from lks_templates.readback.values import format_number, format_value
@@ -183,6 +192,10 @@ def rows_of(result: Return) -> FileRows:
             ]
         )
         numbers.append(kind in ("integer", "number"))
+    if version is not None:
+        from lks_templates.collection.versions import rename_rows
+
+        rename_rows(values, problems, version)
     return FileRows(
         file=result.file,
         readable=result.readable,
@@ -193,6 +206,7 @@ def rows_of(result: Return) -> FileRows:
         severities=Counter(p.severity for p in result.problems),
         codes=Counter(p.code for p in result.problems),
         record=record_of(result),
+        version=version,
     )
 
 

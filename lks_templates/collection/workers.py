@@ -24,6 +24,7 @@ from lks_templates.collection.rows import FileRows, rows_of, rows_of_problem
 from lks_templates.errors import Problem
 
 if TYPE_CHECKING:
+    from lks_templates.collection.versions import CurrentNames
     from lks_templates.readback.context import ReadContext
     from lks_templates.spec import SpecSet
     from lks_templates.spec.specset import SpecSource
@@ -32,23 +33,26 @@ _WORKER_SPECS: SpecSource = None
 """The specs of the run, set in each worker process (and in this one for ``jobs`` 1)."""
 _WORKER_CONTEXT: ReadContext | None = None
 """What the reads of the run share (contracts prepared once), one per process."""
+_WORKER_NAMES: CurrentNames | None = None
+"""How each template version's names map onto its current version, one per process."""
 
 
 def _init_worker(specs: SpecSet) -> None:
+    from lks_templates.collection.versions import CurrentNames
     from lks_templates.readback.context import ReadContext
 
-    global _WORKER_SPECS, _WORKER_CONTEXT
+    global _WORKER_SPECS, _WORKER_CONTEXT, _WORKER_NAMES
     _WORKER_SPECS = specs
     _WORKER_CONTEXT = ReadContext()  # a fresh one each run: nothing outlives it
+    _WORKER_NAMES = CurrentNames(specs)
 
 
 def read_file(path: Path) -> FileRows:
     """The rows of one file, read with the run's specs."""
     from lks_templates.readback import read_return
 
-    return rows_of(
-        read_return(path, specs=_WORKER_SPECS, file=path.as_posix(), context=_WORKER_CONTEXT)
-    )
+    result = read_return(path, specs=_WORKER_SPECS, file=path.as_posix(), context=_WORKER_CONTEXT)
+    return rows_of(result, _WORKER_NAMES.note(result) if _WORKER_NAMES is not None else None)
 
 
 def _read_one(path: Path) -> FileRows:

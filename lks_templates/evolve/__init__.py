@@ -9,4 +9,6 @@
   between two versions of a template, placed in the newer spec, with the semver bump it
   needs; :mod:`~lks_templates.evolve.bumps`: whether a version bump is enough (``diff``,
   ``check``); :mod:`~lks_templates.evolve.sides`: the two sides of ``diff OLD NEW``.
+- :mod:`~lks_templates.evolve.formulas`: whether a KPI means the same in two versions
+  (its formula written out whole, renames followed).
 """
