@@ -172,7 +172,8 @@ def benchmark(
 
         write_tables(Path(out), outcome, problems, numbers)
         resolved = spec_set.resolve(template.id, template.version)
-        titles = {f.name: f.title for f in resolved.profile_fields} if resolved else {}
+        fields = [*resolved.profile_fields, *resolved.measure_fields] if resolved else []
+        titles = {f.name: f.title for f in fields}
         write_services(Path(out), outcome, chosen, template,
                        date=date or dt.date.today(), titles=titles)  # fmt: skip
     return Benchmark(
