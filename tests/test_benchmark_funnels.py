@@ -343,6 +343,7 @@ def test_libreoffice_recalculates_the_funnel_table_and_prints_charts_whole(
     titles = [f"{KPI_TITLES[r['kpi']]}: {GROUP_TITLES[r['peer_group']]}"
               for r in _funnel_rows(run, "EX003")]  # fmt: skip
     found = 0
+    visible: dict[int, int] = {}
     for page, words in enumerate(_pages(pdf), start=1):
         # A chart printed whole shows its title (at its top) and its legend (at its foot)
         # on the same page. LibreOffice writes a chart below a page break into the page
@@ -353,4 +354,9 @@ def test_libreoffice_recalculates_the_funnel_table_and_prints_charts_whole(
         shown = sum(t in line for t in titles)
         assert sum(w[4] == "service:" for w in seen) == shown, page
         found += shown
+        visible[page] = shown
     assert found == len(titles)
+    # The preview in dist/ shows the page with the most funnel plots.
+    from lks_templates.benchmarking.preview_service import funnel_page
+
+    assert visible[funnel_page(source, len(visible))] == max(visible.values())
