@@ -194,10 +194,11 @@ def test_each_funnel_shows_the_limits_at_round_populations_and_only_its_own_poin
             assert names[5] == f"Your service: {WORDS[row['funnel_position']].lower()}"
             assert point_y == pytest.approx([float(row["funnel_rate"])], rel=1e-12)
             assert point_x == [typed[code]["staff_headcount_served"]]
-            xs = series[0][1]
+            xs = series[1][1]
             assert _is_round_grid(xs) and xs[0] <= point_x[0] <= xs[-1]
             rate = float(row["funnel_group_rate"])
-            assert series[0][2] == pytest.approx([rate] * len(xs), rel=1e-12)
+            assert series[0][1] == [xs[0], xs[-1]]  # the group rate: a line across
+            assert series[0][2] == pytest.approx([rate, rate], rel=1e-12)
             worked = [_limits(rate, x, 1000) for x in xs]
             for index, column in ((1, 2), (2, 1), (3, 3), (4, 0)):
                 assert series[index][1] == xs
@@ -236,7 +237,7 @@ def test_no_other_services_population_rate_or_value_is_cached(run: Path) -> None
         allowed = figures | indexes
         rounds: set[float] = set()
         for chart in (b for b in parts.values() if "<c:scatterChart>" in b):
-            xs = _series(chart)[0][1]
+            xs = _series(chart)[1][1]
             assert _is_round_grid(xs)
             rounds |= {round(x, 9) for x in xs}
             for rate in {float(r["funnel_group_rate"]) for r in own if r["funnel_rate"]}:

@@ -14,10 +14,12 @@ import pytest
 from lks_templates.benchmarking.funnel_chart import (
     Funnel,
     FunnelPoint,
+    limit_formula,
     place_funnel,
     round_grid,
     service_range,
 )
+from lks_templates.benchmarking.stats import Z95, Z998
 from lks_templates.contrast import contrast_ratio
 from lks_templates.layout.model import SheetPlan, WorkbookPlan
 from lks_templates.render.workbook import render_workbook
@@ -30,7 +32,7 @@ def _funnel(points: list[FunnelPoint], model: str = "poisson", per: float = 1000
 
 
 def _cells(sheet: SheetPlan, row: int) -> list[object]:
-    return [sheet.cells[(row, c)].value for c in range(6)]
+    return [sheet.cells[(row, c)].value for c in range(5)]
 
 
 def test_limits_at_1000_equal_those_worked_by_hand() -> None:
@@ -39,16 +41,21 @@ def test_limits_at_1000_equal_those_worked_by_hand() -> None:
     3.090232 x 0.0044721360 = 0.00618006 / 0.03381994; times 1,000."""
     sheet = SheetPlan("Benchmark")
     placed = place_funnel(sheet, _funnel([FunnelPoint("You", 5210, 26.3)]), row=0, chart_row=0)
-    row = 3 + placed.grid.index(1000.0)
-    x, low998, low95, rate, up95, up998 = _cells(sheet, row)
+    row = 4 + placed.grid.index(1000.0)
+    x, low998, low95, up95, up998 = _cells(sheet, row)
     assert x == 1000
-    assert [low998, low95, rate, up95, up998] == pytest.approx(
-        [6.18006, 11.23477, 20.0, 28.76523, 33.81994], abs=5e-6
+    assert [low998, low95, up95, up998] == pytest.approx(
+        [6.18006, 11.23477, 28.76523, 33.81994], abs=5e-6
     )
-    # The cells are formulas of the group-rate cell and the population beside them.
-    formula = sheet.cells[(row, 4)].formula
-    assert formula == f"=MAX($B$2/1000+1.959963984540054*SQRT($B$2/1000/A{row + 1}),0)*1000"
-    assert sheet.cells[(row, 3)].formula == "=$B$2"
+    # The group rate: a line from the first population of the curves to the last.
+    assert [[sheet.cells[(r, c)].value for c in (1, 2)] for r in (1, 2)] == [
+        [placed.grid[0], 20.0], [placed.grid[-1], 20.0]]  # fmt: skip
+    # The formula a table of limits uses says the same, in a spreadsheet's words.
+    formula = limit_formula("$B$2", "A5", "poisson", 1000, Z95)
+    assert formula == "=MAX($B$2/1000+1.959963984540054*SQRT($B$2/1000/A5),0)*1000"
+    assert limit_formula("H9", "E9", "binomial", 100, -Z998) == (
+        "=MIN(MAX(H9/100-3.090232306167813*SQRT(H9/100*(1-H9/100)/E9),0),1)*100"
+    )
 
 
 def test_binomial_limits_are_cut_at_0_and_1() -> None:
@@ -58,7 +65,7 @@ def test_binomial_limits_are_cut_at_0_and_1() -> None:
     sheet = SheetPlan("Benchmark")
     placed = place_funnel(sheet, funnel, row=0, chart_row=0)
     assert placed.grid[0] == 5
-    x, low998, _low95, _rate, _up95, up998 = _cells(sheet, 3)
+    x, low998, _low95, _up95, up998 = _cells(sheet, 4)
     assert x == 5 and up998 == 100.0
     assert low998 == pytest.approx((0.8 - 3.090232306 * math.sqrt(0.16 / 5)) * 100, abs=1e-6)
 
@@ -134,4 +141,4 @@ def test_the_chart_is_accessible(tmp_path: Path) -> None:
     assert described is not None
     text = described.group(1)
     assert "Your service: a rate of 22.0 with a population of 5,210, inside the 95% limits" in text
-    assert "cells A21:F64 of sheet Benchmark (hidden rows)." in text
+    assert "cells A21:E46 of sheet Benchmark (hidden rows)." in text

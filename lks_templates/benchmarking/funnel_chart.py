@@ -2,9 +2,9 @@
 
 Reusable by any workbook of a benchmark (each service's workbook, the lead's summary):
 give it plain figures, a sheet and where to put them, and it writes the figures it plots
-into cells (the limit curves as formulas of the group's rate, so a spreadsheet shows where
-each number comes from) and returns the :class:`ChartPlan` of a scatter chart drawn from
-them. ::
+into cells (the group rate, the limit curves sampled at round populations, the points)
+and returns the :class:`ChartPlan` of a scatter chart drawn from them. For a table of the
+limits at each unit's own population, :func:`limit_formula` gives them as formulas. ::
 
     funnel = Funnel(
         title="Searches per 1,000 staff: same trust type",
@@ -41,7 +41,6 @@ from lks_templates.layout.model import (
     ChartSeries,
     SeriesLook,
     SheetPlan,
-    cell_name,
     range_name,
     sheet_ref,
 )
@@ -74,10 +73,10 @@ POINT_LOOKS = {
 RATE_LOOK = SeriesLook(BLACK, dash="solid", width=1.5)
 LIMIT_95_LOOK = SeriesLook(MID_GREY, dash="dash", width=1.75)
 LIMIT_998_LOOK = SeriesLook(DARK_BLUE, dash="round_dot", width=2.25)
-CURVE_HEADERS = ("Population", "Lower 99.8% limit", "Lower 95% limit", "Group rate",
-                 "Upper 95% limit", "Upper 99.8% limit")  # fmt: skip
+CURVE_HEADERS = ("Population", "Lower 99.8% limit", "Lower 95% limit", "Upper 95% limit",
+                 "Upper 99.8% limit")  # fmt: skip
 POINT_HEADERS = ("Point", "Population", "Rate", "Position")
-STEPS = 40
+STEPS = 30
 """About how many round populations each curve is sampled at."""
 
 
@@ -211,31 +210,27 @@ def place_funnel(
     the curves, then the points; rows hidden when ``hide``) and return the chart drawn from
     them, placed at ``chart_row``, ``chart_col`` (the caller appends it to ``sheet.charts``)."""
     fmt, pop = funnel.number_format, funnel.population_format
+    grid = round_grid(funnel.low, funnel.high)
     sheet.put(row, col, f"Funnel figures: {funnel.title}", style="chart_data")
-    sheet.put(row + 1, col, "Group rate", style="chart_data")
-    sheet.put(row + 1, col + 1, funnel.group_rate, style="chart_data", number_format=fmt)
-    rate_cell = cell_name(row + 1, col + 1, absolute=True)
-    head = row + 2
+    # The group rate is a straight line: its two ends are enough.
+    for at, x in ((row + 1, grid[0]), (row + 2, grid[-1])):
+        sheet.put(at, col, "Group rate", style="chart_data")
+        sheet.put(at, col + 1, x, style="chart_data", number_format=pop)
+        sheet.put(at, col + 2, funnel.group_rate, style="chart_data", number_format=fmt)
+    head = row + 3
     for offset, text in enumerate(CURVE_HEADERS):
         sheet.put(head, col + offset, text, style="chart_data")
-    grid = round_grid(funnel.low, funnel.high)
     first = head + 1
     for index, x in enumerate(grid):
         at = first + index
         sheet.put(at, col, x, style="chart_data", number_format=pop)
         limits = limits_at(funnel, x)
-        x_cell = cell_name(at, col)
-        cached = (limits.lower_998, limits.lower_95, funnel.group_rate, limits.upper_95,
-                  limits.upper_998)  # fmt: skip
-        zs = (-stats.Z998, -stats.Z95, 0.0, stats.Z95, stats.Z998)
-        for offset, (value, z) in enumerate(zip(cached, zs, strict=True), start=1):
-            formula = (
-                f"={rate_cell}"
-                if z == 0.0
-                else limit_formula(rate_cell, x_cell, funnel.model, funnel.per, z)
-            )
-            sheet.put(at, col + offset, value, style="chart_data", number_format=fmt,
-                      formula=formula)  # fmt: skip
+        # Constants, not formulas: the curves are drawing data, and formulas would multiply
+        # the time to write a workbook; the limits at a unit's own population are the
+        # formulas (limit_formula), in the caller's table.
+        values = (limits.lower_998, limits.lower_95, limits.upper_95, limits.upper_998)
+        for offset, value in enumerate(values, start=1):
+            sheet.put(at, col + offset, value, style="chart_data", number_format=fmt)
     last = first + len(grid) - 1
     points_head = last + 1
     for offset, text in enumerate(POINT_HEADERS):
@@ -264,12 +259,13 @@ def place_funnel(
 
     xs = sheet_ref(name, first, col, last, col)
     series = [
-        ChartSeries("Group rate", curve(3), xs, look=RATE_LOOK),
-        ChartSeries("95% limits", curve(4), xs, look=LIMIT_95_LOOK),
+        ChartSeries("Group rate", sheet_ref(name, row + 1, col + 2, row + 2, col + 2),
+                    sheet_ref(name, row + 1, col + 1, row + 2, col + 1), look=RATE_LOOK),
+        ChartSeries("95% limits", curve(3), xs, look=LIMIT_95_LOOK),
         ChartSeries("Lower 95% limit", curve(2), xs, look=LIMIT_95_LOOK, in_legend=False),
-        ChartSeries("99.8% limits", curve(5), xs, look=LIMIT_998_LOOK),
+        ChartSeries("99.8% limits", curve(4), xs, look=LIMIT_998_LOOK),
         ChartSeries("Lower 99.8% limit", curve(1), xs, look=LIMIT_998_LOOK, in_legend=False),
-    ]
+    ]  # fmt: skip
     single = len(funnel.points) == 1
     for code, (start, end) in blocks.items():
         label = (f"{funnel.points[0].label}: {POSITIONS[code].lower()}" if single
@@ -280,7 +276,7 @@ def place_funnel(
     chart = ChartPlan(
         kind="scatter", title=funnel.title, series=series, row=chart_row, col=chart_col,
         width=width, height=height, alt_text=_alt_text(funnel, codes, grid, name,
-                                                      range_name(row, col, at - 1, col + 5), hide),
+                                                      range_name(row, col, at - 1, col + 4), hide),
         y_title=funnel.rate_title, x_title=funnel.population_title, y_min=0,
         x_range=(0, grid[-1]),
         category_format=pop, number_format=fmt, show_hidden=hide, legend=True,
