@@ -156,11 +156,14 @@ def build_all(
             name = f"{plan.template_id}.xlsx"
             write_atomically(staged / name, partial(render_workbook, plan), suffix=".xlsx")
             names.append(name)
-        write_text_atomically(staged / README, dist_readme(templates))
+        from lks_templates.benchmarking.preview_service import service_previews
+
+        pictures = service_previews(specs)
+        write_text_atomically(staged / README, dist_readme(templates, pictures))
         names.append(README)
         # The page reads the sizes and digests of the workbooks it lists: the staged ones,
         # which are byte for byte what lands in ``out``.
-        write_text_atomically(staged / PAGE, download_page(templates, staged, specs))
+        write_text_atomically(staged / PAGE, download_page(templates, staged, specs, pictures))
         names.append(PAGE)
         # The staging folder may be on another file system, so each file is copied beside
         # its target and renamed there (never a half-written file under its real name).
@@ -171,8 +174,11 @@ def build_all(
         ]  # fmt: skip
 
 
-def dist_readme(templates: Sequence[ResolvedTemplate]) -> str:
-    """The ``dist/README.md`` index: each template, what it is for, its fields, previews."""
+def dist_readme(
+    templates: Sequence[ResolvedTemplate], benchmark_previews: Sequence[tuple[str, str]] = ()
+) -> str:
+    """The ``dist/README.md`` index: each template, what it is for, its fields, previews;
+    then the pictures of a service's benchmark workbook, (file, alt text) each."""
     lines = [
         "# Statistics templates",
         "",
@@ -209,7 +215,20 @@ def dist_readme(templates: Sequence[ResolvedTemplate]) -> str:
             per = "per period" if isinstance(spec, FormSpec) else f"each {_period_word(spec)}"
             lines.append(f"| {f.title} (`{f.name}`) | {f.unit} | {per} |")
         lines.append("")
+    if benchmark_previews:
+        lines += [BENCHMARK_HEADING, "", BENCHMARK_TEXT, ""]
+        for name, alt in benchmark_previews:
+            lines += [f"![{alt}]({PREVIEWS}/{name})", ""]
     return "\n".join(lines)
+
+
+BENCHMARK_HEADING = "## Benchmark workbook for each service"
+BENCHMARK_TEXT = (
+    "After `collect`, a regional lead runs `lks-templates benchmark`, which writes one "
+    "workbook for each service: its KPIs beside similar services' quartiles and funnel "
+    "plots, naming no other service (see docs/benchmarking.md). These pages are from "
+    "made-up example returns (`lks-templates example-returns`)."
+)
 
 
 def _period_word(spec: object) -> str:

@@ -70,15 +70,23 @@ footer { color: var(--grey); font-size: 0.875rem; border-top: 1px solid var(--pa
 
 
 def download_page(
-    templates: Sequence[ResolvedTemplate], out: Path, paths: SpecPaths | SpecSet
+    templates: Sequence[ResolvedTemplate],
+    out: Path,
+    paths: SpecPaths | SpecSet,
+    benchmark_previews: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The page for ``templates``, whose workbooks are already built in ``out``; ``paths``:
-    the specs (or the set already loaded from them) the dictionary anchors come from."""
+    the specs (or the set already loaded from them) the dictionary anchors come from;
+    ``benchmark_previews``: (file, alt text) of each picture of a service's benchmark
+    workbook, shown in a card of their own after the templates."""
     anchors = field_anchors(paths)
     cards = [_card(resolved, out, anchors) for resolved in templates]
+    links = [(r.template.id, r.template.title) for r in templates]
+    if benchmark_previews:
+        cards.append(_benchmark_card(benchmark_previews))
+        links.append((BENCHMARK_ID, BENCHMARK_TITLE))
     contents = "\n".join(
-        f'      <li><a href="#{escape(r.template.id)}">{escape(r.template.title)}</a></li>'
-        for r in templates
+        f'      <li><a href="#{escape(ident)}">{escape(title)}</a></li>' for ident, title in links
     )
     return "\n".join(
         [
@@ -256,6 +264,34 @@ def _previews(spec: TemplateSpec) -> list[str]:
             "      </figure>",
         ]
     return lines
+
+
+BENCHMARK_ID = "benchmark-workbook"
+BENCHMARK_TITLE = "Benchmark workbook for each service"
+
+
+def _benchmark_card(pictures: Sequence[tuple[str, str]]) -> str:
+    """The card showing a service's benchmark workbook (from made-up example returns)."""
+    lines = [
+        f'    <article class="card" id="{BENCHMARK_ID}" aria-labelledby="{BENCHMARK_ID}-title">',
+        f'      <h2 id="{BENCHMARK_ID}-title">{BENCHMARK_TITLE}</h2>',
+        "      <p>After the returns are collected, a regional lead can run "
+        "<code>lks-templates benchmark</code>, which writes one workbook for each service: "
+        "its KPIs beside the quartiles of similar services and funnel plots, naming no "
+        "other service. Nothing to download here: the workbooks are made from your "
+        "returns.</p>",
+        "      <h3>What a service receives</h3>",
+    ]
+    for name, alt in pictures:
+        lines += [
+            "      <figure>",
+            f'        <img src="{PREVIEWS}/{escape(name)}" alt="{escape(alt)}">',
+            "        <figcaption>From made-up example returns of the monthly activity "
+            "template.</figcaption>",
+            "      </figure>",
+        ]
+    lines.append("    </article>")
+    return "\n".join(lines)
 
 
 def _and(items: list[str]) -> str:

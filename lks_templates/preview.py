@@ -42,6 +42,7 @@ __all__ = [
     "find_soffice",
     "only_sheets_visible",
     "preview_names",
+    "rasterise",
     "render_previews",
     "split_batches",
 ]
@@ -383,10 +384,24 @@ def render_previews(
         )
 
 
-def _rasterise(pdftoppm: str, pdf: Path, target: Path, dpi: int) -> Path:
-    """First page of ``pdf`` as a PNG at ``target``, written atomically."""
+def rasterise(pdf: Path, target: Path, dpi: int = PREVIEW_DPI, *, page: int = 1) -> Path:
+    """Page ``page`` of ``pdf`` as a PNG at ``target`` (its folder made), written atomically.
+
+    Raises :class:`LibreOfficeError` when pdftoppm is missing or fails.
+    """
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        raise LibreOfficeError(
+            "pdftoppm is not installed; on Debian or Ubuntu: apt-get install poppler-utils"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return _rasterise(pdftoppm, pdf, target, dpi, page)
+
+
+def _rasterise(pdftoppm: str, pdf: Path, target: Path, dpi: int, page: int = 1) -> Path:
+    """Page ``page`` of ``pdf`` as a PNG at ``target``, written atomically."""
     stem = target.parent / f".{target.stem}-tmp"
-    command = [pdftoppm, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile"]
+    command = [pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile"]
     done = subprocess.run(
         [*command, str(pdf), str(stem)], capture_output=True, text=True, timeout=120, check=False
     )

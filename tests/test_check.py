@@ -79,6 +79,17 @@ def test_previews_are_checked_for_presence_only(project: tuple[Path, Path]) -> N
     assert check_dist([specs], dist) == []
 
 
+def test_the_benchmark_previews_are_checked_with_the_shipped_specs(tmp_path: Path) -> None:
+    shipped = Path(__file__).parent.parent / "template_specs"
+    dist = tmp_path / "dist"
+    build_all([shipped], dist)
+    (dist / "previews").mkdir()
+    missing = {name for code, name in _codes(check_dist([shipped], dist))
+               if code == "dist-missing"}  # fmt: skip
+    assert {"benchmark-service.png", "benchmark-service-funnels.png"} <= missing
+    assert "monthly-activity-dashboard.png" in missing
+
+
 def test_cli_build_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "dist"
     assert main(["build", str(SPECS), "--out", str(out)]) == 0

@@ -57,6 +57,17 @@ def test_previews_are_a4_pages_at_80_dpi(tmp_path: Path) -> None:
     assert sorted(_png_size(written[1])) == [662, 936]
 
 
+@pytest.mark.engine
+def test_the_benchmark_previews_are_a4_landscape_pages(tmp_path: Path) -> None:
+    from lks_templates.benchmarking.preview_service import render_service_previews
+    from lks_templates.spec import load_specs
+
+    written = render_service_previews(load_specs([ROOT / "template_specs"]), tmp_path, dpi=80)
+    assert [p.name for p in written] == ["benchmark-service.png", "benchmark-service-funnels.png"]
+    assert [_png_size(p) for p in written] == [(936, 662), (936, 662)]
+    assert written[0].read_bytes() != written[1].read_bytes()
+
+
 def test_preview_without_libreoffice_says_so(tmp_path: Path) -> None:
     env = {**os.environ, "LKS_SOFFICE": "no-such-soffice-here"}
     done = subprocess.run(

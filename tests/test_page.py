@@ -38,7 +38,8 @@ def _cards() -> dict[str, str]:
 def test_a_card_per_workbook_with_its_size_and_sha256() -> None:
     workbooks = sorted(DIST.glob("*.xlsx"))
     cards = _cards()
-    assert sorted(cards) == sorted(p.stem for p in workbooks)
+    # One more card, with nothing to download: what a service's benchmark workbook shows.
+    assert sorted(cards) == sorted([*(p.stem for p in workbooks), "benchmark-workbook"])
     for path in workbooks:
         card = cards[path.stem]
         data = path.read_bytes()
@@ -59,6 +60,21 @@ def test_each_card_says_what_it_is_for_who_fills_it_and_its_version() -> None:
         assert "<dt>Who fills it in</dt>" in card and "<dt>Where it goes</dt>" in card
         if spec["kind"] == "template":
             assert f'src="previews/{spec["id"]}-dashboard.png" alt="Dashboard of ' in card
+
+
+def test_the_benchmark_card_shows_a_service_workbook_with_alt_text() -> None:
+    card = _cards()["benchmark-workbook"]
+    assert "download" not in card.replace("Nothing to download", "")
+    pictures = re.findall(r'<img src="previews/([^"]+)" alt="([^"]+)">', card)
+    assert [name for name, _alt in pictures] == ["benchmark-service.png",
+                                                 "benchmark-service-funnels.png"]  # fmt: skip
+    for name, alt in pictures:
+        assert (DIST / "previews" / name).is_file()
+        assert "Example Trust 001" in html.unescape(alt) or "funnel plots" in alt
+    assert 'href="#benchmark-workbook"' in _page()  # listed in the page's contents
+    readme = (DIST / "README.md").read_text(encoding="utf-8")
+    assert "](previews/benchmark-service.png)" in readme
+    assert "](previews/benchmark-service-funnels.png)" in readme
 
 
 def _github_anchors(markdown: str) -> set[str]:

@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lks_templates.benchmarking.compare import (
     BENCHMARK_COLUMNS,
     POSITION_COLUMNS,
+    Compared,
     Outcome,
     compare,
+    compare_kpis,
+    compared_of,
+    kept_names,
+    kpi_inputs,
 )
 from lks_templates.benchmarking.versions import Versions
 from lks_templates.errors import Problem, SpecError
@@ -96,43 +101,69 @@ def template_of(spec: BenchmarkSpec, specs: SpecSet) -> TemplateSpec:
     return found
 
 
+@dataclass
+class Read:
+    """What a run keeps of the returns it read: the compared part of each
+    (:class:`Compared`) and their problems.csv rows, never the whole returns."""
+
+    compared: list[Compared] = field(default_factory=list)
+    problems: list[list[object]] = field(default_factory=list)
+    numbers: list[bool] = field(default_factory=list)
+    """For each problem row, whether its ``value`` is a number (never escaped)."""
+    missing: list[str] = field(default_factory=list)
+    """Paths given that do not exist."""
+
+
 def read_all(
-    returns: Iterable[Return | str | os.PathLike[str]], specs: SpecSet
-) -> tuple[list[Return], list[str]]:
-    """Returns as given, and every workbook under the paths given, read as ``collect`` does;
-    with the paths that do not exist."""
+    returns: Iterable[Return | str | os.PathLike[str]],
+    specs: SpecSet,
+    spec: BenchmarkSpec,
+    template: TemplateSpec,
+    *,
+    progress: Callable[[], object] | None = None,
+    versions: Versions | None = None,
+) -> Read:
+    """Returns as given, and every workbook under the paths given, read as ``collect``
+    does, one at a time: of each only what the benchmark compares is kept. ``progress``
+    is called after each workbook read. ``versions``: returns of older versions of the
+    template are compared under its current names, without the KPIs that changed."""
     from lks_templates.collection import find_returns
+    from lks_templates.collection.rows import problem_rows_of
     from lks_templates.readback import read_return
     from lks_templates.readback.context import ReadContext
 
     context = ReadContext()  # one per run: each template's contract is prepared once
-    results: list[Return] = []
-    missing: list[str] = []
+    inputs, kpis, keep = kpi_inputs(template), compare_kpis(spec, template), kept_names(spec)
+    read = Read()
+
+    def add(result: Return) -> None:
+        if versions is not None:
+            result = versions.align_one(result)
+        rows, numbers = problem_rows_of(result)
+        read.problems += [list(row) for row in rows]
+        read.numbers += numbers
+        read.compared.append(compared_of(result, inputs, kpis, keep))
+
     for item in returns:
         if isinstance(item, Return):
-            results.append(item)
+            add(item)
             continue
         files, gone = find_returns([os.fspath(item)])
-        missing += gone
-        results += [read_return(f, specs=specs, file=f.as_posix(), context=context) for f in files]
-    return results, missing
+        read.missing += gone
+        for path in files:  # each return dropped once its compared part is kept
+            add(read_return(path, specs=specs, file=path.as_posix(), context=context))
+            if progress is not None:
+                progress()
+    return read
 
 
-def problem_rows(
-    results: Sequence[Return], outcome: Outcome
-) -> tuple[list[list[object]], list[bool]]:
+def problem_rows(read: Read, outcome: Outcome) -> tuple[list[list[object]], list[bool]]:
     """problems.csv rows: each return's own problems (as ``collect`` writes them), then the
     benchmark's (returns left out, services without a peer group); and for each row
     whether its ``value`` is a number (never escaped)."""
-    from lks_templates.collection import rows_of
-
-    rows: list[list[object]] = []
-    numbers: list[bool] = []
-    for result in results:
-        own = rows_of(result)
-        rows += [list(row) for row in own.problems]
-        numbers += own.numbers
-    by_file = {r.file: r for r in results}
+    rows = list(read.problems)
+    numbers = list(read.numbers)
+    by_file = {r.file: r for r in read.compared}
     by_code = {s.code: s for s in outcome.services}
     for problem in outcome.problems:
         found = by_file.get(problem.file)
@@ -146,6 +177,55 @@ def problem_rows(
                      problem.message])  # fmt: skip
         numbers.append(False)
     return rows, numbers
+
+
+@dataclass
+class Run:
+    """A benchmark run as plain rows, without DataFrames (what the command line needs)."""
+
+    spec: BenchmarkSpec
+    read: Read
+    outcome: Outcome
+    problems: list[list[object]]
+    """problems.csv rows (unescaped)."""
+    numbers: list[bool]
+
+
+def run_benchmark(
+    returns: Iterable[Return | str | os.PathLike[str]],
+    spec: str | os.PathLike[str] | BenchmarkSpec,
+    *,
+    specs: SpecSource = None,
+    out: str | os.PathLike[str] | None = None,
+    date: dt.date | None = None,
+    progress: Callable[[], object] | None = None,
+) -> Run:
+    """:func:`benchmark` as plain rows: the same reading, comparing and writing, without
+    pandas; ``progress`` is called once per workbook read."""
+    from lks_templates.readback.read import load_spec_set
+
+    spec_set = load_spec_set(specs)
+    chosen = find_benchmark(spec, spec_set)
+    template = template_of(chosen, spec_set)
+    # Returns of older versions under the current names, without the KPIs that changed.
+    versions = Versions(spec_set, template.id)
+    read = read_all(returns, spec_set, chosen, template, progress=progress, versions=versions)
+    outcome = compare(read.compared, chosen, template)
+    compared = {s.file for s in outcome.services}
+    kpis = chosen.kpis if chosen.kpis is not None else [k.name for k in template.kpis]
+    outcome.problems += versions.problems(compared.__contains__, kpis)
+    problems, numbers = problem_rows(read, outcome)
+    if out is not None:
+        from lks_templates.benchmarking.output import write_tables
+        from lks_templates.benchmarking.workbook import write_services
+
+        write_tables(Path(out), outcome, problems, numbers)
+        resolved = spec_set.resolve(template.id, template.version)
+        fields = [*resolved.profile_fields, *resolved.measure_fields] if resolved else []
+        titles = {f.name: f.title for f in fields}
+        write_services(Path(out), outcome, chosen, template,
+                       date=date or dt.date.today(), titles=titles)  # fmt: skip
+    return Run(chosen, read, outcome, problems, numbers)
 
 
 def benchmark(
@@ -163,34 +243,14 @@ def benchmark(
     import pandas as pd
 
     from lks_templates.collection import PROBLEM_COLUMNS
-    from lks_templates.readback.read import load_spec_set
 
-    spec_set = load_spec_set(specs)
-    chosen = find_benchmark(spec, spec_set)
-    results, _missing = read_all(returns, spec_set)
-    template = template_of(chosen, spec_set)
-    # Returns of older versions under the current names, without the KPIs that changed.
-    versions = Versions(spec_set, template.id)
-    results = versions.align(results)
-    outcome = compare(results, chosen, template)
-    compared = {s.file for s in outcome.services}
-    kpis = chosen.kpis if chosen.kpis is not None else [k.name for k in template.kpis]
-    outcome.problems += versions.problems(compared.__contains__, kpis)
-    problems, numbers = problem_rows(results, outcome)
-    if out is not None:
-        from lks_templates.benchmarking.output import write_tables
-        from lks_templates.benchmarking.workbook import write_services
-
-        write_tables(Path(out), outcome, problems, numbers)
-        resolved = spec_set.resolve(template.id, template.version)
-        titles = {f.name: f.title for f in resolved.profile_fields} if resolved else {}
-        write_services(Path(out), outcome, chosen, template,
-                       date=date or dt.date.today(), titles=titles)  # fmt: skip
+    run = run_benchmark(returns, spec, specs=specs, out=out, date=date)
+    outcome = run.outcome
     return Benchmark(
-        spec=chosen,
+        spec=run.spec,
         benchmark=pd.DataFrame(outcome.benchmark, columns=list(BENCHMARK_COLUMNS)),
         positions=pd.DataFrame(outcome.positions, columns=list(POSITION_COLUMNS)),
-        problems=pd.DataFrame(problems, columns=list(PROBLEM_COLUMNS), dtype="object"),
+        problems=pd.DataFrame(run.problems, columns=list(PROBLEM_COLUMNS), dtype="object"),
         returns=outcome.returns,
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from lks_templates.benchmarking import stats
 from lks_templates.errors import Problem
+from lks_templates.readback.duplicates import ReturnKey
 from lks_templates.readback.result import Return
 from lks_templates.spec.models import BenchmarkSpec, Funnel, PeerGroup, TemplateSpec
 
@@ -62,6 +63,65 @@ class Outcome:
     """(peer group, group) -> how many services are in the group, with a value or not."""
 
 
+@dataclass
+class Compared:
+    """What a benchmark keeps of one return it read: who sent it, which periods it covers
+    and the figures compared (:class:`Service`), nothing else, so the memory of a run
+    grows with the figures compared, not with the workbooks read."""
+
+    file: str
+    readable: bool
+    template_id: str
+    template_version: str
+    org_ods_code: str
+    reporting_year: int | None
+    key: ReturnKey | None
+    """Its identity for the duplicate rule of ``collect``; None when it has none."""
+    entered: tuple[str, ...]
+    """The keys of the periods with any measure entered (every period if none are)."""
+    every: tuple[str, ...]
+    """The keys of all the template's periods."""
+    service: Service
+
+
+def kept_names(spec: BenchmarkSpec) -> set[str]:
+    """The profile fields and measures a benchmark uses beside the KPIs: the organisation's
+    name and code, the context fields of its peer groups, the counts and populations of
+    its funnels."""
+    from lks_templates.spec.benchmark import numerator_name
+
+    names = {"org_name", "org_ods_code"}
+    for group in spec.peer_groups:
+        names |= set(group.same or ())
+        names |= {group.bands.field} if group.bands is not None else set()
+        names |= set(group.nearest.fields) if group.nearest is not None else set()
+    for funnel in spec.funnels:
+        names |= {numerator_name(funnel.numerator), numerator_name(funnel.denominator)}
+    return names
+
+
+def compared_of(
+    result: Return, inputs: dict[str, set[str]], kpis: Sequence[str], keep: set[str]
+) -> Compared:
+    """The part of ``result`` a benchmark keeps (``keep``: :func:`kept_names`)."""
+    from lks_templates.readback.duplicates import return_key
+
+    service = service_of(result, inputs, kpis, keep) if result.readable else Service(
+        result.file, result.org_ods_code or result.file, "", {}, {}, {})  # fmt: skip
+    return Compared(
+        file=result.file,
+        readable=result.readable,
+        template_id=result.template_id,
+        template_version=result.template_version,
+        org_ods_code=result.org_ods_code,
+        reporting_year=result.reporting_year,
+        key=return_key(result),
+        entered=_entered(result),
+        every=tuple(p.key for p in result.periods),
+        service=service,
+    )
+
+
 def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -79,20 +139,20 @@ def _entered(result: Return) -> tuple[str, ...]:
     )
 
 
-def _left_out(result: Return, why: str) -> Problem:
+def _left_out(result: Compared, why: str) -> Problem:
     return Problem(
         "left-out", f"This return is not compared: {why}", file=result.file, severity="warning"
     )
 
 
 def choose_returns(
-    results: Sequence[Return], spec: BenchmarkSpec
-) -> tuple[list[Return], list[Problem]]:
+    results: Sequence[Compared], spec: BenchmarkSpec
+) -> tuple[list[Compared], list[Problem]]:
     """The returns to compare (like periods, first copies) and why each other one is not."""
-    from lks_templates.readback.duplicates import FirstCopies, return_key
+    from lks_templates.readback.duplicates import FirstCopies
 
     problems: list[Problem] = []
-    candidates: list[Return] = []
+    candidates: list[Compared] = []
     first = FirstCopies()
     for result in results:
         if not result.readable:
@@ -101,7 +161,7 @@ def choose_returns(
             why = f"it is a return of `{result.template_id}`, not `{spec.template}`."
             problems.append(_left_out(result, why))
             continue
-        key = return_key(result)
+        key = result.key
         earlier = first.repeated(key, result.file) if key is not None else None
         if key is not None and earlier is not None:
             problems.append(_left_out(result, f"it repeats {earlier} ({key.shown}), which "
@@ -114,7 +174,7 @@ def choose_returns(
     if spec.coverage == "whole_year":
         whole = []
         for result in candidates:
-            entered, every = _entered(result), tuple(p.key for p in result.periods)
+            entered, every = result.entered, result.every
             if entered == every:
                 whole.append(result)
             else:
@@ -123,20 +183,20 @@ def choose_returns(
                                           "whole years only."))  # fmt: skip
         candidates = whole
     # Like periods: the commonest (reporting year, periods entered); the latest on a tie.
-    shapes = Counter((r.reporting_year, _entered(r)) for r in candidates)
+    shapes = Counter((r.reporting_year, r.entered) for r in candidates)
     if not shapes:
         return [], problems
     year, periods = max(shapes, key=lambda s: (shapes[s], s[0] or 0, len(s[1])))
     chosen = []
     for result in candidates:
-        if (result.reporting_year, _entered(result)) == (year, periods):
+        if (result.reporting_year, result.entered) == (year, periods):
             chosen.append(result)
         elif result.reporting_year != year:
             problems.append(_left_out(result, f"it is for {result.reporting_year} and the "
                                       f"benchmark compares {year}."))  # fmt: skip
         else:
             problems.append(_left_out(result, f"it covers the periods "
-                                      f"{_span(_entered(result))} and the benchmark compares "
+                                      f"{_span(result.entered)} and the benchmark compares "
                                       f"{_span(periods)}."))  # fmt: skip
     return chosen, problems
 
@@ -153,8 +213,14 @@ def kpi_inputs(template: TemplateSpec) -> dict[str, set[str]]:
     return {f.name: {*f.measures, *f.profile} for f in semantics.kpis}
 
 
-def service_of(result: Return, inputs: dict[str, set[str]], kpis: Sequence[str]) -> Service:
-    """The compared figures of one return; a KPI with an input in error counts as blank."""
+def service_of(
+    result: Return,
+    inputs: dict[str, set[str]],
+    kpis: Sequence[str],
+    keep: set[str] | None = None,
+) -> Service:
+    """The compared figures of one return; a KPI with an input in error counts as blank.
+    With ``keep``, only those profile fields and measure sums are kept."""
     broken = {p.field for p in result.errors if p.field}
     values: dict[str, float] = {}
     for name in kpis:
@@ -164,13 +230,14 @@ def service_of(result: Return, inputs: dict[str, set[str]], kpis: Sequence[str])
     sums = {
         name: sum(v for v in (_number(x) for x in items) if v is not None)
         for name, items in result.measures.items()
+        if keep is None or name in keep
     }
     org = result.profile.get("org_name")
     return Service(
         file=result.file,
         code=result.org_ods_code or result.file,
         name=str(org) if org is not None else "",
-        profile=dict(result.profile),
+        profile={k: v for k, v in result.profile.items() if keep is None or k in keep},
         kpis=values,
         sums=sums,
     )
@@ -243,12 +310,22 @@ def _count(service: Service, text: str) -> float | None:
     return _number(service.profile.get(name))
 
 
-def compare(results: Sequence[Return], spec: BenchmarkSpec, template: TemplateSpec) -> Outcome:
-    """Every row of benchmark.csv and positions.csv for ``results``."""
-    kpis = spec.kpis if spec.kpis is not None else [k.name for k in template.kpis]
-    chosen, problems = choose_returns(results, spec)
-    inputs = kpi_inputs(template)
-    services = [service_of(r, inputs, kpis) for r in chosen]
+def compare_kpis(spec: BenchmarkSpec, template: TemplateSpec) -> list[str]:
+    """The KPIs a benchmark compares: those it names, else every KPI of the template."""
+    return list(spec.kpis) if spec.kpis is not None else [k.name for k in template.kpis]
+
+
+def compare(
+    results: Sequence[Return | Compared], spec: BenchmarkSpec, template: TemplateSpec
+) -> Outcome:
+    """Every row of benchmark.csv and positions.csv for ``results`` (returns read, or what
+    :func:`compared_of` keeps of them)."""
+    kpis = compare_kpis(spec, template)
+    inputs, keep = kpi_inputs(template), kept_names(spec)
+    items = [r if isinstance(r, Compared) else compared_of(r, inputs, kpis, keep)
+             for r in results]  # fmt: skip
+    chosen, problems = choose_returns(items, spec)
+    services = [r.service for r in chosen]
     outcome = Outcome(problems=problems, services=services, returns=len(chosen))
     funnels = {f.kpi: f for f in spec.funnels}
     head = {"benchmark_id": spec.id, "benchmark_version": spec.version}

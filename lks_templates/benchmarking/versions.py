@@ -56,6 +56,10 @@ class Versions:
         """``results``, each of an older version of the template under its current names."""
         return [self._align(result) for result in results]
 
+    def align_one(self, result: Return) -> Return:
+        """One return of an older version of the template under its current names."""
+        return self._align(result)
+
     def _align(self, result: Return) -> Return:
         note = self.names.note(result)
         current = self.current

@@ -173,25 +173,7 @@ def rows_of(result: Return, version: VersionNote | None = None) -> FileRows:
     for name, figure in result.kpis.items():
         if figure is not None and figure != "":
             add("kpi", name, "", format_value(figure), _figure_type(figure))
-    problems: list[list[str]] = []
-    numbers: list[bool] = []
-    for p in result.problems:
-        text, kind = _problem_value(result, p)
-        problems.append(
-            [
-                *head,
-                p.severity,
-                p.code,
-                p.sheet,
-                p.cell,
-                p.field,
-                p.period,
-                starts.get(p.period, ""),
-                text,
-                p.message,
-            ]
-        )
-        numbers.append(kind in ("integer", "number"))
+    problems, numbers = problem_rows_of(result)
     if version is not None:
         from lks_templates.collection.versions import rename_rows
 
@@ -278,6 +260,33 @@ def _problem_value(result: Return, problem: Problem) -> tuple[str, str]:
 
             return format_value(value), _value_type(value)
     return "", "string"
+
+
+def problem_rows_of(result: Return) -> tuple[list[list[str]], list[bool]]:
+    """The ``problems.csv`` rows of one read return (unescaped), and for each whether its
+    ``value`` is a number."""
+    head = [result.file, result.template_id, result.template_version, result.org_ods_code]
+    starts = {p.key: p.start.isoformat() if p.start else "" for p in result.periods}
+    problems: list[list[str]] = []
+    numbers: list[bool] = []
+    for p in result.problems:
+        text, kind = _problem_value(result, p)
+        problems.append(
+            [
+                *head,
+                p.severity,
+                p.code,
+                p.sheet,
+                p.cell,
+                p.field,
+                p.period,
+                starts.get(p.period, ""),
+                text,
+                p.message,
+            ]
+        )
+        numbers.append(kind in ("integer", "number"))
+    return problems, numbers
 
 
 def rows_of_problem(problem: Problem, *, readable: bool = False) -> FileRows:

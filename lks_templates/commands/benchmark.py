@@ -52,11 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lks_templates.benchmarking import benchmark, find_benchmark
+    from lks_templates.benchmarking import find_benchmark, run_benchmark
     from lks_templates.collection import find_returns
     from lks_templates.commands.read import load_specs_or_report
     from lks_templates.errors import SpecError
-    from lks_templates.readback import read_return
     from lks_templates.words import counted, printable
 
     files, missing = find_returns(args.paths)
@@ -86,39 +85,33 @@ def run(args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="file", file=sys.stderr, desc="Reading")
-    from lks_templates.readback.context import ReadContext
-
-    context = ReadContext()  # one per run: each template's contract is prepared once
-    results = []
     try:
-        for path in files:
-            results.append(read_return(path, specs=specs, file=path.as_posix(), context=context))
-            if bar is not None:
-                bar.update(1)
-    finally:
-        if bar is not None:
-            bar.close()
-    try:
-        result = benchmark(results, spec, specs=specs, out=args.out, date=args.date)
+        # Each workbook is read and dropped once its compared figures are kept.
+        run = run_benchmark(files, spec, specs=specs, out=args.out, date=args.date,
+                            progress=bar.update if bar is not None else None)  # fmt: skip
     except OSError as error:
         from lks_templates.atomic import cannot_write
 
         print(printable(cannot_write(args.out, error)), file=sys.stderr)
         return 2
-    rejected = sum(not r.readable for r in results)
-    left = int((result.problems["code"] == "left-out").sum())
+    finally:
+        if bar is not None:
+            bar.close()
+    outcome = run.outcome
+    rejected = sum(not r.readable for r in run.read.compared)
+    left = sum(p.code == "left-out" for p in outcome.problems)
     print(
         f"Benchmarked {counted(len(files), 'file')} with {spec.id} {spec.version}: "
-        f"{result.returns:,} compared, {left:,} left out, {rejected:,} rejected."
+        f"{outcome.returns:,} compared, {left:,} left out, {rejected:,} rejected."
     )
-    suppressed = int(result.benchmark["suppressed"].sum())
+    suppressed = sum(bool(row["suppressed"]) for row in outcome.benchmark)
     print(
-        f"Statistics: {counted(len(result.benchmark), 'row')}, {suppressed:,} suppressed "
+        f"Statistics: {counted(len(outcome.benchmark), 'row')}, {suppressed:,} suppressed "
         f"(fewer than {spec.min_group_size} services)."
     )
     names = ("benchmark.csv", "positions.csv", "problems.csv", "datapackage.json")
     print(printable("Wrote " + ", ".join(f"{args.out.rstrip('/')}/{n}" for n in names)))
-    print(printable(f"Wrote {counted(result.returns, 'service workbook')} in "
+    print(printable(f"Wrote {counted(outcome.returns, 'service workbook')} in "
                     f"{args.out.rstrip('/')}/services/"))  # fmt: skip
     return 1 if rejected else 0
 

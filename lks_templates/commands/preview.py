@@ -3,10 +3,12 @@
 Builds every template under PATH (default ``template_specs/``) filled with example values
 for a mid-sized acute trust, has LibreOffice recalculate and print it, and writes
 ``DIR/<template-id>-dashboard.png`` and ``DIR/<template-id>-infographic.png`` (default
-``dist/previews/``). Needs LibreOffice (soffice) and pdftoppm (poppler-utils); without them
-it says so and exits 1. An ``--out`` that cannot be written is a usage error (exit 2).
-PNG bytes vary between LibreOffice versions and fonts, so ``lks-templates check`` only
-checks that the previews exist.
+``dist/previews/``), and two pages of one example service's benchmark workbook
+(``benchmark-service.png``, ``benchmark-service-funnels.png``) when the benchmark spec
+``monthly-activity-peers`` is among the specs. Needs LibreOffice (soffice) and pdftoppm
+(poppler-utils); without them it says so and exits 1. An ``--out`` that cannot be written
+is a usage error (exit 2). PNG bytes vary between LibreOffice versions and fonts, so
+``lks-templates check`` only checks that the previews exist.
 """
 
 from __future__ import annotations
@@ -39,9 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lks_templates.build import latest_templates
+    from lks_templates.benchmarking.preview_service import render_service_previews
     from lks_templates.errors import SpecError
-    from lks_templates.preview import LibreOfficeError, find_soffice, render_previews
+    from lks_templates.plancheck import latest_resolved
+    from lks_templates.preview import PREVIEW_DPI, LibreOfficeError, find_soffice, render_previews
+    from lks_templates.spec import load_specs
 
     paths = existing_paths(args.paths)
     if paths is None or refuse_out(args.out, folder=True):
@@ -55,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     try:
-        written = render_previews(latest_templates(paths), Path(args.out))
+        specs = load_specs(paths)
+        written = render_previews(latest_resolved(specs), Path(args.out))
+        # One service's benchmark workbook, from example returns, when its spec is here.
+        written += render_service_previews(specs, Path(args.out), dpi=PREVIEW_DPI)
     except SpecError as error:
         print_problems(error.problems, stream=sys.stderr)
         return 1

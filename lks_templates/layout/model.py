@@ -95,6 +95,22 @@ class ConditionalFormat:
     criteria: str = ""
 
 
+@dataclass(frozen=True)
+class SeriesLook:
+    """How one series is drawn, where the chart's style for its place will not do (a
+    funnel's limit curves and points). Colours must reach 3:1 against white; series must
+    also differ in dash or marker, never in colour alone."""
+
+    colour: str
+    dash: str | None = "solid"
+    """xlsxwriter dash type of the line; None: no line (points only)."""
+    marker: str | None = None
+    """xlsxwriter marker type; None: no marker (a line only)."""
+    marker_size: int = 7
+    width: float = 2.25
+    """Line width in points."""
+
+
 @dataclass
 class ChartSeries:
     """One series: ``values`` and ``categories`` are absolute references with the sheet."""
@@ -102,6 +118,10 @@ class ChartSeries:
     name: str
     values: str
     categories: str
+    look: SeriesLook | None = None
+    """Drawn so, instead of the chart's style for the series' place."""
+    in_legend: bool = True
+    """False: left out of the legend (the lower curve of a pair named by the upper)."""
 
 
 @dataclass
@@ -131,6 +151,12 @@ class ChartPlan:
     """Show each value on its bar (charts of a single period: the figures are the point)."""
     vary_colours: bool = False
     """One colour per category (a chart of parts), matching the colours of other charts."""
+    x_title: str = ""
+    """Title of the horizontal axis of a scatter chart (a funnel's population)."""
+    y_min: float | None = None
+    """Lowest value on the value axis of a scatter chart (0 for rates)."""
+    x_range: tuple[float, float] | None = None
+    """Ends of the horizontal axis of a scatter chart (a funnel's population range)."""
 
 
 @dataclass
@@ -164,6 +190,11 @@ class PageSetup:
     center: bool = True
     repeat_rows: tuple[int, int] | None = None
     """Print titles: rows printed at the top of every page (a table's header row)."""
+    scale: int = 0
+    """Print scale in percent (0: none). Fit-to-pages makes a spreadsheet ignore manual page
+    breaks, so a sheet with ``row_breaks`` fits its width by a scale instead."""
+    row_breaks: list[int] = field(default_factory=list)
+    """Manual page breaks: each row given starts a new printed page (charts kept whole)."""
 
 
 @dataclass

@@ -248,3 +248,7 @@ def _page(sheet: Worksheet, plan: SheetPlan) -> None:
         sheet.center_horizontally()
     if page.repeat_rows is not None:
         sheet.repeat_rows(*page.repeat_rows)
+    if page.scale:
+        sheet.set_print_scale(page.scale)
+    if page.row_breaks:
+        sheet.set_h_pagebreaks(sorted(set(page.row_breaks)))
