@@ -95,6 +95,22 @@ class ConditionalFormat:
     criteria: str = ""
 
 
+@dataclass(frozen=True)
+class SeriesLook:
+    """How one series is drawn, where the chart's style for its place will not do (a
+    funnel's limit curves and points). Colours must reach 3:1 against white; series must
+    also differ in dash or marker, never in colour alone."""
+
+    colour: str
+    dash: str | None = "solid"
+    """xlsxwriter dash type of the line; None: no line (points only)."""
+    marker: str | None = None
+    """xlsxwriter marker type; None: no marker (a line only)."""
+    marker_size: int = 7
+    width: float = 2.25
+    """Line width in points."""
+
+
 @dataclass
 class ChartSeries:
     """One series: ``values`` and ``categories`` are absolute references with the sheet."""
@@ -102,6 +118,10 @@ class ChartSeries:
     name: str
     values: str
     categories: str
+    look: SeriesLook | None = None
+    """Drawn so, instead of the chart's style for the series' place."""
+    in_legend: bool = True
+    """False: left out of the legend (the lower curve of a pair named by the upper)."""
 
 
 @dataclass
@@ -131,6 +151,10 @@ class ChartPlan:
     """Show each value on its bar (charts of a single period: the figures are the point)."""
     vary_colours: bool = False
     """One colour per category (a chart of parts), matching the colours of other charts."""
+    x_title: str = ""
+    """Title of the horizontal axis of a scatter chart (a funnel's population)."""
+    y_min: float | None = None
+    """Lowest value on the value axis of a scatter chart (0 for rates)."""
 
 
 @dataclass

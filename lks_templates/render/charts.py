@@ -13,7 +13,7 @@ from xlsxwriter.chart import Chart
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from lks_templates.layout.model import ChartPlan
+from lks_templates.layout.model import ChartPlan, SeriesLook
 from lks_templates.render.styles import (
     CHART_BACKGROUND,
     DARK_GREY,
@@ -44,7 +44,11 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
             "name": series.name,
             "categories": "=" + series.categories,
             "values": "=" + series.values,
-            **series_style(kind, index, plan.vary_colours),
+            **(
+                look_style(series.look)
+                if series.look is not None
+                else series_style(kind, index, plan.vary_colours)
+            ),
         }
         if round_chart:
             # Each slice named on the chart itself, not only by its colour in the legend.
@@ -63,7 +67,10 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
             "name_font": {"name": FONT, "size": 11, "bold": True, "color": "#231F20"},
         }
     )
-    if plan.legend:
+    hidden = [i for i, series in enumerate(plan.series) if not series.in_legend]
+    if plan.legend and hidden:
+        chart.set_legend({"position": "bottom", "font": _FONT, "delete_series": hidden})
+    elif plan.legend:
         chart.set_legend({"position": "bottom", "font": _FONT})
     else:
         chart.set_legend({"none": True})
@@ -101,6 +108,11 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
         horizontal, vertical = (values, categories) if kind == "bar" else (categories, values)
         if kind == "scatter":
             horizontal = {key: v for key, v in categories.items() if key != "text_axis"}
+            if plan.x_title:
+                horizontal["name"] = plan.x_title
+                horizontal["name_font"] = {**_FONT, "bold": False}
+            if plan.y_min is not None:
+                vertical["min"] = plan.y_min
         chart.set_x_axis(horizontal)
         chart.set_y_axis(vertical)
     chart.set_chartarea({"border": {"color": PALE_GREY}, "fill": {"color": CHART_BACKGROUND}})
@@ -154,6 +166,28 @@ def series_style(kind: str, index: int, vary_colours: bool = False) -> dict[str,
     else:
         # A white edge: side-by-side columns of two series never touch each other.
         style["border"] = {"color": WHITE, "width": 0.75}
+    return style
+
+
+def look_style(look: SeriesLook) -> dict[str, Any]:
+    """xlsxwriter line and marker options of a series drawn by its own :class:`SeriesLook`."""
+    style: dict[str, Any] = {
+        "line": (
+            {"none": True}
+            if look.dash is None
+            else {"color": look.colour, "width": look.width, "dash_type": look.dash}
+        ),
+        "marker": (
+            {"type": "none"}
+            if look.marker is None
+            else {
+                "type": look.marker,
+                "size": look.marker_size,
+                "fill": {"color": look.colour},
+                "border": {"color": look.colour},
+            }
+        ),
+    }
     return style
 
 
