@@ -3,8 +3,8 @@
 ``lks_templates.benchmark(returns, spec)`` (:func:`benchmark`) compares read returns (or
 workbook files and folders, read exactly as ``collect`` reads them) under a
 ``kind: benchmark`` spec and gives a :class:`Benchmark` of DataFrames; with ``out`` it
-also writes benchmark.csv, positions.csv, problems.csv, datapackage.json and
-services/<ODS code>.xlsx there, each atomically. The method is
+also writes benchmark.csv, positions.csv, problems.csv, datapackage.json,
+services/<ODS code>.xlsx and the lead's summary.xlsx there, each atomically. The method is
 stated in docs/benchmarking.md and in :mod:`lks_templates.benchmarking.stats`.
 """
 
@@ -152,9 +152,9 @@ def benchmark(
     date: dt.date | None = None,
 ) -> Benchmark:
     """Compare ``returns`` (read returns, or workbook files and folders) under ``spec`` (a
-    benchmark spec, its id or its file); with ``out``, also write the CSV files there and
-    each service's workbook under ``out/services/``, dated ``date`` (default today: give
-    one for the same bytes on any day)."""
+    benchmark spec, its id or its file); with ``out``, also write the CSV files there,
+    each service's workbook under ``out/services/`` and the lead's ``summary.xlsx``, dated
+    ``date`` (default today: give one for the same bytes on any day)."""
     import pandas as pd
 
     from lks_templates.collection import PROBLEM_COLUMNS
@@ -168,13 +168,17 @@ def benchmark(
     problems, numbers = problem_rows(results, outcome)
     if out is not None:
         from lks_templates.benchmarking.output import write_tables
+        from lks_templates.benchmarking.summary import Context, left_out, write_summary
         from lks_templates.benchmarking.workbook import write_services
 
         write_tables(Path(out), outcome, problems, numbers)
         resolved = spec_set.resolve(template.id, template.version)
         titles = {f.name: f.title for f in resolved.profile_fields} if resolved else {}
-        write_services(Path(out), outcome, chosen, template,
-                       date=date or dt.date.today(), titles=titles)  # fmt: skip
+        day = date or dt.date.today()
+        write_services(Path(out), outcome, chosen, template, date=day, titles=titles)
+        measures = {f.name: f.title for f in resolved.measure_fields} if resolved else {}
+        write_summary(Path(out), Context(outcome, chosen, template, day, {**measures, **titles},
+                                         left_out(results, outcome, chosen)))  # fmt: skip
     return Benchmark(
         spec=chosen,
         benchmark=pd.DataFrame(outcome.benchmark, columns=list(BENCHMARK_COLUMNS)),
@@ -192,5 +196,5 @@ def write_benchmark(
     specs: SpecSource = None,
     date: dt.date | None = None,
 ) -> Benchmark:
-    """:func:`benchmark` with the CSV files and service workbooks written to ``out``."""
+    """:func:`benchmark` with the CSV files and workbooks written to ``out``."""
     return benchmark(returns, spec, specs=specs, out=out, date=date)

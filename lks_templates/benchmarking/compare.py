@@ -60,6 +60,8 @@ class Outcome:
     """How many returns were compared."""
     sizes: dict[tuple[str, str], int] = field(default_factory=dict)
     """(peer group, group) -> how many services are in the group, with a value or not."""
+    members: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    """(peer group, group) -> the ODS codes of its services (for the lead's summary only)."""
 
 
 def _number(value: object) -> float | None:
@@ -256,6 +258,8 @@ def compare(results: Sequence[Return], spec: BenchmarkSpec, template: TemplateSp
         members, home, found = group_members(group, services, spec)
         outcome.problems += found
         outcome.sizes.update({(group.name, label): len(m) for label, m in members.items()})
+        outcome.members.update({(group.name, label): [s.code for s in m]
+                                for label, m in members.items()})  # fmt: skip
         spreads: dict[tuple[str, str], stats.Spread | None] = {}
         for label in sorted(members):
             for kpi in kpis:

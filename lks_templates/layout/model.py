@@ -188,6 +188,8 @@ class PageSetup:
     center: bool = True
     repeat_rows: tuple[int, int] | None = None
     """Print titles: rows printed at the top of every page (a table's header row)."""
+    repeat_columns: tuple[int, int] | None = None
+    """Print titles: columns printed at the left of every page (a wide table's names)."""
 
 
 @dataclass

@@ -248,3 +248,5 @@ def _page(sheet: Worksheet, plan: SheetPlan) -> None:
         sheet.center_horizontally()
     if page.repeat_rows is not None:
         sheet.repeat_rows(*page.repeat_rows)
+    if page.repeat_columns is not None:
+        sheet.repeat_columns(*page.repeat_columns)
