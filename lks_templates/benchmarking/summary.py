@@ -265,7 +265,7 @@ def _distributions(ctx: Context) -> tuple[SheetPlan, dict[tuple[str, str, str], 
             if row["suppressed"]
             else ""
         )
-        sheet.put(at, len(headers) - 1, note, style="dict_cell")
+        sheet.put(at, len(headers) - 1, note or None, style="dict_cell")
         fit_row(sheet, at, widths)
         at += 1
     sheet.freeze = (HEAD + 1, 2)
@@ -369,7 +369,7 @@ def _services(ctx: Context, where: Mapping[tuple[str, str, str], int]) -> SheetP
                     f"{NO_GROUP} No group in {', '.join(without)}: its "
                     f"{_title(name, ctx.titles)} is blank or not a number."
                 )
-        sheet.put(at, col, " ".join(notes), style="dict_cell")
+        sheet.put(at, col, " ".join(notes) or None, style="dict_cell")
         fit_row(sheet, at, widths)
         at += 1
     sheet.freeze = (HEAD + 1, 2)

@@ -137,7 +137,7 @@ def _table(ctx: Context) -> SheetPlan:
                 note = f"{NO_VALUE} No count or population."
             else:
                 _figures(sheet, at, row, fmt, float(funnel.per))
-            sheet.put(at, POSITION + 1, note, style="dict_cell")
+            sheet.put(at, POSITION + 1, note or None, style="dict_cell")
             fit_row(sheet, at, WIDTHS)
             at += 1
     sheet.freeze = (HEAD + 1, 0)

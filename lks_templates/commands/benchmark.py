@@ -33,8 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out",
         required=True,
         metavar="DIR",
-        help="folder for benchmark.csv, positions.csv, problems.csv, datapackage.json and "
-        "services/<ODS code>.xlsx",
+        help="folder for benchmark.csv, positions.csv, problems.csv, datapackage.json, "
+        "services/<ODS code>.xlsx and the lead's summary.xlsx",
     )
     parser.add_argument(
         "--date",
@@ -120,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
     print(printable("Wrote " + ", ".join(f"{args.out.rstrip('/')}/{n}" for n in names)))
     print(printable(f"Wrote {counted(result.returns, 'service workbook')} in "
                     f"{args.out.rstrip('/')}/services/"))  # fmt: skip
+    print(printable(f"Wrote the lead's summary, {args.out.rstrip('/')}/summary.xlsx "
+                    "(it names every service: keep it to the lead)"))  # fmt: skip
     return 1 if rejected else 0
 
 
