@@ -11,6 +11,7 @@ over the Distributions sheet, so a checked figure moves its quarter with it.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -26,7 +27,6 @@ from lks_templates.benchmarking.workbook import (
     vintage,
     vintage_properties,
 )
-from lks_templates.layout.about import lines_needed
 from lks_templates.layout.model import PageSetup, SheetPlan, WorkbookPlan, cell_name, sheet_ref
 from lks_templates.readback.result import Return
 from lks_templates.spec.models import BenchmarkSpec, Kpi, PeerGroup, TemplateSpec
@@ -39,15 +39,23 @@ ABOUT, SERVICES, DISTRIBUTIONS, GROUPS, LEFT_OUT = (
     "Groups",
     "Left out",
 )
+WHOLE = "The whole return"
+"""What a left-out return leaves out (the other: a service's place in one peer group)."""
 NO_GROUP = "[z]"
 """The GSS shorthand for "not applicable": the service has no group in that peer group."""
 LINE = 13.0
 """Points per line of wrapped text (Arial 10)."""
 HEAD = 4
 """0-based row of each table's headers (the title, up to two lines of notes and a gap above)."""
-PLAIN, BOLD = 0.85, 0.8
-""":func:`lines_needed` is tuned for long paragraphs; short table cells break sooner at
-word ends, and bold headings sooner still, so the widths are scaled down first."""
+PLAIN, BOLD = 1.05, 0.95
+"""Characters of Arial 10 per unit of column width, plain and bold (a unit is one digit)."""
+
+
+def text_lines(text: str, width: float, *, bold: bool = False) -> int:
+    """Lines ``text`` wraps to in a column ``width`` units wide, breaking at spaces as a
+    spreadsheet does (a word longer than the line is broken where it must be)."""
+    chars = max(int(width * (BOLD if bold else PLAIN)), 4)
+    return sum(max(1, len(textwrap.wrap(part, chars))) for part in text.split("\n"))
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,7 @@ def left_out(results: Sequence[Return], outcome: Outcome, spec: BenchmarkSpec) -
             found.append(
                 (
                     order[result.file],
-                    LeftOut(result.file, result.org_ods_code, "The whole return", codes, why),
+                    LeftOut(result.file, result.org_ods_code, WHOLE, codes, why),
                 )
             )
     by_file = {r.file: r for r in results}
@@ -86,7 +94,7 @@ def left_out(results: Sequence[Return], outcome: Outcome, spec: BenchmarkSpec) -
         if problem.code not in ("left-out", "no-peer-group"):
             continue
         known = by_file.get(problem.file)
-        what = "The whole return"
+        what = WHOLE
         if problem.code == "no-peer-group":
             group = next(
                 (g for g in spec.peer_groups if f"`{g.name}` peer" in problem.message), None
@@ -179,7 +187,7 @@ def header_row(sheet: SheetPlan, row: int, headers: Sequence[str], widths: Seque
     for col, (text, width) in enumerate(zip(headers, widths, strict=True)):
         sheet.put(row, col, text, style="dict_header")
         sheet.column_widths[col] = width
-        lines = max(lines, lines_needed(text, width * BOLD))
+        lines = max(lines, text_lines(text, width, bold=True))
     sheet.row_heights[row] = LINE * lines + 4
 
 
@@ -189,7 +197,7 @@ def fit_row(sheet: SheetPlan, row: int, widths: Sequence[float]) -> None:
     for col, width in enumerate(widths):
         cell = sheet.cells.get((row, col))
         if cell is not None and isinstance(cell.value, str) and cell.style == "dict_cell":
-            lines = max(lines, lines_needed(cell.value, width * PLAIN))
+            lines = max(lines, text_lines(cell.value, width))
     sheet.row_heights[row] = LINE * lines + 4
 
 
@@ -284,14 +292,14 @@ def _services(ctx: Context, where: Mapping[tuple[str, str, str], int]) -> SheetP
     # A most-similar group is named by the service's own code: the Groups sheet lists it.
     named = [g for g in groups if ctx.groups[g].nearest is None]
     headers = ["ODS code", "Service", *(f"{ctx.group_title(g)}: group" for g in named)]
-    widths: list[float] = [10, 46, *(16 for _ in named)]
+    widths: list[float] = [10, 46, *(20 for _ in named)]
     for kpi in ctx.kpis:
         headers.append(ctx.kpi_title(kpi))
         widths.append(13)
         headers += [f"{ctx.kpi_title(kpi)}: quarter in {ctx.group_title(g)}" for g in groups]
-        widths += [13 for _ in groups]
+        widths += [14 for _ in groups]
     headers.append("Notes")
-    widths.append(100)
+    widths.append(80)
     sheet = titled(
         SERVICES,
         "Services: each KPI's value and its quarter in each peer group",
@@ -444,7 +452,8 @@ def _about(ctx: Context, sheets: Sequence[tuple[str, str]]) -> SheetPlan:
     sheet.column_widths[0] = ABOUT_WIDTH
     sheet.put(0, 0, f"Summary for the lead: {spec.title}", style="title")
     sheet.row_heights[0] = 24
-    whole = sum(item.what == "The whole return" for item in ctx.left)
+    whole = [item for item in ctx.left if item.what == WHOLE]
+    unread = sum(item.problem != "left-out" for item in whole)
     lines: list[tuple[str, str]] = [
         (
             "subtitle",
@@ -453,7 +462,9 @@ def _about(ctx: Context, sheets: Sequence[tuple[str, str]]) -> SheetPlan:
         ),
         (
             "about_text",
-            f"{outcome.returns:,} returns compared; {whole:,} left out (see the {LEFT_OUT} sheet).",
+            f"{outcome.returns:,} returns compared; {len(whole):,} not compared: "
+            f"{len(whole) - unread:,} left out by the benchmark's rules and {unread:,} that "
+            f"could not be read (the {LEFT_OUT} sheet says why).",
         ),
         (
             "about_text",
@@ -511,7 +522,7 @@ def _about(ctx: Context, sheets: Sequence[tuple[str, str]]) -> SheetPlan:
         if style == "about_heading":
             at += 1
         sheet.put(at, 0, text, style=style)
-        height = LINE * lines_needed(text, ABOUT_WIDTH * PLAIN) + 4
+        height = LINE * text_lines(text, ABOUT_WIDTH) + 4
         sheet.row_heights[at] = max(height, 20.0) if style == "about_heading" else height
         at += 1
     sheet.page = PageSetup(landscape=False, fit_width=1)
