@@ -40,8 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--date",
         type=iso_date,
         metavar="YYYY-MM-DD",
-        help="the run's date, shown in each service's workbook (default today; give one for "
-        "the same files on any day)",
+        help="the run's date, shown in each service's workbook and the summary (default today; "
+        "give one for the same files on any day)",
     )
     add_specs_option(parser, default=SHIPPED_SPECS)
     parser.add_argument(
