@@ -47,7 +47,7 @@ LINE = 13.0
 """Points per line of wrapped text (Arial 10)."""
 HEAD = 4
 """0-based row of each table's headers (the title, up to two lines of notes and a gap above)."""
-PLAIN, BOLD = 1.05, 0.95
+PLAIN, BOLD = 1.2, 1.05
 """Characters of Arial 10 per unit of column width, plain and bold (a unit is one digit)."""
 
 
