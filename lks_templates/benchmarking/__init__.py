@@ -173,11 +173,11 @@ def benchmark(
 
         write_tables(Path(out), outcome, problems, numbers)
         resolved = spec_set.resolve(template.id, template.version)
-        titles = {f.name: f.title for f in resolved.profile_fields} if resolved else {}
+        fields = [*resolved.profile_fields, *resolved.measure_fields] if resolved else []
+        titles = {f.name: f.title for f in fields}
         day = date or dt.date.today()
         write_services(Path(out), outcome, chosen, template, date=day, titles=titles)
-        measures = {f.name: f.title for f in resolved.measure_fields} if resolved else {}
-        write_summary(Path(out), Context(outcome, chosen, template, day, {**measures, **titles},
+        write_summary(Path(out), Context(outcome, chosen, template, day, titles,
                                          left_out(results, outcome, chosen)))  # fmt: skip
     return Benchmark(
         spec=chosen,

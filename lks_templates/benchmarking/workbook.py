@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from lks_templates.atomic import write_atomically
+from lks_templates.benchmarking import service_funnels
 from lks_templates.benchmarking.compare import Outcome, Row, Service
 from lks_templates.layout.model import (
     ChartPlan,
@@ -26,6 +27,7 @@ from lks_templates.layout.model import (
     cell_name,
     sheet_ref,
 )
+from lks_templates.layout.pages import stack_charts
 from lks_templates.spec.models import BenchmarkSpec, Kpi, PeerGroup, TemplateSpec
 
 SHEET = "Benchmark"
@@ -173,9 +175,14 @@ def plan_service(
             sheet.put(row_at, 8, SUPPRESSED if row["suppressed"] else NO_VALUE, style="calc")
         sheet.put(row_at, 9, _note(row, spec), style="dict_cell")
         row_at += 1
-    _charts(sheet, ordered, kpis, groups, row_at + 1, spec)
+    after = service_funnels.plan_table(sheet, ordered, spec, kpis, groups, row_at + 1, titles)
+    bars, data_row = _bar_charts(sheet, ordered, kpis, groups, after + 1, spec)
+    funnels, data_row = service_funnels.plan_charts(sheet, ordered, spec, kpis, groups,
+                                                    data_row, titles)  # fmt: skip
     sheet.freeze = (head + 1, 1)
-    sheet.page = PageSetup(landscape=True, fit_width=1, repeat_rows=(head, head))
+    sheet.page = PageSetup(landscape=True, repeat_rows=(head, head))
+    # Charts below their hidden figures, each whole on a printed page.
+    stack_charts(sheet, [*bars, *funnels], data_row + 1, columns=len(WIDTHS))
     return WorkbookPlan(
         template_id=spec.id,
         template_version=spec.version,
@@ -189,23 +196,22 @@ def plan_service(
     )
 
 
-CHART_ROWS = 18
-"""Rows each chart takes below the table (300 pixels at 17 pixels a row, and a gap)."""
 SERIES = (("Lower quartile", "q1"), ("Median", "median"), ("Upper quartile", "q3"),
           ("Your value", "value"))  # fmt: skip
 
 
-def _charts(
+def _bar_charts(
     sheet: SheetPlan,
     rows: Sequence[Row],
     kpis: Mapping[str, Kpi],
     groups: Mapping[str, PeerGroup],
     start: int,
     spec: BenchmarkSpec,
-) -> None:
+) -> tuple[list[ChartPlan], int]:
     """A bar chart per KPI: the quartiles of each peer group that is shown, beside the
-    service's own value. Its figures sit in hidden rows below the table (the same figures
-    as the table, without the suppressed groups, so no ``[c]`` plots as zero)."""
+    service's own value. Its figures sit in hidden rows from ``start`` (the same figures
+    as the table, without the suppressed groups, so no ``[c]`` plots as zero). Returns the
+    charts (placed by the caller) and the first row below their figures."""
     shown = [r for r in rows if not r["suppressed"]]
     by_kpi: dict[str, list[Row]] = {}
     for row in shown:
@@ -225,22 +231,22 @@ def _charts(
             sheet.hidden_rows.add(data_row)
             data_row += 1
         blocks.append((name, first, data_row - 1))
-    chart_row = data_row + 1
+    charts = []
     for name, first, last in blocks:
         kpi = kpis.get(name)
         title = kpi.title if kpi is not None else name
         series = [ChartSeries(label, sheet_ref(SHEET, first, col, last, col),
                               sheet_ref(SHEET, first, 0, last, 0))
                   for col, (label, _key) in enumerate(SERIES, start=1)]  # fmt: skip
-        sheet.charts.append(ChartPlan(
-            kind="bar", title=title, series=series, row=chart_row, col=0, width=720, height=300,
+        charts.append(ChartPlan(
+            kind="bar", title=title, series=series, row=0, col=0, width=720, height=300,
             alt_text=f"{title}: for each peer group with at least {spec.min_group_size} "
             "services with a value, bars for the lower quartile, median and upper quartile, "
             "and a bar for your value; the same figures as the table above.",
             show_hidden=True, categories_in_order=True, legend=True, category_format="General",
             number_format=kpi.format if kpi is not None else "0.0",
         ))  # fmt: skip
-        chart_row += CHART_ROWS
+    return charts, data_row
 
 
 def write_services(

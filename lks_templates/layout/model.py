@@ -190,6 +190,11 @@ class PageSetup:
     """Print titles: rows printed at the top of every page (a table's header row)."""
     repeat_columns: tuple[int, int] | None = None
     """Print titles: columns printed at the left of every page (a wide table's names)."""
+    scale: int = 0
+    """Print scale in percent (0: none). Fit-to-pages makes a spreadsheet ignore manual page
+    breaks, so a sheet with ``row_breaks`` fits its width by a scale instead."""
+    row_breaks: list[int] = field(default_factory=list)
+    """Manual page breaks: each row given starts a new printed page (charts kept whole)."""
 
 
 @dataclass

@@ -250,3 +250,7 @@ def _page(sheet: Worksheet, plan: SheetPlan) -> None:
         sheet.repeat_rows(*page.repeat_rows)
     if page.repeat_columns is not None:
         sheet.repeat_columns(*page.repeat_columns)
+    if page.scale:
+        sheet.set_print_scale(page.scale)
+    if page.row_breaks:
+        sheet.set_h_pagebreaks(sorted(set(page.row_breaks)))
