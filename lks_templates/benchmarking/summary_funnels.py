@@ -19,7 +19,7 @@ from lks_templates.benchmarking.funnel_chart import (
     place_funnel,
 )
 from lks_templates.benchmarking.workbook import NO_VALUE, SUPPRESSED
-from lks_templates.layout.model import PageSetup, SheetPlan, cell_name
+from lks_templates.layout.model import ChartPlan, PageSetup, SheetPlan, cell_name
 
 if TYPE_CHECKING:
     from lks_templates.benchmarking.summary import Context
@@ -208,25 +208,50 @@ def _plots(ctx: Context) -> SheetPlan:
             )
     chart_top = 3
     data_row = chart_top + CHART_ROWS * ((len(funnels) + 1) // 2) + 2
-    for index, plot in enumerate(funnels):
-        placed = place_funnel(
-            sheet,
-            plot,
-            row=data_row,
-            col=0,
-            chart_row=chart_top + CHART_ROWS * (index // 2),
-            chart_col=0 if index % 2 == 0 else 10,
-            width=CHART_WIDTH,
-            height=CHART_HEIGHT,
-        )
-        sheet.charts.append(placed.chart)
+    charts = []
+    for plot in funnels:
+        placed = place_funnel(sheet, plot, row=data_row, chart_row=chart_top,
+                              width=CHART_WIDTH, height=CHART_HEIGHT)  # fmt: skip
+        charts.append(placed.chart)
         data_row = placed.next_row + 1
     if not funnels:
         sheet.put(chart_top, 0, "No group is large enough to plot.", style="text")
-    for col in range(20):
+    for col in range(GRID_COLUMNS):
         sheet.column_widths[col] = 9.0
-    sheet.page = PageSetup(landscape=True, fit_width=1)
+    # Printed: the plots only (their figures, in hidden rows below, are on the Funnels sheet).
+    last = chart_top + CHART_ROWS * ((len(funnels) + 1) // 2)
+    sheet.page = PageSetup(landscape=True, print_area=(0, 0, last, GRID_COLUMNS - 1))
+    grid(sheet, charts, chart_top)
     return sheet
+
+
+GRID_COLUMNS = 20
+"""Columns the two plots of a row cover (9 characters wide each)."""
+
+
+def grid(sheet: SheetPlan, charts: Sequence[ChartPlan], first_row: int) -> None:
+    """Place ``charts`` two to a row from ``first_row`` and append them to ``sheet``, with a
+    page break above any row of plots that would be cut at the end of a printed page; the
+    grid's width fits the page by a print scale (a spreadsheet ignores manual breaks on a
+    sheet set to fit its pages)."""
+    from lks_templates.layout.pages import PIXELS_PER_INCH, SAFETY, print_scale, row_pixels
+    from lks_templates.layout.pages import _page_inches as page_inches
+
+    # Two columns to spare: spreadsheets draw a chart a little wider than its pixels.
+    scale = print_scale(sheet, GRID_COLUMNS + 2)
+    sheet.page.scale = scale
+    capacity = page_inches(sheet)[1] * PIXELS_PER_INCH * 100 / scale * SAFETY
+    used = sum(row_pixels(sheet, r) for r in range(first_row))
+    tall = CHART_ROWS * 17
+    for index, chart in enumerate(charts):
+        row = first_row + CHART_ROWS * (index // 2)
+        if index % 2 == 0:
+            if used + tall > capacity:
+                sheet.page.row_breaks.append(row)
+                used = 0
+            used += tall
+        chart.row, chart.col = row, 0 if index % 2 == 0 else GRID_COLUMNS // 2
+        sheet.charts.append(chart)
 
 
 def _funnel(
