@@ -50,12 +50,17 @@ KPI_TITLES = {k.name: k.title for k in _resolved().template.kpis}  # type: ignor
 GROUP_TITLES = {g.name: g.title for g in _peers().peer_groups}
 
 
+HOSTILE_NAME = '=HYPERLINK("https://example.invalid","Example 032") & "<b>"'
+
+
 def _hostile(index: int) -> dict[str, Any]:
-    """A compared return with a blank context value (its region) and a blank input of
-    one KPI (qualified staff, the divisor of searches per qualified WTE)."""
+    """A compared return with a blank context value (its region), a blank input of one KPI
+    (qualified staff, the divisor of searches per qualified WTE) and a name that looks like
+    a formula."""
     values = example_values(_resolved(), index)
     values["nhs_region"] = None
     values["lks_wte_qualified"] = None
+    values["org_name"] = HOSTILE_NAME
     return values
 
 
@@ -179,6 +184,16 @@ def test_blank_values_and_missing_groups_are_marked_and_noted(run: tuple[int, Pa
     }
     assert f"[x] No value for {per_wte}" in row["Notes"]
     assert f"[z] No group in {GROUP_TITLES['region']}" in row["Notes"]
+
+
+def test_a_name_that_looks_like_a_formula_is_text(run: tuple[int, Path]) -> None:
+    _code, out = run
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    found = [c for row in book["Services"].iter_rows() for c in row if c.value == HOSTILE_NAME]
+    assert len(found) == 1 and found[0].data_type == "s"
+    with zipfile.ZipFile(out / "summary.xlsx") as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if "worksheets/" in n]
+    assert not any("HYPERLINK" in f for body in sheets for f in re.findall(r"<f>[^<]*", body))
 
 
 def test_quarters_are_formulas_over_their_distribution_row(run: tuple[int, Path]) -> None:
