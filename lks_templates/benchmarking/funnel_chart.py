@@ -282,6 +282,7 @@ def place_funnel(
         width=width, height=height, alt_text=_alt_text(funnel, codes, grid, name,
                                                       range_name(row, col, at - 1, col + 5), hide),
         y_title=funnel.rate_title, x_title=funnel.population_title, y_min=0,
+        x_range=(0, grid[-1]),
         category_format=pop, number_format=fmt, show_hidden=hide, legend=True,
     )  # fmt: skip
     return Placed(chart=chart, next_row=at, grid=grid, positions=codes)

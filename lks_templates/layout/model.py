@@ -155,6 +155,8 @@ class ChartPlan:
     """Title of the horizontal axis of a scatter chart (a funnel's population)."""
     y_min: float | None = None
     """Lowest value on the value axis of a scatter chart (0 for rates)."""
+    x_range: tuple[float, float] | None = None
+    """Ends of the horizontal axis of a scatter chart (a funnel's population range)."""
 
 
 @dataclass

@@ -25,7 +25,9 @@ DEFAULT_COLUMN = 64
 PAPER = {9: (8.27, 11.69), 1: (8.5, 11.0), 8: (11.69, 16.54)}
 """Paper number (xlsxwriter's) -> width and height in inches, portrait: A4, Letter, A3."""
 SAFETY = 0.9
-"""The share of a printed page counted as usable, for spreadsheets' own rounding."""
+"""The share of a page's width counted as usable (LibreOffice lays columns out wider)."""
+HEIGHT_SAFETY = 0.95
+"""The share of a page's height counted as usable, for spreadsheets' own rounding."""
 
 
 def column_pixels(width: float) -> int:
@@ -58,7 +60,8 @@ def print_scale(sheet: SheetPlan, columns: int) -> int:
     total = sum(column_pixels(sheet.column_widths.get(c, 0)) if c in sheet.column_widths
                 else DEFAULT_COLUMN for c in range(columns))  # fmt: skip
     width, _height = _page_inches(sheet)
-    return max(10, min(100, math.floor(100 * width * PIXELS_PER_INCH / total)))
+    # LibreOffice lays columns out about 5% wider than these pixels: the margin of safety.
+    return max(10, min(100, math.floor(100 * SAFETY * width * PIXELS_PER_INCH / total)))
 
 
 def chart_rows(chart: ChartPlan, gap: int = 1) -> int:
@@ -78,7 +81,7 @@ def stack_charts(
     sheet.page.scale = scale
     sheet.page.fit_width = sheet.page.fit_height = 0
     _width, height = _page_inches(sheet)
-    capacity = height * PIXELS_PER_INCH * 100 / scale * SAFETY
+    capacity = height * PIXELS_PER_INCH * 100 / scale * HEIGHT_SAFETY
     repeated = 0.0
     if sheet.page.repeat_rows is not None:
         top, bottom = sheet.page.repeat_rows
@@ -91,8 +94,12 @@ def stack_charts(
         # The charts start a page of their own: where the rows above end on a printed page
         # is the spreadsheet's own reckoning, not ours.
         if (index == 0 and first_row > 0) or used + tall > capacity:
+            # An empty row above the chart: a chart's edge exactly on the break would
+            # print as a line at the foot of the page above.
             sheet.page.row_breaks.append(row)
-            used = repeated
+            used = repeated + row_pixels(sheet, row)
+            row += 1
+            tall = sum(row_pixels(sheet, r) for r in range(row, row + span))
         chart.row = row
         sheet.charts.append(chart)
         used += tall

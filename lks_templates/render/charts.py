@@ -113,6 +113,8 @@ def add_chart(workbook: Workbook, sheet: Worksheet, plan: ChartPlan) -> Chart:
                 horizontal["name_font"] = {**_FONT, "bold": False}
             if plan.y_min is not None:
                 vertical["min"] = plan.y_min
+            if plan.x_range is not None:
+                horizontal["min"], horizontal["max"] = plan.x_range
         chart.set_x_axis(horizontal)
         chart.set_y_axis(vertical)
     chart.set_chartarea({"border": {"color": PALE_GREY}, "fill": {"color": CHART_BACKGROUND}})
