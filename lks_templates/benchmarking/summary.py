@@ -14,7 +14,7 @@ import datetime as dt
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from lks_templates.atomic import write_atomically
@@ -51,6 +51,7 @@ PLAIN, BOLD = 1.2, 1.05
 """Characters of Arial 10 per unit of column width, plain and bold (a unit is one digit)."""
 
 
+@lru_cache(maxsize=8192)
 def text_lines(text: str, width: float, *, bold: bool = False) -> int:
     """Lines ``text`` wraps to in a column ``width`` units wide, breaking at spaces as a
     spreadsheet does (a word longer than the line is broken where it must be)."""
