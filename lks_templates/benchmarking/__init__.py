@@ -3,8 +3,8 @@
 ``lks_templates.benchmark(returns, spec)`` (:func:`benchmark`) compares read returns (or
 workbook files and folders, read exactly as ``collect`` reads them) under a
 ``kind: benchmark`` spec and gives a :class:`Benchmark` of DataFrames; with ``out`` it
-also writes benchmark.csv, positions.csv, problems.csv, datapackage.json and
-services/<ODS code>.xlsx there, each atomically. The method is
+also writes benchmark.csv, positions.csv, problems.csv, datapackage.json,
+services/<ODS code>.xlsx and the lead's summary.xlsx there, each atomically. The method is
 stated in docs/benchmarking.md and in :mod:`lks_templates.benchmarking.stats`.
 """
 
@@ -223,8 +223,12 @@ def run_benchmark(
         resolved = spec_set.resolve(template.id, template.version)
         fields = [*resolved.profile_fields, *resolved.measure_fields] if resolved else []
         titles = {f.name: f.title for f in fields}
-        write_services(Path(out), outcome, chosen, template,
-                       date=date or dt.date.today(), titles=titles)  # fmt: skip
+        day = date or dt.date.today()
+        write_services(Path(out), outcome, chosen, template, date=day, titles=titles)
+        from lks_templates.benchmarking.summary import Context, left_out, write_summary
+
+        write_summary(Path(out), Context(outcome, chosen, template, day, titles,
+                                         left_out(read.compared, outcome, chosen)))  # fmt: skip
     return Run(chosen, read, outcome, problems, numbers)
 
 
@@ -237,9 +241,9 @@ def benchmark(
     date: dt.date | None = None,
 ) -> Benchmark:
     """Compare ``returns`` (read returns, or workbook files and folders) under ``spec`` (a
-    benchmark spec, its id or its file); with ``out``, also write the CSV files there and
-    each service's workbook under ``out/services/``, dated ``date`` (default today: give
-    one for the same bytes on any day)."""
+    benchmark spec, its id or its file); with ``out``, also write the CSV files there,
+    each service's workbook under ``out/services/`` and the lead's ``summary.xlsx``, dated
+    ``date`` (default today: give one for the same bytes on any day)."""
     import pandas as pd
 
     from lks_templates.collection import PROBLEM_COLUMNS
@@ -263,5 +267,5 @@ def write_benchmark(
     specs: SpecSource = None,
     date: dt.date | None = None,
 ) -> Benchmark:
-    """:func:`benchmark` with the CSV files and service workbooks written to ``out``."""
+    """:func:`benchmark` with the CSV files and workbooks written to ``out``."""
     return benchmark(returns, spec, specs=specs, out=out, date=date)

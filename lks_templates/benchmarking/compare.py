@@ -61,6 +61,8 @@ class Outcome:
     """How many returns were compared."""
     sizes: dict[tuple[str, str], int] = field(default_factory=dict)
     """(peer group, group) -> how many services are in the group, with a value or not."""
+    members: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    """(peer group, group) -> the ODS codes of its services (for the lead's summary only)."""
 
 
 @dataclass
@@ -82,6 +84,8 @@ class Compared:
     every: tuple[str, ...]
     """The keys of all the template's periods."""
     service: Service
+    refused: tuple[tuple[str, str], ...] = ()
+    """For a return that could not be read: the code and message of each reason."""
 
 
 def kept_names(spec: BenchmarkSpec) -> set[str]:
@@ -119,6 +123,9 @@ def compared_of(
         entered=_entered(result),
         every=tuple(p.key for p in result.periods),
         service=service,
+        refused=()
+        if result.readable
+        else tuple((p.code, p.message) for p in (result.errors or result.problems)),
     )
 
 
@@ -333,6 +340,8 @@ def compare(
         members, home, found = group_members(group, services, spec)
         outcome.problems += found
         outcome.sizes.update({(group.name, label): len(m) for label, m in members.items()})
+        outcome.members.update({(group.name, label): [s.code for s in m]
+                                for label, m in members.items()})  # fmt: skip
         spreads: dict[tuple[str, str], stats.Spread | None] = {}
         for label in sorted(members):
             for kpi in kpis:

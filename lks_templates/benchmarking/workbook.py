@@ -75,6 +75,23 @@ def describe(group: PeerGroup, label: str, size: int, titles: Mapping[str, str])
     return services
 
 
+def vintage(spec: BenchmarkSpec, template: TemplateSpec, returns: int, date: dt.date) -> str:
+    """The run's facts, as every benchmark workbook states them: spec id and version, the
+    number of returns compared and the date (one wording for the services and the lead)."""
+    return (f"benchmark {spec.id} version {spec.version}, on {returns:,} returns of "
+            f"{template.id}, run on {date.isoformat()}.")  # fmt: skip
+
+
+def vintage_properties(spec: BenchmarkSpec, returns: int, date: dt.date) -> dict[str, str]:
+    """The same facts as custom document properties."""
+    return {
+        "lks_benchmark_id": spec.id,
+        "lks_benchmark_version": spec.version,
+        "lks_benchmark_date": date.isoformat(),
+        "lks_benchmark_returns": str(returns),
+    }
+
+
 def _note(row: Row, spec: BenchmarkSpec) -> str:
     if row["suppressed"]:
         return (f"[c] Fewer than {spec.min_group_size} services in this group have a value, "
@@ -104,8 +121,7 @@ def plan_service(
     sheet.row_heights[0] = 24
     facts = [
         f"ODS code: {service.code}",
-        f"Compared with similar services under benchmark {spec.id} version {spec.version}, "
-        f"on {returns:,} returns of {template.id}, run on {date.isoformat()}.",
+        f"Compared with similar services under {vintage(spec, template, returns, date)}",
         "Quartiles by linear interpolation (as Excel's QUARTILE.INC). Your quarter is 1 plus "
         "the number of quartiles your value is above: 1 is the lowest quarter, 4 the highest.",
         f"Where fewer than {spec.min_group_size} services in a group have a value, no "
@@ -174,13 +190,7 @@ def plan_service(
         sheets=[sheet],
         defined_names={},
         inputs={},
-        properties={
-            "lks_benchmark_id": spec.id,
-            "lks_benchmark_version": spec.version,
-            "lks_benchmark_date": date.isoformat(),
-            "lks_benchmark_returns": str(returns),
-            "lks_org_ods_code": service.code,
-        },
+        properties={**vintage_properties(spec, returns, date), "lks_org_ods_code": service.code},
         subject=f"Benchmark of {template.id} returns",
         comments="Each KPI beside the quartiles of similar services; no other service named.",
     )

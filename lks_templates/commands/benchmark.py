@@ -33,15 +33,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out",
         required=True,
         metavar="DIR",
-        help="folder for benchmark.csv, positions.csv, problems.csv, datapackage.json and "
-        "services/<ODS code>.xlsx",
+        help="folder for benchmark.csv, positions.csv, problems.csv, datapackage.json, "
+        "services/<ODS code>.xlsx and the lead's summary.xlsx",
     )
     parser.add_argument(
         "--date",
         type=iso_date,
         metavar="YYYY-MM-DD",
-        help="the run's date, shown in each service's workbook (default today; give one for "
-        "the same files on any day)",
+        help="the run's date, shown in each service's workbook and the summary (default today; "
+        "give one for the same files on any day)",
     )
     add_specs_option(parser, default=SHIPPED_SPECS)
     parser.add_argument(
@@ -113,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
     print(printable("Wrote " + ", ".join(f"{args.out.rstrip('/')}/{n}" for n in names)))
     print(printable(f"Wrote {counted(outcome.returns, 'service workbook')} in "
                     f"{args.out.rstrip('/')}/services/"))  # fmt: skip
+    print(printable(f"Wrote the lead's summary, {args.out.rstrip('/')}/summary.xlsx "
+                    "(it names every service: keep it to the lead)"))  # fmt: skip
     return 1 if rejected else 0
 
 

@@ -190,6 +190,8 @@ class PageSetup:
     center: bool = True
     repeat_rows: tuple[int, int] | None = None
     """Print titles: rows printed at the top of every page (a table's header row)."""
+    repeat_columns: tuple[int, int] | None = None
+    """Print titles: columns printed at the left of every page (a wide table's names)."""
     scale: int = 0
     """Print scale in percent (0: none). Fit-to-pages makes a spreadsheet ignore manual page
     breaks, so a sheet with ``row_breaks`` fits its width by a scale instead."""

@@ -145,6 +145,7 @@ STYLES: dict[str, dict[str, Any]] = {
         **_BORDER,
     },
     "dict_cell": {"font_color": BLACK, "text_wrap": True, "valign": "top", **_BORDER},
+    "dict_figure": {"font_color": BLACK, "align": "right", "valign": "top", **_BORDER},
     "band_title": {"bold": True, "font_size": 20, **_BAND, "valign": "vcenter", "shrink": True},
     "band_text": {"font_size": 11, **_BAND, "valign": "vcenter"},
     "info_number": {

@@ -248,6 +248,8 @@ def _page(sheet: Worksheet, plan: SheetPlan) -> None:
         sheet.center_horizontally()
     if page.repeat_rows is not None:
         sheet.repeat_rows(*page.repeat_rows)
+    if page.repeat_columns is not None:
+        sheet.repeat_columns(*page.repeat_columns)
     if page.scale:
         sheet.set_print_scale(page.scale)
     if page.row_breaks:
