@@ -145,6 +145,11 @@ CATALOGUE: tuple[Code, ...] = (
          "or fields do not match its template: it was edited after `release` wrote it",
          example="``released/a/1.0.0.yaml:9:9: release-edited The snapshot no longer matches "
                  "its `sha256`: ...``"),
+    Code("layout-not-recorded", "spec-files", "error",
+         "`check`: the generator now lays out a released version's workbook in a way its "
+         "snapshot does not record; `release` records it",
+         example="``template_specs/released/a/1.0.0.yaml: layout-not-recorded The workbook of "
+                 "`a` version 1.0.0 is laid out differently ...``"),
     Code("release-conflict", "spec-files", "error",
          "`release`: this template version was released before with other definitions; a "
          "released version is never overwritten, so the spec needs a new version",

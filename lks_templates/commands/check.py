@@ -7,7 +7,9 @@ line per missing, extra or different file and exits 1. Then audits every workboo
 ``dist/`` (``lks-templates audit``), printing each failure; exits 1 on any. First, as
 ``lks-templates diff`` does, compares each template and form with its latest released
 version and prints the changes and verdict of every one whose version bump is too small;
-exits 1 then too. Exits 0 when every bump is enough and ``dist/`` is current and accessible.
+exits 1 then too, as it does when a released version's workbook layout has changed and
+``release`` has not recorded it. Exits 0 when every bump is enough, every layout recorded
+and ``dist/`` is current and accessible.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ def run(args: argparse.Namespace) -> int:
     if paths is None:
         return 2
     bumps_enough = _bumps_enough(paths)
+    layouts_recorded = _layouts_recorded(paths)
     code = _check_dist(paths, args.dist)
-    return code if bumps_enough else 1
+    return code if bumps_enough and layouts_recorded else 1
 
 
 def _bumps_enough(paths: list[str]) -> bool:
@@ -54,6 +57,24 @@ def _bumps_enough(paths: list[str]) -> bool:
     except LksError:
         return True  # the dist check below reports the problems of the specs
     return report(against_releases(specs), only_failures=True) == 0
+
+
+def _layouts_recorded(paths: list[str]) -> bool:
+    """False, having printed why, when a released version's workbook is now laid out in a
+    way its snapshot does not record: returns of the new build could not be told from
+    moved cells once the generator changed again. ``lks-templates release`` records it."""
+    from lks_templates.errors import LksError
+    from lks_templates.evolve.release import unrecorded_layouts
+    from lks_templates.spec import load_specs
+
+    try:
+        specs = load_specs(paths)
+    except LksError:
+        return True  # the dist check below reports the problems of the specs
+    problems = unrecorded_layouts(specs)
+    if problems:
+        print_problems(problems, f"{counted(len(problems), 'layout')} not recorded.")
+    return not problems
 
 
 def _check_dist(paths: list[str], dist: str) -> int:

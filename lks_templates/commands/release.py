@@ -65,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"released {item.id} {item.version} -> {item.path}")
         elif item.outcome == "unchanged":
             print(f"{item.id} {item.version} is released already")
+        elif item.outcome == "layout-added":
+            print(
+                f"{item.id} {item.version} is released already; its workbook's new layout "
+                f"is recorded beside the earlier one -> {item.path}"
+            )
     if report.problems:
         print_problems(report.problems, f"{counted(len(report.problems), 'version')} not released.")
         return 1

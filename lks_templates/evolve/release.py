@@ -10,6 +10,7 @@ released version is never overwritten: a changed spec needs a new version.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ import yaml
 
 from lks_templates.atomic import write_text_atomically
 from lks_templates.errors import Problem
-from lks_templates.spec.models import FormSpec, ResolvedTemplate, TemplateSpec
+from lks_templates.spec.models import FormSpec, ReleaseLayout, ResolvedTemplate, TemplateSpec
 from lks_templates.spec.specset import SpecSet
 
 RELEASED_FOLDER = "released"
@@ -29,7 +30,7 @@ HEADER = (
     "# this version are read against exactly what is here (its sha256 is checked).\n"
 )
 
-Outcome = Literal["released", "unchanged", "refused"]
+Outcome = Literal["released", "unchanged", "layout-added", "refused"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ class Released:
     id: str
     version: str
     outcome: Outcome
-    """``released`` (a snapshot written), ``unchanged`` (already released as it is) or
+    """``released`` (a snapshot written), ``unchanged`` (already released as it is),
+    ``layout-added`` (released as it is, but the generator now lays its workbook out
+    differently: the new layout is recorded beside the old, so returns of both read) or
     ``refused`` (released before with other definitions: the version needs a bump)."""
     path: Path
 
@@ -57,8 +60,27 @@ def released_path(folder: Path, spec_id: str, version: str) -> Path:
     return folder / spec_id / f"{version}.yaml"
 
 
-def snapshot(resolved: ResolvedTemplate, released: date) -> dict[str, Any]:
-    """The ``kind: release`` document of ``resolved`` (plain data, ready for YAML)."""
+def layout_of(resolved: ResolvedTemplate) -> ReleaseLayout:
+    """Where today's generator puts the cells of ``resolved``'s workbook."""
+    from lks_templates.layout import plan_workbook
+
+    plan = plan_workbook(resolved)
+    formulas: dict[str, dict[str, str]] = {}
+    for (sheet, cell), text in plan.formulas.items():
+        formulas.setdefault(sheet, {})[cell] = text
+    return ReleaseLayout(
+        sheets=[sheet.name for sheet in plan.sheets],
+        names=dict(plan.defined_names),
+        formulas=formulas,
+        last_year=list(plan.last_year_inputs),
+    )
+
+
+def snapshot(
+    resolved: ResolvedTemplate, released: date, layouts: Sequence[ReleaseLayout] | None = None
+) -> dict[str, Any]:
+    """The ``kind: release`` document of ``resolved`` (plain data, ready for YAML), with
+    ``layouts`` (default: today's layout of its workbook)."""
     template = resolved.template
     used = {*resolved.profile_names, *resolved.measure_names}
     dataset = resolved.dataset
@@ -87,13 +109,17 @@ def snapshot(resolved: ResolvedTemplate, released: date) -> dict[str, Any]:
     }
     if resolved.faq is not None:
         data["faq"] = resolved.faq.model_dump(mode="json", exclude_defaults=True)
+    chosen = [layout_of(resolved)] if layouts is None else list(layouts)
+    data["layouts"] = [layout.model_dump(mode="json") for layout in chosen]
     return data
 
 
-def snapshot_text(resolved: ResolvedTemplate, released: date) -> str:
+def snapshot_text(
+    resolved: ResolvedTemplate, released: date, layouts: Sequence[ReleaseLayout] | None = None
+) -> str:
     """The snapshot as the YAML text ``release`` writes."""
     body = yaml.safe_dump(
-        snapshot(resolved, released), sort_keys=False, allow_unicode=True, width=100
+        snapshot(resolved, released, layouts), sort_keys=False, allow_unicode=True, width=100
     )
     return HEADER + body
 
@@ -124,7 +150,17 @@ def release(specs: SpecSet, folder: Path, today: date | None = None) -> ReleaseR
             write_text_atomically(path, snapshot_text(resolved, when))
             report.items.append(Released(spec_id, version, "released", path))
         elif before_sha == resolved.sha256():
-            report.items.append(Released(spec_id, version, "unchanged", path))
+            assert before is not None
+            now = layout_of(resolved)
+            if now in before.layouts:
+                report.items.append(Released(spec_id, version, "unchanged", path))
+            else:
+                # The spec is as released; only the generator's layout changed. Keep every
+                # layout recorded so far, so returns of each build still read.
+                layouts = [*before.layouts, now]
+                text = snapshot_text(before.resolved(), before.released, layouts)
+                write_text_atomically(path, text)
+                report.items.append(Released(spec_id, version, "layout-added", path))
         else:
             report.items.append(Released(spec_id, version, "refused", path))
             report.problems.append(
@@ -137,3 +173,30 @@ def release(specs: SpecSet, folder: Path, today: date | None = None) -> ReleaseR
                 )
             )
     return report
+
+
+def unrecorded_layouts(specs: SpecSet) -> list[Problem]:
+    """A ``layout-not-recorded`` problem for each released version (the latest of each
+    template and form) whose workbook today's generator lays out in a way its snapshot
+    does not record."""
+    problems: list[Problem] = []
+    ids = sorted({s.id for s in specs.all() if isinstance(s, TemplateSpec | FormSpec)})
+    for spec_id in ids:
+        resolved = specs.resolve(spec_id)
+        assert resolved is not None
+        before = specs.release(spec_id, resolved.template.version)
+        if before is None or before.sha256 != resolved.sha256():
+            continue  # not released, or changed: `diff` and `release` say so
+        if layout_of(resolved) not in before.layouts:
+            where = specs.release_sources.get((spec_id, before.version), "")
+            problems.append(
+                Problem(
+                    "layout-not-recorded",
+                    f"The workbook of `{spec_id}` version {before.version} is laid out "
+                    "differently from every build its snapshot records, so returns of the "
+                    "new build would be read against the wrong cells after the next change. "
+                    "Run `lks-templates release` to record the new layout.",
+                    file=where,
+                )
+            )
+    return problems

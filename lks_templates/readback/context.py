@@ -44,7 +44,7 @@ class ReadContext:
     not fill are the same in every return of a template); 64 entries of at most 64 KiB."""
     references: dict[str, Reference | None] = field(default_factory=dict)
     """Defined-name text -> the area it names."""
-    contracts: dict[tuple[str, str, str], Contract] = field(default_factory=dict)
+    contracts: dict[tuple[str, str, str, int | None], Contract] = field(default_factory=dict)
     """(template id, version, spec hash) -> its contract."""
     contracts_by_object: dict[int, tuple[ResolvedTemplate, Contract]] = field(default_factory=dict)
     """Hashing a spec costs more than reading a small return, so the same resolved

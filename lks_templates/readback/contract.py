@@ -60,33 +60,92 @@ class Contract:
         return self if self.before_last_year is None else self.before_last_year
 
 
-def contract_for(resolved: ResolvedTemplate, context: ReadContext | None = None) -> Contract:
-    """The contract of ``resolved``, prepared once per ``context`` (a run)."""
+def contract_for(
+    resolved: ResolvedTemplate, context: ReadContext | None = None, layout: int | None = None
+) -> Contract:
+    """The contract of ``resolved``, prepared once per ``context`` (a run): the layout the
+    generator gives it today, or (``layout``) the one recorded at ``resolved.layouts[layout]``
+    when a release was built before the generator changed."""
     if context is None:
         context = ReadContext()
-    known = context.contracts_by_object.get(id(resolved))
-    if known is not None and known[0] is resolved:
-        return known[1]
-    key = (resolved.template.id, resolved.template.version, resolved.sha256())
+    if layout is None:
+        known = context.contracts_by_object.get(id(resolved))
+        if known is not None and known[0] is resolved:
+            return known[1]
+    key = (resolved.template.id, resolved.template.version, resolved.sha256(), layout)
     contracts = context.contracts
     if key not in contracts:
         if len(contracts) >= 64:
             contracts.clear()
             context.contracts_by_object.clear()
-        contracts[key] = _prepare(resolved, key[2], context)
-    context.contracts_by_object[id(resolved)] = (resolved, contracts[key])
+        contracts[key] = _prepare(resolved, key[2], context, layout)
+    if layout is None:
+        context.contracts_by_object[id(resolved)] = (resolved, contracts[key])
     return contracts[key]
 
 
-def _prepare(resolved: ResolvedTemplate, sha256: str, context: ReadContext) -> Contract:
+def fits(names: dict[str, str], contract: Contract) -> bool:
+    """Whether a workbook's defined names (name -> reference text) are exactly where
+    ``contract`` expects every one of them: the workbook was built with that layout."""
+    return all(_same_reference(names.get(name), text) for name, text in contract.name_texts.items())
+
+
+def _same_reference(found: str | None, expected: str) -> bool:
+    if found is None:
+        return False
+    return (
+        found.replace("$", "").lstrip("=").upper() == expected.replace("$", "").lstrip("=").upper()
+    )
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What a contract is made from: today's plan or a recorded layout."""
+
+    sheets: tuple[str, ...]
+    names: dict[str, str]
+    formulas: dict[tuple[str, str], str]
+    last_year_inputs: tuple[str, ...]
+    year_on_year_cells: frozenset[tuple[str, str]]
+
+
+def _layout(resolved: ResolvedTemplate, layout: int | None) -> _Layout:
+    if layout is not None:
+        recorded = resolved.layouts[layout]
+        return _Layout(
+            sheets=tuple(recorded.sheets),
+            names=dict(recorded.names),
+            formulas={
+                (sheet, cell): text
+                for sheet, cells in recorded.formulas.items()
+                for cell, text in cells.items()
+            },
+            last_year_inputs=tuple(recorded.last_year),
+            # A recorded layout is one build exactly: it has no "before the block" variant.
+            year_on_year_cells=frozenset(),
+        )
     from lks_templates.layout import plan_workbook
+
+    plan = plan_workbook(resolved)
+    return _Layout(
+        sheets=tuple(sheet.name for sheet in plan.sheets),
+        names=dict(plan.defined_names),
+        formulas=dict(plan.formulas),
+        last_year_inputs=tuple(plan.last_year_inputs),
+        year_on_year_cells=frozenset(plan.year_on_year_cells),
+    )
+
+
+def _prepare(
+    resolved: ResolvedTemplate, sha256: str, context: ReadContext, layout: int | None = None
+) -> Contract:
     from lks_templates.rules.lastyear import last_year_name
     from lks_templates.rules.periods import period_slots
     from lks_templates.rules.semantics import semantics_of
 
-    plan = plan_workbook(resolved)
+    plan = _layout(resolved, layout)
     names: dict[str, Reference] = {}
-    for name, text in plan.defined_names.items():
+    for name, text in plan.names.items():
         ref = parse_reference(text, context.references)
         if ref is not None:
             names[name] = ref
@@ -119,9 +178,9 @@ def _prepare(resolved: ResolvedTemplate, sha256: str, context: ReadContext) -> C
         )
     contract = Contract(
         resolved=resolved,
-        sheets=tuple(sheet.name for sheet in plan.sheets),
+        sheets=plan.sheets,
         names=names,
-        name_texts=dict(plan.defined_names),
+        name_texts=dict(plan.names),
         formulas=formulas,
         stored_formulas=stored,
         period_keys=keys,
@@ -132,7 +191,7 @@ def _prepare(resolved: ResolvedTemplate, sha256: str, context: ReadContext) -> C
         semantics=semantics,
         last_year=last_year,
     )
-    if not last_year and not plan.year_on_year_cells:
+    if (not last_year and not plan.year_on_year_cells) or layout is not None:
         return contract
     older = set(last_year.values())
     dropped = plan.year_on_year_cells

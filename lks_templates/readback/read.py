@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from lks_templates.cells import split_cell
 from lks_templates.errors import Problem
 from lks_templates.readback.context import ReadContext, bounded
-from lks_templates.readback.contract import YEAR_NAME, Contract, contract_for
+from lks_templates.readback.contract import YEAR_NAME, Contract, contract_for, fits
 from lks_templates.readback.errorcells import error_cells
 from lks_templates.readback.formulas import normalise_formula
 from lks_templates.readback.grid import read_rows
@@ -104,9 +104,7 @@ def read_return(
 def _read_package(package: Package, specs: SpecSet, result: Return, context: ReadContext) -> None:
     structure = read_structure(package, context.structures)
     resolved = _identify(structure, specs, package.file, context)
-    contract = contract_for(resolved, context)
-    if not any(name in structure.names for name in contract.last_year.values()):
-        contract = contract.without_last_year()  # made before the Last year block existed
+    contract = _contract(structure, resolved, context)
     result.template_id = resolved.template.id
     result.template_version = resolved.template.version
     result.kind = "form" if resolved.is_form else "template"
@@ -117,6 +115,26 @@ def _read_package(package: Package, specs: SpecSet, result: Return, context: Rea
     reader.compute()
     result.problems.sort(key=problem_order([*structure.sheets, *contract.sheets]))
     result.readable = True
+
+
+def _contract(structure: Structure, resolved: ResolvedTemplate, context: ReadContext) -> Contract:
+    """The contract a return is checked against: today's layout of its template version,
+    or an earlier build's, when the return was made before the generator changed.
+
+    A return whose defined names are where an earlier build of this version put them (a
+    layout recorded by ``release``) is checked against that build; otherwise against
+    today's, so that a moved name is still found and reported.
+    """
+    contract = contract_for(resolved, context)
+    if not any(name in structure.names for name in contract.last_year.values()):
+        contract = contract.without_last_year()  # made before the Last year block existed
+    if fits(structure.names, contract):
+        return contract
+    for index in reversed(range(len(resolved.layouts))):
+        recorded = contract_for(resolved, context, layout=index)
+        if fits(structure.names, recorded):
+            return recorded
+    return contract
 
 
 def problem_order(sheets: list[str]) -> Callable[[Problem], tuple[int, int, str, int, int]]:

@@ -393,6 +393,21 @@ class BenchmarkSpec(_SpecHeader):
     """Funnel plots of KPIs that are rates."""
 
 
+class ReleaseLayout(_Model):
+    """Where one build of a released version put its cells: what read-back checks a return
+    of that build against. Recorded by ``release`` for each generator layout the version
+    has been built with, so a return made before the generator changed still reads."""
+
+    sheets: list[str]
+    """Sheet names, in order."""
+    names: dict[str, str]
+    """Every defined name the generator wrote -> its reference (``Data!$D$9:$O$9``)."""
+    formulas: dict[str, dict[str, str]]
+    """Sheet -> cell (``A1``) -> the formula the generator wrote there."""
+    last_year: list[str] = Field(default_factory=list)
+    """Measures whose last year's values the workbook holds (``lks_last_year_<measure>``)."""
+
+
 class ReleaseSpec(_SpecHeader):
     """``kind: release``: a released version of a template or form, kept whole.
 
@@ -414,11 +429,19 @@ class ReleaseSpec(_SpecHeader):
     """The dataset as released, holding only the fields the template uses."""
     faq: FaqSpec | None = None
     """The FAQ the template named, as released."""
+    layouts: list[ReleaseLayout] = Field(default_factory=list)
+    """Each workbook layout this version has been built with, oldest first (not part of
+    ``sha256``, which is of the spec)."""
 
     def resolved(self, source: str = "") -> ResolvedTemplate:
-        """The released template with its own dataset and FAQ."""
+        """The released template with its own dataset, FAQ and recorded layouts."""
         return ResolvedTemplate(
-            template=self.template, dataset=self.dataset, source=source, faq=self.faq, released=True
+            template=self.template,
+            dataset=self.dataset,
+            source=source,
+            faq=self.faq,
+            released=True,
+            layouts=tuple(self.layouts),
         )
 
 
@@ -442,6 +465,10 @@ class ResolvedTemplate(BaseModel):
     """The FAQ the template names in ``faq``, if any."""
     released: bool = False
     """Whether this is a released snapshot (``kind: release``) rather than a current spec."""
+    layouts: tuple[ReleaseLayout, ...] = ()
+    """The workbook layouts recorded when this version was released (see
+    :class:`ReleaseLayout`); read-back tries them for a return that today's layout does not
+    fit. Not part of :meth:`sha256`."""
 
     @property
     def is_form(self) -> bool:

@@ -105,6 +105,9 @@ class SpecSet:
         snapshot = None
         if release is not None:
             snapshot = release.resolved(self.release_sources.get((spec_id, version), ""))
+        if current is not None and snapshot is not None and snapshot.sha256() == current.sha256():
+            # The current spec is the released one: give it the layouts recorded for it.
+            current = current.model_copy(update={"layouts": snapshot.layouts})
         if sha256 is not None:
             for candidate in (current, snapshot):
                 if candidate is not None and candidate.sha256() == sha256:
