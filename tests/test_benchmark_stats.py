@@ -44,9 +44,23 @@ def test_bands_by_breaks() -> None:
 def test_quantile_bands_hold_equal_counts() -> None:
     values = [float(v) for v in range(1, 13)]  # 12 services, 3 bands of 4
     breaks = stats.quantile_breaks(values, 3)
-    assert breaks == pytest.approx(list(np.quantile(values, [1 / 3, 2 / 3])))
+    # numpy's quantiles (4.667, 8.333), rounded to two significant figures by formatting.
+    expected = [float(f"{q:.2g}") for q in np.quantile(values, [1 / 3, 2 / 3])]
+    assert breaks == pytest.approx(expected) == [4.7, 8.3]
     counts = [sum(stats.band_index(v, breaks) == b for v in values) for b in range(3)]
     assert counts == [4, 4, 4]
+
+
+def test_a_quantile_band_edge_never_gives_away_a_service_figure() -> None:
+    # Seven services in three bands: numpy's cuts fall exactly on the 3rd and 5th figures.
+    values = [3137.0, 4211.0, 5099.0, 6023.0, 7411.0, 8806.0, 9999.0]
+    exact = list(np.quantile(values, [1 / 3, 2 / 3]))
+    assert exact == [5099.0, 7411.0]
+    breaks = stats.quantile_breaks(values, 3)
+    assert breaks == [5100.0, 7400.0]
+    assert not set(breaks) & set(values)
+    labels = [stats.band_label(i, breaks) for i in range(3)]
+    assert labels == ["< 5,100", "5,100 to < 7,400", ">= 7,400"]
 
 
 def test_nearest_worked_by_hand() -> None:

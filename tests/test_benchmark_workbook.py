@@ -249,3 +249,27 @@ def test_libreoffice_recalculates_the_same_quarters(
     assert quarters and [r[8] for r in after] == [r[8] for r in before]
     errors = [v for r in after for v in r if isinstance(v, str) and v.startswith("#")]
     assert errors == []
+
+
+def test_no_band_edge_in_any_text_is_another_services_figure(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """25 services cut into 3 size bands: unrounded, the cuts would be the 9th and 17th
+    services' own staff WTE (24 / 3 steps), named in every workbook's text."""
+    count = 25
+    returns = tmp_path_factory.mktemp("returns25")
+    assert main(["example-returns", "staffing-and-finance", "--services", str(count),
+                 "--out", str(returns), "--specs", str(SPECS)]) == 0  # fmt: skip
+    out = tmp_path_factory.mktemp("out25")
+    assert _benchmark(returns, out) == 0
+    resolved = load_specs(SPECS).resolve("staffing-and-finance")
+    assert resolved is not None
+    typed = [example_values(resolved, i) for i in range(1, count + 1)]
+    wte = {str(v["org_ods_code"]): float(v["staff_wte_served"]) for v in typed}
+    exact = np.quantile(sorted(wte.values()), [1 / 3, 2 / 3])
+    assert set(exact) <= set(wte.values())  # the case that would leak
+    for code in wte:
+        strings = _parts(out / "services" / f"{code}.xlsx")["xl/sharedStrings.xml"]
+        shown = {float(m.replace(",", "")) for m in re.findall(r"\d[\d,]*(?:\.\d+)?", strings)}
+        others = {v for c, v in wte.items() if c != code and v != wte[code]}
+        assert not shown & others, (code, sorted(shown & others))

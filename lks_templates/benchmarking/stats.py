@@ -72,9 +72,24 @@ def band_index(value: float, breaks: Sequence[float]) -> int:
 
 
 def quantile_breaks(values: Sequence[float], bands: int) -> list[float]:
-    """The cut points of ``bands`` equal-count bands over ``values`` (duplicates dropped)."""
-    cuts = [quantile(values, i / bands) for i in range(1, bands)]
+    """The cut points of ``bands`` bands of about equal counts over ``values``: each
+    quantile rounded to two significant figures (duplicates dropped).
+
+    Unrounded, a quantile of an odd number of services is often one service's own figure
+    (the median of 7 is the 4th), and the band's name, which every service's workbook
+    shows, would give that figure away; a rounded cut is a round number, so no band edge
+    is a service's figure unless that figure is itself round.
+    """
+    cuts = [round_figures(quantile(values, i / bands), 2) for i in range(1, bands)]
     return sorted(set(cuts))
+
+
+def round_figures(value: float, figures: int) -> float:
+    """``value`` rounded to ``figures`` significant figures (3,461.67 -> 3,500 for 2)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    digits = figures - 1 - math.floor(math.log10(abs(value)))
+    return round(value, digits)
 
 
 def _number(value: float) -> str:
