@@ -43,6 +43,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "read": ("read", "read one filled workbook and print its values and problems"),
     "collect": ("collect", "collect many filled workbooks into tidy CSV files"),
+    "migrate": ("migrate", "carry a filled return into a newer version of its template"),
+    "rollover": (
+        "rollover",
+        "start next year's workbook from a return, last year's figures beside",
+    ),
     "import-counter": (
         "import_counter",
         "fill an e-resources return from COUNTER R5 / R5.1 usage reports",

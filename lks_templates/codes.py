@@ -374,6 +374,15 @@ CATALOGUE: tuple[Code, ...] = (
     Code("duplicate-return", "returns", "error",
          "The same organisation, template and reporting year as an earlier file (a form: "
          "identical values)."),
+    Code("not-carried", "returns", "error",
+         "`migrate` or `rollover`: a value of the return left out of the new workbook, located "
+         "at the return's cell: its field was removed (or moved between profile and measures), "
+         "its period or type changed, the new version's constraints refuse it, or the return "
+         "itself could not use it; the message says which. Nothing is guessed."),
+    Code("cannot-migrate", "returns", "error",
+         "`migrate` or `rollover`: the return cannot go into the version asked for (its "
+         "template has no such version, or the return is newer); nothing is written for it.",
+         rejects=True),
     # ------------------------------------------------------------------ import-counter
     Code("counter-unreadable", "counter", "error",
          "the report cannot be read: missing permissions, a damaged workbook, or JSON cut "

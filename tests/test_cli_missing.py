@@ -49,6 +49,12 @@ MISSING: dict[str, list[str]] = {
                           "--out", "{out}", "--specs", "{missing}"],
     "benchmark --spec": ["benchmark", str(ROOT / "dist"), "--spec", "{missing}",
                          "--out", "{out}"],
+    "migrate": ["migrate", "{missing}", "--out", "{out}"],
+    "migrate --specs": ["migrate", str(ROOT / "dist" / "monthly-activity.xlsx"), "--out",
+                        "{out}", "--specs", "{missing}"],
+    "rollover": ["rollover", "{missing}", "--out", "{out}"],
+    "rollover --specs": ["rollover", str(ROOT / "dist" / "monthly-activity.xlsx"), "--out",
+                         "{out}", "--specs", "{missing}"],
     "example-returns --specs": ["example-returns", "monthly-activity", "--out", "{out}",
                                 "--specs", "{missing}"],
 }  # fmt: skip

@@ -107,6 +107,7 @@ def _read_package(package: Package, specs: SpecSet, result: Return, context: Rea
     contract = _contract(structure, resolved, context)
     result.template_id = resolved.template.id
     result.template_version = resolved.template.version
+    result.spec_sha256 = contract.sha256
     result.kind = "form" if resolved.is_form else "template"
     reader = _Reader(package, structure, contract, result, context)
     reader.check_structure()

@@ -62,6 +62,10 @@ class Return:
     """The ``lks_template_id`` document property; "" when the file was refused before it."""
     template_version: str = ""
     """The ``lks_template_version`` document property."""
+    spec_sha256: str = ""
+    """The checksum of the spec the values were checked against (the current spec or the
+    released snapshot the workbook was made from): ``SpecSet.resolve(template_id,
+    template_version, spec_sha256)`` gives it back. "" when the file was refused."""
     kind: str = "template"
     """``template`` or ``form``."""
     reporting_year: int | None = None
