@@ -36,6 +36,8 @@ from lks_templates.spec.models import FieldSpec, ResolvedTemplate, TemplateSpec
 
 YEAR = "reporting_year"
 """The input name of the reporting year (``build_workbook`` values, problems' field)."""
+LAST_YEAR_PREFIX = "lks_last_year_"
+"""Input names of last year's cells (``lks_last_year_<measure>``)."""
 EXACT_WIDENINGS = frozenset({("integer", "number")})
 """Type changes every value survives exactly."""
 
@@ -88,6 +90,7 @@ def carry_return(source: Return, old: ResolvedTemplate, new: ResolvedTemplate) -
     carry = _Carrier(source, old, new)
     carry.profile(clear=False)
     carry.measures(into_last_year=False)
+    carry.own_last_year()
     carry.year(step=0)
     return carry.finish()
 
@@ -137,40 +140,55 @@ class _Carrier:
                 self._carried(name, target)
 
     def measures(self, *, into_last_year: bool) -> None:
-        old_keys = [p.key for p in self.source.periods]
+        """This year's period values: into the same cells, or into last year's."""
+        for name, series in self.source.measures.items():
+            self._series(name, name, series, into_last_year=into_last_year)
+
+    def own_last_year(self) -> None:
+        """The Last year block of the return itself (``migrate`` keeps it)."""
+        own: dict[str, list[Value | None]] = getattr(self.source, "last_year", {})
+        for name, series in own.items():
+            self._series(name, LAST_YEAR_PREFIX + name, series, into_last_year=True)
+
+    def _series(
+        self, name: str, cell: str, series: list[Value | None], *, into_last_year: bool
+    ) -> None:
+        """One measure's values, in period order; ``cell``: the input name its cells
+        are read (and located) under, the measure's own or its last year's."""
         new_keys = period_keys(self.new)
         same_year = self._same_year_start()
-        for name, series in self.source.measures.items():
-            cells = list(zip(old_keys, series, strict=True))
-            if not any(self._has_entry(name, key, value) for key, value in cells):
+        cells = [(p.key, v) for p, v in zip(self.source.periods, series, strict=True)]
+        entered = [(key, v) for key, v in cells if self._has_entry(cell, key, v)]
+        if not entered:
+            return
+        target = self.names.get(name)
+        if target is None or target not in self.new.measure_names:
+            reason = self._missing_reason(name, target, profile=False)
+            for key, _ in entered:
+                self._not_carried(cell, key, reason)
+            return
+        values: list[Value | None] = [None] * len(new_keys)
+        for key, value in entered:
+            if key not in new_keys or not same_year:
+                self._not_carried(cell, key, self._period_reason(key, new_keys, same_year))
                 continue
-            target = self._target_of_series(name, cells)
-            if target is None:
+            carried = self._value(name, target, key, value, cell=cell)
+            if carried is None:
                 continue
-            values: list[Value | None] = [None] * len(new_keys)
-            for key, value in cells:
-                if not self._has_entry(name, key, value):
-                    continue
-                if key not in new_keys or not same_year:
-                    self._not_carried(name, key, self._period_reason(key, new_keys, same_year))
-                    continue
-                carried = self._value(name, target, key, value)
-                if carried is None:
-                    continue
-                if into_last_year and (
-                    isinstance(carried, bool) or not isinstance(carried, int | float)
-                ):
-                    self._not_carried(name, key, "last year's cells take numbers only")
-                    continue
-                values[new_keys.index(key)] = carried
-                self.result.periods_carried += 1
-                self._carried(name, target)
-            if into_last_year:
-                numbers = [float(v) if isinstance(v, int | float) else None for v in values]
-                if any(v is not None for v in numbers):
-                    self.result.last_year[target] = numbers
-            elif any(v is not None for v in values):
-                self.result.values[target] = values
+            if into_last_year and (
+                isinstance(carried, bool) or not isinstance(carried, int | float)
+            ):
+                self._not_carried(cell, key, "last year's cells take numbers only")
+                continue
+            values[new_keys.index(key)] = carried
+            self.result.periods_carried += 1
+            self._carried(name, target)
+        if into_last_year:
+            numbers = [float(v) if isinstance(v, int | float) else None for v in values]
+            if any(v is not None for v in numbers):
+                self.result.last_year[target] = numbers
+        elif any(v is not None for v in values):
+            self.result.values[target] = values
 
     def year(self, *, step: int) -> None:
         year = self.source.reporting_year
@@ -206,37 +224,31 @@ class _Carrier:
             self._not_carried(name, key, self._missing_reason(name, target, profile=profile))
         return None
 
-    def _target_of_series(self, name: str, cells: list[tuple[str, Value | None]]) -> str | None:
-        target = self.names.get(name)
-        if target is not None and target in self.new.measure_names:
-            return target
-        reason = self._missing_reason(name, target, profile=False)
-        for key, value in cells:
-            if self._has_entry(name, key, value):
-                self._not_carried(name, key, reason)
-        return None
-
-    def _value(self, name: str, target: str, key: str, value: Value | None) -> Value | None:
-        """``value`` as the new field takes it, exactly; None (with a problem) otherwise."""
+    def _value(
+        self, name: str, target: str, key: str, value: Value | None, *, cell: str = ""
+    ) -> Value | None:
+        """``value`` as the new field takes it, exactly; None (with a problem) otherwise.
+        ``cell``: the input name the value was read under, when not ``name``."""
+        cell = cell or name
         if value is None:
             # A blank carries as a blank; a cell the return could not read is reported.
-            if (name, key) in self.source.raw_errors:
-                shown = _short(format_value(_plain(self.source.raw_errors[(name, key)])))
-                code = self.own_errors.get((name, key), "type-error")
+            if (cell, key) in self.source.raw_errors:
+                shown = _short(format_value(_plain(self.source.raw_errors[(cell, key)])))
+                code = self.own_errors.get((cell, key), "type-error")
                 self._not_carried(
-                    name,
+                    cell,
                     key,
                     f'the return\'s cell holds "{shown}", which it could not use ({code})',
                 )
             return None
-        own = self.own_errors.get((name, key))
+        own = self.own_errors.get((cell, key))
         if own is not None:
-            self._not_carried(name, key, f"the return itself has a {own} problem there")
+            self._not_carried(cell, key, f"the return itself has a {own} problem there")
             return None
         old_field, new_field = self.old_fields.get(name), self.new_fields[target]
         if old_field is not None and not _same_type(old_field, new_field):
             self._not_carried(
-                name, key, f"its type changed from {old_field.type} to {new_field.type}"
+                cell, key, f"its type changed from {old_field.type} to {new_field.type}"
             )
             return None
         checked = check_value(new_field, value)
@@ -244,7 +256,7 @@ class _Carrier:
             detail = checked.findings[0].detail if checked.findings else "it would change"
             detail = detail.removesuffix("; correct it.").removesuffix(".")
             version = self.new.template.version
-            self._not_carried(name, key, f"version {version} refuses it: {detail}")
+            self._not_carried(cell, key, f"version {version} refuses it: {detail}")
             return None
         return checked.value
 
@@ -303,8 +315,12 @@ class _Carrier:
     def _title(self, name: str) -> str:
         if name == YEAR:
             return "Reporting year"
-        known = self.old_fields.get(name)
-        return f"{known.title} (`{name}`)" if known is not None else f"`{name}`"
+        measure = name.removeprefix(LAST_YEAR_PREFIX)
+        known = self.old_fields.get(measure)
+        if known is None:
+            return f"`{name}`"
+        last = " (last year)" if measure != name else ""
+        return f"{known.title}{last} (`{name}`)"
 
 
 def _same_type(old: FieldSpec, new: FieldSpec) -> bool:
