@@ -240,3 +240,13 @@ def test_a_folder_migrates_in_one_call_and_one_bad_file_costs_nothing(
     text = capsys.readouterr().out
     assert f"{(returns / 'broken.xlsx').as_posix()}: not migrated" in text
     assert "Migrated 2 files of 3:" in text
+
+
+@pytest.mark.parametrize("command", ["migrate", "rollover"])
+def test_help_ends_with_the_exit_codes(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Exit codes: 0 every " in text
+    assert "1 some value was not carried (each is listed, located)" in text
+    assert "2 usage error" in text
