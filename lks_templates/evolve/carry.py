@@ -30,7 +30,7 @@ from typing import Any
 from lks_templates.errors import Problem
 from lks_templates.evolve.renames import field_map
 from lks_templates.readback.result import Return
-from lks_templates.readback.values import Value, check_value, format_value
+from lks_templates.readback.values import Value, check_value, check_year, format_value
 from lks_templates.rules.periods import period_slots
 from lks_templates.spec.models import FieldSpec, ResolvedTemplate, TemplateSpec
 
@@ -201,6 +201,11 @@ class _Carrier:
                     "",
                     "the return has no reporting year, so next year's is not known; enter it",
                 )
+            return
+        checked = check_year(year + step)
+        if checked.value is None:
+            detail = checked.findings[0].detail.removesuffix(".") if checked.findings else ""
+            self._not_carried(YEAR, "", f"next year's would not be a year ({detail})")
             return
         self.result.values[YEAR] = year + step
         self.result.year_carried = True
