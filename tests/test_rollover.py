@@ -137,3 +137,24 @@ def test_migrate_keeps_a_returns_last_year_figures(tmp_path: Path) -> None:
     cells = named_values(tmp_path / "new.xlsx")
     assert _numbers(cells[LAST + renamed_to]) == last
     assert _numbers(cells[LAST + "loans"]) == [None] * 12
+
+
+def test_a_measure_without_last_year_cells_in_the_new_version_is_listed(tmp_path: Path) -> None:
+    from lks_templates.evolve.carry import roll_over
+
+    monthly = evolved_monthly(tmp_path)
+    old = tmp_path / "this-year.xlsx"
+    _old_return(monthly.old_folder, MONTHLY, old)
+    source = read_return(old, specs=monthly.folder)
+    old_spec = load_specs(monthly.folder).resolve(MONTHLY, source.template_version)
+    assert old_spec is not None
+    new = _resolve(monthly.folder, MONTHLY)
+    carried = roll_over(source, old_spec, new, blocks={"loans"})
+    assert list(carried.last_year) == ["loans"]
+    listed = {p.field for p in carried.problems}
+    assert listed == set(old_spec.measure_names) - {"loans"}
+    renamed_from, renamed_to = RENAMED_MEASURE
+    searches = [p for p in carried.problems if p.field == renamed_from]
+    assert len(searches) == 12  # one per month, each at its own cell
+    assert len({p.cell for p in searches}) == 12
+    assert f"has no last year's cells for `{renamed_to}`" in searches[0].message

@@ -23,7 +23,7 @@ never guessed:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,11 +33,10 @@ from lks_templates.readback.result import Return
 from lks_templates.readback.values import Value, check_value, check_year, format_value
 from lks_templates.rules.periods import period_slots
 from lks_templates.spec.models import FieldSpec, ResolvedTemplate, TemplateSpec
+from lks_templates.spec.names import LAST_YEAR_PREFIX
 
 YEAR = "reporting_year"
 """The input name of the reporting year (``build_workbook`` values, problems' field)."""
-LAST_YEAR_PREFIX = "lks_last_year_"
-"""Input names of last year's cells (``lks_last_year_<measure>``)."""
 EXACT_WIDENINGS = frozenset({("integer", "number")})
 """Type changes every value survives exactly."""
 
@@ -84,10 +83,17 @@ def period_keys(resolved: ResolvedTemplate) -> list[str]:
     return [slot.key for slot in period_slots(template.period)]
 
 
-def carry_return(source: Return, old: ResolvedTemplate, new: ResolvedTemplate) -> Carry:
+def carry_return(
+    source: Return,
+    old: ResolvedTemplate,
+    new: ResolvedTemplate,
+    blocks: Collection[str] | None = None,
+) -> Carry:
     """The values of ``source`` (read against ``old``) as ``new`` takes them: profile and
-    period values by field name through renames, and the reporting year."""
-    carry = _Carrier(source, old, new)
+    period values by field name through renames, the return's own last year's figures
+    and the reporting year. ``blocks``: the measures with last year's cells in ``new``
+    (``Contract.last_year``); None takes every measure to have them."""
+    carry = _Carrier(source, old, new, blocks)
     carry.profile(clear=False)
     carry.measures(into_last_year=False)
     carry.own_last_year()
@@ -95,11 +101,17 @@ def carry_return(source: Return, old: ResolvedTemplate, new: ResolvedTemplate) -
     return carry.finish()
 
 
-def roll_over(source: Return, old: ResolvedTemplate, new: ResolvedTemplate) -> Carry:
+def roll_over(
+    source: Return,
+    old: ResolvedTemplate,
+    new: ResolvedTemplate,
+    blocks: Collection[str] | None = None,
+) -> Carry:
     """Next year's values from ``source``: the profile (but fields that say ``rollover:
     clear``), the reporting year plus one, and this year's period values as last year's
-    (``lks_last_year_<measure>``); this year's period cells stay blank."""
-    carry = _Carrier(source, old, new)
+    (``lks_last_year_<measure>``); this year's period cells stay blank. ``blocks`` as for
+    :func:`carry_return`."""
+    carry = _Carrier(source, old, new, blocks)
     carry.profile(clear=True)
     carry.measures(into_last_year=True)
     carry.year(step=1)
@@ -109,8 +121,15 @@ def roll_over(source: Return, old: ResolvedTemplate, new: ResolvedTemplate) -> C
 class _Carrier:
     """The work of one carry, sharing the return, both versions and the result."""
 
-    def __init__(self, source: Return, old: ResolvedTemplate, new: ResolvedTemplate) -> None:
+    def __init__(
+        self,
+        source: Return,
+        old: ResolvedTemplate,
+        new: ResolvedTemplate,
+        blocks: Collection[str] | None,
+    ) -> None:
         self.source = source
+        self.blocks = blocks
         self.old = old
         self.new = new
         self.result = Carry(source=source, target=new)
@@ -146,8 +165,7 @@ class _Carrier:
 
     def own_last_year(self) -> None:
         """The Last year block of the return itself (``migrate`` keeps it)."""
-        own: dict[str, list[Value | None]] = getattr(self.source, "last_year", {})
-        for name, series in own.items():
+        for name, series in self.source.last_year.items():
             self._series(name, LAST_YEAR_PREFIX + name, series, into_last_year=True)
 
     def _series(
@@ -166,6 +184,11 @@ class _Carrier:
             reason = self._missing_reason(name, target, profile=False)
             for key, _ in entered:
                 self._not_carried(cell, key, reason)
+            return
+        if into_last_year and self.blocks is not None and target not in self.blocks:
+            version = f"{self.new.template.id} {self.new.template.version}"
+            for key, _ in entered:
+                self._not_carried(cell, key, f"{version} has no last year's cells for `{target}`")
             return
         values: list[Value | None] = [None] * len(new_keys)
         for key, value in entered:

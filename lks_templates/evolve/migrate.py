@@ -16,14 +16,14 @@ written atomically: a failure leaves no half-written file. What was carried is i
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from lks_templates.errors import Problem
 from lks_templates.evolve.carry import Carry, carry_return, roll_over
 from lks_templates.readback.context import ReadContext
+from lks_templates.readback.contract import contract_for
 from lks_templates.readback.read import read_return
 from lks_templates.readback.result import Return
 from lks_templates.spec.crossref import version_key
@@ -67,7 +67,7 @@ class FolderReport:
     not_searched: list[Problem] = field(default_factory=list)
 
 
-Carrier = Callable[[Return, ResolvedTemplate, ResolvedTemplate], Carry]
+Carrier = Callable[[Return, ResolvedTemplate, ResolvedTemplate, Collection[str] | None], Carry]
 
 
 def migrate_file(
@@ -140,6 +140,7 @@ def _one(
     carrier: Carrier,
 ) -> Migrated:
     label = str(path) if file is None else file
+    context = ReadContext() if context is None else context
     source = read_return(path, specs=specs, file=label, context=context)
     item = Migrated(
         file=label, template_id=source.template_id, from_version=source.template_version
@@ -153,7 +154,9 @@ def _one(
     new = _target(specs, source, to, rollover=carrier is roll_over, problems=item.problems)
     if new is None:
         return item
-    carry = carrier(source, old, new)
+    # Which measures have last year's cells in the new version: its read-back contract says.
+    blocks = set(contract_for(new, context).last_year)
+    carry = carrier(source, old, new, blocks)
     item.carry = carry
     item.problems = list(carry.problems)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
@@ -165,8 +168,7 @@ def _one(
 def _build(new: ResolvedTemplate, out: Path, carry: Carry) -> Path:
     from lks_templates.build import build_workbook
 
-    extra: dict[str, Any] = {"last_year": carry.last_year} if carry.last_year else {}
-    return build_workbook(new, out, values=carry.values, **extra)
+    return build_workbook(new, out, values=carry.values, last_year=carry.last_year or None)
 
 
 def _target(
