@@ -60,7 +60,7 @@ print(result.kpis["searches_per_1000_staff"])  # (30 + 50) / 4000 * 1000
 """The worked example of the page: regenerate a template from Python and read it back."""
 
 EXAMPLE_OUTPUT = """\
-monthly-activity 1.0.0 2026
+monthly-activity 1.1.0 2026
 [30, 50, None]
 20.0
 """

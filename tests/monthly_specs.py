@@ -74,8 +74,9 @@ def evolved_monthly(tmp: Path) -> Monthly:
     dataset = dataset.replace(
         f"  - name: {after}\n", f"  - name: {after}\n    renamed_from: {before}\n"
     )
+    rule = "clear"
     dataset = dataset.replace(
-        f"  - name: {CLEARED}\n", f"  - name: {CLEARED}\n    rollover: clear\n"
+        f"  - name: {CLEARED}\n", f"  - name: {CLEARED}\n    rollover: {rule}\n"
     )
     (new / DATASET_FILE).write_text(dataset, encoding="utf-8")
     template = (new / MONTHLY_FILE).read_text(encoding="utf-8")

@@ -127,8 +127,12 @@ def test_the_worked_example_runs_and_prints_what_the_page_says(
         exec(compile(code, "docs/api.md", "exec"), {"__name__": "example"})
     # Worked by hand: 30 + 50 searches for 4,000 staff is 20.0 per 1,000; May is month 2 of
     # a year starting in April, so the third month is blank.
-    expected = "monthly-activity 1.0.0 2026\n[30, 50, None]\n20.0\n"
-    assert printed.getvalue() == expected
+    from lks_templates.apidoc import EXAMPLE_OUTPUT
+
+    shipped = lks_templates.load_specs(ROOT / "template_specs").resolve("monthly-activity")
+    assert shipped is not None
+    expected = f"monthly-activity {shipped.template.version} 2026\n[30, 50, None]\n20.0\n"
+    assert printed.getvalue() == expected == EXAMPLE_OUTPUT
     assert _block(page, heading, "text") + "\n" == expected
     # The workbook it built is a real one: openpyxl finds the defined names of the template.
     from openpyxl import load_workbook

@@ -20,6 +20,7 @@ from test_readback_support import (
     form_values,
     good_return_path,
     monthly_values,
+    shipped_version,
     specs,
 )
 
@@ -253,7 +254,7 @@ def test_write_collection_leaves_no_temporary_files(returns: Path, tmp_path: Pat
 def test_read_command(returns: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["read", str(returns / "sub" / "b-hill.xlsx")]) == 0
     out = capsys.readouterr().out
-    assert "monthly-activity 1.0.0, reporting year 2026" in out
+    assert f"monthly-activity {shipped_version()}, reporting year 2026" in out
     assert "type-error" in out
     assert main(["read", str(returns / "e-old.xls")]) == 1
     assert "old-excel-format" in capsys.readouterr().out

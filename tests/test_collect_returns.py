@@ -13,7 +13,16 @@ from typing import Any
 
 import pytest
 import yaml
-from test_readback_support import ANNUAL, FORM, MONTHLY, PROFILE, build, form_values, specs
+from test_readback_support import (
+    ANNUAL,
+    FORM,
+    MONTHLY,
+    PROFILE,
+    build,
+    form_values,
+    shipped_version,
+    specs,
+)
 
 import lks_templates
 from lks_templates.cli import main
@@ -106,7 +115,7 @@ def test_columns_are_the_fixed_ones_then_the_union_of_kpis(out: Path) -> None:
 def test_periods_and_profile_of_a_partial_year(out: Path) -> None:
     row = by_file(out)["a-spring.xlsx"]
     assert row["template_id"] == MONTHLY
-    assert row["template_version"] == "1.0.0"
+    assert row["template_version"] == shipped_version(MONTHLY)
     assert row["org_ods_code"] == PROFILE["org_ods_code"]
     assert row["org_name"] == PROFILE["org_name"]
     assert row["reporting_year"] == "2026"

@@ -24,6 +24,7 @@ from test_readback_support import (
     replace,
     rewrite,
     sheet_part,
+    shipped_version,
     specs,
 )
 
@@ -249,7 +250,7 @@ def test_unknown_template_and_version(good: Path, tmp_path: Path) -> None:
         tmp_path / "newer.xlsx",
         {
             "docProps/custom.xml": replace(
-                "<vt:lpwstr>1.0.0</vt:lpwstr>", "<vt:lpwstr>9.0.0</vt:lpwstr>"
+                f"<vt:lpwstr>{shipped_version()}</vt:lpwstr>", "<vt:lpwstr>9.0.0</vt:lpwstr>"
             )
         },
     )

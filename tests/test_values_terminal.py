@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_readback_support import build, cell_of, monthly_values
+from test_readback_support import build, cell_of, monthly_values, shipped_version
 
 from lks_templates.cli import main
 from lks_templates.words import printable
@@ -55,7 +55,7 @@ def test_read_prints_a_crafted_cell_and_file_name_escaped(
     assert only_printable(out)
     shown_path = str(tmp_path / "ret\\x1b]0;pwned\\x07.xlsx")
     lines = out.splitlines()
-    assert lines[0] == f"{shown_path}: monthly-activity 1.0.0, reporting year 2026"
+    assert lines[0] == f"{shown_path}: monthly-activity {shipped_version()}, reporting year 2026"
     assert f"  org_name                {SHOWN}" in lines
     # The fake summary stays inside its line; the real one counts the real problem.
     assert "Problems: 1 error, 0 warnings:" in lines
