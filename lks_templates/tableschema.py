@@ -7,7 +7,7 @@ Table Schema allows and other tools ignore:
 
 - per field: ``lks:unit``, ``lks:section``, ``lks:frequency``, ``lks:guidance``,
   ``lks:standard``, ``lks:aggregate`` (written only when it is not ``sum``),
-  ``lks:weighted_by`` (only when set);
+  ``lks:weighted_by`` (only when set), ``lks:rollover`` (only when it is not ``carry``);
 - per schema: ``lks:id``, ``lks:version``, ``lks:title``, ``lks:description``.
 
 Export writes them unless asked not to (``extensions=False``); import reads them back, so a
@@ -57,6 +57,7 @@ EXTENSION_KEYS = (
     "standard",
     "aggregate",
     "weighted_by",
+    "rollover",
 )
 """Dataset-spec field keys carried as ``lks:<key>`` custom properties."""
 CONSTRAINT_KEYS = ("required", "minimum", "maximum", "enum", "pattern", "minLength", "maxLength")
@@ -107,7 +108,8 @@ def _export_field(spec_field: FieldSpec, extensions: bool) -> dict[str, Any]:
     if extensions:
         for key in EXTENSION_KEYS:
             value = getattr(spec_field, key)
-            if value not in ("", None) and not (key == "aggregate" and value == "sum"):
+            default = {"aggregate": "sum", "rollover": "carry"}.get(key)
+            if value not in ("", None) and value != default:
                 out[f"{PREFIX}{key}"] = value
     return out
 
@@ -415,9 +417,18 @@ class _Converter:
                 f"`{PREFIX}aggregate` must be one of {', '.join(AGGREGATES)}, not {value!r}.",
             )
             return "sum"
+        if key == "rollover" and value not in ROLLOVER_RULES:
+            self.problem(
+                path,
+                "invalid-value",
+                f"`{PREFIX}rollover` must be one of {', '.join(ROLLOVER_RULES)}, not {value!r}.",
+            )
+            return "carry"
         return str(value)
 
 
+ROLLOVER_RULES = ("carry", "clear")
+"""The values of a field's ``rollover`` (``spec.models.RolloverRule``)."""
 _SCHEMA_EXTENSIONS = ("id", "version", "title", "description")
 _FIELD_EXTENSIONS = frozenset(f"{PREFIX}{key}" for key in EXTENSION_KEYS)
 

@@ -134,15 +134,31 @@ def test_every_spec_validates_without_a_problem() -> None:
     )
     bumped = {s.id: s.version for s in specs.all() if s.version != "1.0.0"}
     # Patch releases: the case-study wording says "select Yes" (issue 9, item 8); minor
-    # bumps: `weighted_by`, the KPI titled as a mean, the ratio shown as 1 : N.
+    # bumps: `weighted_by`, the KPI titled as a mean, the ratio shown as 1 : N; then the
+    # `rollover: clear` of the figures counted afresh each year (issue 10).
     assert bumped == {
         "case-study-fields": "1.0.1",
         "impact-case-study": "1.0.1",
-        "supplementary-dataset": "1.1.0",
-        "reach-and-registration": "1.1.0",
-        "staffing-and-finance": "1.1.0",
-        "supplementary-return": "1.1.0",
+        "supplementary-dataset": "1.2.0",
+        "e-resources": "1.1.0",
+        "impact": "1.1.0",
+        "monthly-activity": "1.1.0",
+        "reach-and-registration": "1.2.0",
+        "staffing-and-finance": "1.2.0",
+        "supplementary-return": "1.2.0",
     }
+
+
+def test_the_figures_counted_afresh_each_year_are_cleared_on_rollover() -> None:
+    # Staff served, learners, LKS staffing at 31 March and money over the year belong to
+    # one year; the service's identity and definitions carry over.
+    dataset = next(d for d in load_specs([SPECS]).datasets if d.id == "supplementary-dataset")
+    cleared = {f.name for f in dataset.fields if f.rollover == "clear"}
+    assert {"staff_headcount_served", "staff_wte_served", "lks_wte_total", "spend_total"} <= cleared
+    assert not cleared & {"org_name", "org_ods_code", "trust_type", "nhs_region"}
+    assert all(
+        f.section in ("Context", "Staffing", "Finance") for f in dataset.fields if f.name in cleared
+    )
 
 
 # ------------------------------------------------------------------------------- dataset
