@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsxwriter.format import Format
+from xlsxwriter.packager import Packager
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -59,7 +60,7 @@ class _Formats:
 def render_workbook(plan: WorkbookPlan, path: str | Path) -> Path:
     """Write ``plan`` to ``path`` (the caller makes the write atomic)."""
     path = Path(path)
-    workbook = Workbook(
+    workbook = _Workbook(
         str(path),
         {
             "strings_to_numbers": False,
@@ -95,8 +96,7 @@ def render_workbook(plan: WorkbookPlan, path: str | Path) -> Path:
         _render_sheet(workbook, sheet, sheet_plan, formats)
     for name, ref in plan.defined_names.items():
         workbook.define_name(name, "=" + ref)
-    workbook.close()
-    set_language(path)
+    workbook.close()  # its parts tagged British English as they are zipped (_Packager)
     return path
 
 
@@ -105,28 +105,59 @@ LANGUAGE = "en-GB"
 _CHART_PART = re.compile(r"xl/charts/chart\d+\.xml")
 
 
-def set_language(path: Path) -> None:
-    """Tag the workbook's text as British English, rewriting ``path`` in place.
+def tag_language(name: str, xml: str) -> str:
+    """The XML of part ``name`` with its text tagged British English: xlsxwriter has no
+    option for either, it writes no ``dc:language`` and tags chart text ``en-US``."""
+    if name == "docProps/core.xml":
+        return xml.replace(
+            "</cp:coreProperties>", f"<dc:language>{LANGUAGE}</dc:language></cp:coreProperties>"
+        )
+    if _CHART_PART.fullmatch(name):
+        xml = xml.replace('lang="en-US"', f'lang="{LANGUAGE}"')
+        return xml.replace('<c:lang val="en-US"/>', f'<c:lang val="{LANGUAGE}"/>')
+    return xml
 
-    xlsxwriter has no option for either: it writes no ``dc:language`` and tags chart text
-    ``en-US``. Each part keeps its name, order, date and compression, so the rewritten
-    file is as reproducible as xlsxwriter's.
+
+def set_language(path: Path) -> None:
+    """Tag the text of the workbook at ``path`` British English, rewriting it in place.
+
+    :func:`render_workbook` tags its parts before they are zipped (one pass, not a second
+    zip); this rewrite of a finished file gives the same bytes (tests compare the two).
+    Each part keeps its name, order, date and compression.
     """
     with zipfile.ZipFile(path) as archive:
         parts = [(info, archive.read(info)) for info in archive.infolist()]
     with zipfile.ZipFile(path, "w") as archive:
         for info, data in parts:
-            if info.filename == "docProps/core.xml":
-                data = data.replace(
-                    b"</cp:coreProperties>",
-                    f"<dc:language>{LANGUAGE}</dc:language></cp:coreProperties>".encode(),
-                )
-            elif _CHART_PART.fullmatch(info.filename):
-                data = data.replace(b'lang="en-US"', f'lang="{LANGUAGE}"'.encode())
-                data = data.replace(
-                    b'<c:lang val="en-US"/>', f'<c:lang val="{LANGUAGE}"/>'.encode()
-                )
+            if info.filename == "docProps/core.xml" or _CHART_PART.fullmatch(info.filename):
+                data = tag_language(info.filename, data.decode("utf-8")).encode("utf-8")
             archive.writestr(info, data)
+
+
+class _Packager(Packager):  # type: ignore[misc]
+    """xlsxwriter's packager, each XML part tagged British English (:func:`tag_language`)
+    once assembled in memory, before the workbook zips it."""
+
+    def _create_package(self) -> list[tuple[Any, str, bool]]:
+        files: list[tuple[Any, str, bool]] = super()._create_package()
+        for part, name, binary in files:
+            if binary or not isinstance(part, io.StringIO):
+                continue
+            xml = part.getvalue()
+            tagged = tag_language(name, xml)
+            if tagged != xml:
+                part.seek(0)
+                part.truncate()
+                part.write(tagged)
+        return files
+
+
+class _Workbook(Workbook):  # type: ignore[misc]
+    """xlsxwriter's workbook with :class:`_Packager` (``_get_packager`` is xlsxwriter's
+    documented hook for its own packager)."""
+
+    def _get_packager(self) -> Packager:
+        return _Packager()
 
 
 def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan, formats: _Formats) -> None:
