@@ -29,6 +29,7 @@ from lks_templates.benchmarking.compare import (
     kpi_inputs,
 )
 from lks_templates.benchmarking.versions import Versions
+from lks_templates.benchmarking.writing import Written
 from lks_templates.errors import Problem, SpecError
 from lks_templates.readback.result import Return
 from lks_templates.spec.models import BenchmarkSpec, TemplateSpec
@@ -189,6 +190,8 @@ class Run:
     problems: list[list[object]]
     """problems.csv rows (unescaped)."""
     numbers: list[bool]
+    unwritten: list[Written] = field(default_factory=list)
+    """The workbooks that could not be written, with why (the others were)."""
 
 
 def run_benchmark(
@@ -199,9 +202,12 @@ def run_benchmark(
     out: str | os.PathLike[str] | None = None,
     date: dt.date | None = None,
     progress: Callable[[], object] | None = None,
+    jobs: int = 1,
 ) -> Run:
     """:func:`benchmark` as plain rows: the same reading, comparing and writing, without
-    pandas; ``progress`` is called once per workbook read."""
+    pandas; ``progress`` is called once per workbook read; ``jobs`` > 1 writes the
+    workbooks with that many processes (the same bytes). A workbook that cannot be
+    written is listed in ``unwritten`` and the others are still written."""
     from lks_templates.readback.read import load_spec_set
 
     spec_set = load_spec_set(specs)
@@ -215,21 +221,22 @@ def run_benchmark(
     kpis = chosen.kpis if chosen.kpis is not None else [k.name for k in template.kpis]
     outcome.problems += versions.problems(compared.__contains__, kpis)
     problems, numbers = problem_rows(read, outcome)
+    unwritten: list[Written] = []
     if out is not None:
         from lks_templates.benchmarking.output import write_tables
-        from lks_templates.benchmarking.workbook import write_services
+        from lks_templates.benchmarking.summary import Context, left_out
+        from lks_templates.benchmarking.writing import Job, write_workbooks
 
         write_tables(Path(out), outcome, problems, numbers)
         resolved = spec_set.resolve(template.id, template.version)
         fields = [*resolved.profile_fields, *resolved.measure_fields] if resolved else []
         titles = {f.name: f.title for f in fields}
         day = date or dt.date.today()
-        write_services(Path(out), outcome, chosen, template, date=day, titles=titles)
-        from lks_templates.benchmarking.summary import Context, left_out, write_summary
-
-        write_summary(Path(out), Context(outcome, chosen, template, day, titles,
-                                         left_out(read.compared, outcome, chosen)))  # fmt: skip
-    return Run(chosen, read, outcome, problems, numbers)
+        summary = Context(outcome, chosen, template, day, titles,
+                          left_out(read.compared, outcome, chosen))  # fmt: skip
+        job = Job(Path(out), outcome, chosen, template, day, titles, summary)
+        unwritten = [w for w in write_workbooks(job, jobs=jobs) if w.error is not None]
+    return Run(chosen, read, outcome, problems, numbers, unwritten)
 
 
 def benchmark(
@@ -239,16 +246,22 @@ def benchmark(
     specs: SpecSource = None,
     out: str | os.PathLike[str] | None = None,
     date: dt.date | None = None,
+    jobs: int = 1,
 ) -> Benchmark:
     """Compare ``returns`` (read returns, or workbook files and folders) under ``spec`` (a
     benchmark spec, its id or its file); with ``out``, also write the CSV files there,
     each service's workbook under ``out/services/`` and the lead's ``summary.xlsx``, dated
-    ``date`` (default today: give one for the same bytes on any day)."""
+    ``date`` (default today: give one for the same bytes on any day), with ``jobs``
+    processes (the same bytes for any). Raises ``OSError`` naming the workbooks that
+    could not be written, once every other one is written."""
     import pandas as pd
 
     from lks_templates.collection import PROBLEM_COLUMNS
 
-    run = run_benchmark(returns, spec, specs=specs, out=out, date=date)
+    run = run_benchmark(returns, spec, specs=specs, out=out, date=date, jobs=jobs)
+    if run.unwritten:
+        raise OSError("Could not write " + "; ".join(f"{w.file} ({w.error})"
+                                                     for w in run.unwritten))  # fmt: skip
     outcome = run.outcome
     return Benchmark(
         spec=run.spec,
@@ -266,6 +279,7 @@ def write_benchmark(
     *,
     specs: SpecSource = None,
     date: dt.date | None = None,
+    jobs: int = 1,
 ) -> Benchmark:
     """:func:`benchmark` with the CSV files and workbooks written to ``out``."""
-    return benchmark(returns, spec, specs=specs, out=out, date=date)
+    return benchmark(returns, spec, specs=specs, out=out, date=date, jobs=jobs)
