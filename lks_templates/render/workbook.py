@@ -152,9 +152,38 @@ class _Packager(Packager):  # type: ignore[misc]
         return files
 
 
+_REWRITTEN = re.compile(
+    r"\b(?:ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|"
+    r"MAKEARRAY|MAP|RANDARRAY|REDUCE|SCAN|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT|TOCOL|"
+    r"TOROW|UNIQUE|VSTACK|WRAPCOLS|WRAPROWS|XLOOKUP)\(|\SINGLE\("
+)
+"""Any text that one of xlsxwriter's formula rewrites (``_xlfn.`` prefixes of dynamic
+array functions) would change; a test checks it against xlsxwriter's own list."""
+
+
+class _Worksheet(Worksheet):  # type: ignore[misc]
+    """xlsxwriter's worksheet, its formula preparation skipping the rewrites (one regular
+    expression each) when none of them can apply: the same formula, without some thirty
+    searches per formula cell."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if self.use_future_functions or expand_future_functions or _REWRITTEN.search(formula):
+            return str(super()._prepare_formula(formula, expand_future_functions))
+        # What xlsxwriter does to a formula none of its rewrites applies to.
+        if formula.startswith("{"):
+            formula = formula[1:]
+        if formula.startswith("="):
+            formula = formula[1:]
+        if formula.endswith("}"):
+            formula = formula[:-1]
+        return formula
+
+
 class _Workbook(Workbook):  # type: ignore[misc]
-    """xlsxwriter's workbook with :class:`_Packager` (``_get_packager`` is xlsxwriter's
-    documented hook for its own packager)."""
+    """xlsxwriter's workbook with :class:`_Packager` and :class:`_Worksheet` (xlsxwriter's
+    hooks for its own packager and worksheet class)."""
+
+    worksheet_class = _Worksheet
 
     def _get_packager(self) -> Packager:
         return _Packager()
@@ -236,20 +265,22 @@ def _merged_cells(plan: SheetPlan) -> set[tuple[int, int]]:
 def _write_cell(sheet: Worksheet, row: int, col: int, cell: Cell, formats: _Formats) -> None:
     fmt = formats.get(cell.style, cell.number_format)
     value = cell.value
+    # xlsxwriter's undecorated writers: row and column are numbers here, never "A1" text,
+    # so its decorator's check of each call (thousands per workbook) is skipped.
     if cell.formula is not None:
         # An empty cached result, not xlsxwriter's default 0: LibreOffice, by default, shows
         # cached results of an .xlsx without recalculating, so a 0 would show as 0 (or as
         # "Dec 1899" under a date format) until something is typed. An empty result makes
         # it calculate the cell on load; Excel recalculates everything on load anyway.
-        sheet.write_formula(row, col, cell.formula, fmt, value if value is not None else "")
+        sheet._write_formula(row, col, cell.formula, fmt, value if value is not None else "")
     elif value is None:
-        sheet.write_blank(row, col, None, fmt)
+        sheet._write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
-        sheet.write_boolean(row, col, value, fmt)
+        sheet._write_boolean(row, col, value, fmt)
     elif isinstance(value, int | float):
-        sheet.write_number(row, col, value, fmt)
+        sheet._write_number(row, col, value, fmt)
     else:
-        sheet.write_string(row, col, value, fmt)
+        sheet._write_string(row, col, value, fmt)
 
 
 def _validation(options: dict[str, Any]) -> dict[str, Any]:
