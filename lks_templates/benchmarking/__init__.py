@@ -24,7 +24,6 @@ from lks_templates.benchmarking.compare import (
     Outcome,
     compare,
     compare_kpis,
-    compared_of,
     kept_names,
     kpi_inputs,
 )
@@ -123,38 +122,34 @@ def read_all(
     *,
     progress: Callable[[], object] | None = None,
     versions: Versions | None = None,
+    jobs: int = 1,
 ) -> Read:
     """Returns as given, and every workbook under the paths given, read as ``collect``
-    does, one at a time: of each only what the benchmark compares is kept. ``progress``
-    is called after each workbook read. ``versions``: returns of older versions of the
-    template are compared under its current names, without the KPIs that changed."""
+    does (with ``jobs`` processes; the same result for any): of each only what the
+    benchmark compares is kept. ``progress`` is called after each workbook read.
+    ``versions``: returns of older versions of the template are compared under its
+    current names, without the KPIs that changed."""
+    from lks_templates.benchmarking.reading import Kept, Reader, kept_of, read_files
     from lks_templates.collection import find_returns
-    from lks_templates.collection.rows import problem_rows_of
-    from lks_templates.readback import read_return
-    from lks_templates.readback.context import ReadContext
 
-    context = ReadContext()  # one per run: each template's contract is prepared once
-    inputs, kpis, keep = kpi_inputs(template), compare_kpis(spec, template), kept_names(spec)
+    reader = Reader(specs, kpi_inputs(template), list(compare_kpis(spec, template)),
+                    kept_names(spec), versions)  # fmt: skip
     read = Read()
-
-    def add(result: Return) -> None:
-        if versions is not None:
-            result = versions.align_one(result)
-        rows, numbers = problem_rows_of(result)
-        read.problems += [list(row) for row in rows]
-        read.numbers += numbers
-        read.compared.append(compared_of(result, inputs, kpis, keep))
-
+    slots: list[Return | Path] = []
     for item in returns:
         if isinstance(item, Return):
-            add(item)
+            slots.append(item)
             continue
         files, gone = find_returns([os.fspath(item)])
         read.missing += gone
-        for path in files:  # each return dropped once its compared part is kept
-            add(read_return(path, specs=specs, file=path.as_posix(), context=context))
-            if progress is not None:
-                progress()
+        slots += files
+    paths = [slot for slot in slots if isinstance(slot, Path)]
+    done = iter(read_files(paths, reader, jobs=jobs, progress=progress))
+    for slot in slots:  # in the order given, each return's compared part only
+        kept: Kept = kept_of(slot) if isinstance(slot, Return) else next(done)
+        read.problems += kept.problems
+        read.numbers += kept.numbers
+        read.compared.append(kept.compared)
     return read
 
 
@@ -215,7 +210,9 @@ def run_benchmark(
     template = template_of(chosen, spec_set)
     # Returns of older versions under the current names, without the KPIs that changed.
     versions = Versions(spec_set, template.id)
-    read = read_all(returns, spec_set, chosen, template, progress=progress, versions=versions)
+    read = read_all(
+        returns, spec_set, chosen, template, progress=progress, versions=versions, jobs=jobs
+    )
     outcome = compare(read.compared, chosen, template)
     compared = {s.file for s in outcome.services}
     kpis = chosen.kpis if chosen.kpis is not None else [k.name for k in template.kpis]

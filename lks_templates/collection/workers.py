@@ -74,19 +74,20 @@ def _stopped(path: Path, reason: str) -> FileRows:
     return crashed(path, "its reading process stopped" if reason == STOPPED else reason)
 
 
+def crash_message(reason: str, done: str = "collected") -> str:
+    """The message of a ``read-crashed`` problem: the file's reading failed for ``reason``
+    and the other files were still ``done``."""
+    return (f"Reading this file failed ({reason}); the other files were still {done}. Check "
+            "that it opens in Excel, and report it to the maintainers with the file.")  # fmt: skip
+
+
 def crashed(path: Path, reason: str) -> FileRows:
     """The ``read-crashed`` row of a file whose reading failed for ``reason`` (and its
     row of returns.csv, the error counted)."""
     from lks_templates.collection.returns import record_of_file
 
     rows = rows_of_problem(
-        Problem(
-            code="read-crashed",
-            message=f"Reading this file failed ({reason}); the other files were still "
-            "collected. Check that it opens in Excel, and report it to the maintainers "
-            "with the file.",
-            file=path.as_posix(),
-        )
+        Problem(code="read-crashed", message=crash_message(reason), file=path.as_posix())
     )
     rows.record = record_of_file(path.as_posix())
     return rows

@@ -2,8 +2,9 @@
 their peers.
 
 Exit codes as ``collect``: 0 every file was read (problems may exist); 1 some file could
-not be read, or some workbook could not be written (the others were); 2 usage error (a path that does not exist, specs or a benchmark spec that do
-not load, an --out folder that cannot be written).
+not be read, or some workbook could not be written (the others were); 2 usage error (a
+path that does not exist, specs or a benchmark spec that do not load, an --out folder that
+cannot be written, --jobs below 1).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=1,
         metavar="N",
-        help="write the workbooks with N processes (output is identical); default 1",
+        help="read the returns and write the workbooks with N processes (output is identical); "
+        "default 1",
     )
     parser.add_argument(
         "--progress",
@@ -129,8 +131,8 @@ def run(args: argparse.Namespace) -> int:
     if "summary.xlsx" not in unwritten:
         print(printable(f"Wrote the lead's summary, {out}/summary.xlsx "
                         "(it names every service: keep it to the lead)"))  # fmt: skip
-    for file, error in list(unwritten.items())[:SHOWN]:
-        print(printable(f"{out}/{file}: not written ({error}); the others were."), file=sys.stderr)
+    for file, why in list(unwritten.items())[:SHOWN]:
+        print(printable(f"{out}/{file}: not written ({why}); the others were."), file=sys.stderr)
     if len(unwritten) > SHOWN:
         print(f"... and {len(unwritten) - SHOWN:,} more not written.", file=sys.stderr)
     return 1 if rejected or unwritten else 0
