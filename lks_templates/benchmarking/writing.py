@@ -119,4 +119,10 @@ def write_workbooks(job: Job, *, jobs: int = 1) -> list[Written]:
     from lks_templates.collection.workers import Processes
 
     # The summary goes first: the longest single workbook, done while services follow.
-    return list(Processes(jobs, _write, _failed, _init, (job,)).map(tasks))
+    written = list(Processes(jobs, _write, _failed, _init, (job,)).map(tasks))
+    # A worker stopped mid-write (the pool stops them all when one dies) leaves its
+    # temporary file behind; every workbook was then written again or reported.
+    for folder in (job.out, job.out / "services"):
+        for temp in folder.glob(".*-????????.xlsx"):
+            temp.unlink(missing_ok=True)
+    return written
