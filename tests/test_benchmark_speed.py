@@ -195,3 +195,20 @@ def test_jobs_below_one_is_a_usage_error(
     assert _run(returns, tmp_path / "out", "--jobs", "0") == 2
     assert "--jobs must be 1 or more" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("kind", ["scatter", "bar", "line", "column", "pie"])
+def test_number_cache_is_xlsxwriters(kind: str) -> None:
+    """The one-call-per-point cache writes xlsxwriter's own XML for every kind of token."""
+    import io
+
+    data: list[Any] = [1.5, 2, None, 0.1 + 0.2, 1e-20, float("nan"), "3.25", "text", True, -0.0]
+    fast = render._Workbook(io.BytesIO()).add_chart({"type": kind})
+    plain = Workbook(io.BytesIO()).add_chart({"type": kind})
+    assert isinstance(fast, render._NumberCache) and not isinstance(plain, render._NumberCache)
+    for chart in (fast, plain):
+        chart.fh = io.StringIO()
+        chart._write_num_cache(data)
+        chart._write_num_cache([])
+    assert fast.fh.getvalue() == plain.fh.getvalue()
+    assert '<c:pt idx="7"><c:v>0</c:v></c:pt>' in fast.fh.getvalue()  # text caches as 0

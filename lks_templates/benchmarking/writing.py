@@ -15,10 +15,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lks_templates.atomic import reason_of, write_atomically
 from lks_templates.benchmarking.compare import Outcome, Row
 from lks_templates.spec.models import BenchmarkSpec, TemplateSpec
+
+if TYPE_CHECKING:
+    from lks_templates.benchmarking.summary import Context
 
 SUMMARY = -1
 """The task of the lead's summary; a service's task is its index in ``outcome.services``."""
@@ -34,8 +38,8 @@ class Job:
     template: TemplateSpec
     date: dt.date
     titles: Mapping[str, str]
-    summary: object | None = None
-    """The summary's :class:`~lks_templates.benchmarking.summary.Context` (None: no summary)."""
+    summary: Context | None = None
+    """What the lead's summary is made from (None: no summary)."""
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,9 @@ def write_one(task: int) -> str:
     job, file = _JOB, _file_of(task)
     assert job is not None
     if task == SUMMARY:
-        from lks_templates.benchmarking.summary import Context, plan_summary
+        from lks_templates.benchmarking.summary import plan_summary
 
-        assert isinstance(job.summary, Context)
+        assert job.summary is not None
         plan = plan_summary(job.summary)
     else:
         service, outcome = job.outcome.services[task], job.outcome
@@ -112,7 +116,6 @@ def write_workbooks(job: Job, *, jobs: int = 1) -> list[Written]:
     services in the order of ``outcome.services``."""
     tasks: Sequence[int] = [*([SUMMARY] if job.summary is not None else []),
                             *range(len(job.outcome.services))]  # fmt: skip
-    (job.out / "services").mkdir(parents=True, exist_ok=True)
     _init(job)  # here too: the names of files whose process died come from it
     if jobs <= 1 or len(tasks) < 2:
         return [_write(task) for task in tasks]

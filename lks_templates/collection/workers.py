@@ -7,7 +7,8 @@ survive a reader that takes its whole process down (an abort in native code, the
 out-of-memory killer): the pool notices the dead worker, every file it may have been
 reading is read again alone in a fresh process, and the one that kills its process again
 is reported as ``read-crashed``. Nothing hangs and the output is the same for any
-``jobs``.
+``jobs``. The pool itself, :class:`Processes`, does any work item by item; ``benchmark``
+reads its returns and writes its workbooks with it too.
 """
 
 from __future__ import annotations
