@@ -212,3 +212,16 @@ def test_number_cache_is_xlsxwriters(kind: str) -> None:
         chart._write_num_cache([])
     assert fast.fh.getvalue() == plain.fh.getvalue()
     assert '<c:pt idx="7"><c:v>0</c:v></c:pt>' in fast.fh.getvalue()  # text caches as 0
+
+
+def test_shipped_templates_build_the_same_bytes(tmp_path: Path) -> None:
+    """Every shipped template (dates, validations, images, conditional formats, charts)
+    and the download page: the fast renderer's bytes are the straightforward one's."""
+    fast, plain = tmp_path / "fast", tmp_path / "plain"
+    assert main(["build", str(SPECS), "--out", str(fast), "--quiet"]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "_Workbook", _Straightforward)
+        assert main(["build", str(SPECS), "--out", str(plain), "--quiet"]) == 0
+    built = _digests(fast)
+    assert len([f for f in built if f.endswith(".xlsx")]) >= 7
+    assert built == _digests(plain)
