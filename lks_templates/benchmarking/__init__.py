@@ -24,11 +24,11 @@ from lks_templates.benchmarking.compare import (
     Outcome,
     compare,
     compare_kpis,
-    compared_of,
     kept_names,
     kpi_inputs,
 )
 from lks_templates.benchmarking.versions import Versions
+from lks_templates.benchmarking.writing import Written
 from lks_templates.errors import Problem, SpecError
 from lks_templates.readback.result import Return
 from lks_templates.spec.models import BenchmarkSpec, TemplateSpec
@@ -122,38 +122,34 @@ def read_all(
     *,
     progress: Callable[[], object] | None = None,
     versions: Versions | None = None,
+    jobs: int = 1,
 ) -> Read:
     """Returns as given, and every workbook under the paths given, read as ``collect``
-    does, one at a time: of each only what the benchmark compares is kept. ``progress``
-    is called after each workbook read. ``versions``: returns of older versions of the
-    template are compared under its current names, without the KPIs that changed."""
+    does (with ``jobs`` processes; the same result for any): of each only what the
+    benchmark compares is kept. ``progress`` is called after each workbook read.
+    ``versions``: returns of older versions of the template are compared under its
+    current names, without the KPIs that changed."""
+    from lks_templates.benchmarking.reading import Kept, Reader, kept_of, read_files
     from lks_templates.collection import find_returns
-    from lks_templates.collection.rows import problem_rows_of
-    from lks_templates.readback import read_return
-    from lks_templates.readback.context import ReadContext
 
-    context = ReadContext()  # one per run: each template's contract is prepared once
-    inputs, kpis, keep = kpi_inputs(template), compare_kpis(spec, template), kept_names(spec)
+    reader = Reader(specs, kpi_inputs(template), list(compare_kpis(spec, template)),
+                    kept_names(spec), versions)  # fmt: skip
     read = Read()
-
-    def add(result: Return) -> None:
-        if versions is not None:
-            result = versions.align_one(result)
-        rows, numbers = problem_rows_of(result)
-        read.problems += [list(row) for row in rows]
-        read.numbers += numbers
-        read.compared.append(compared_of(result, inputs, kpis, keep))
-
+    slots: list[Return | Path] = []
     for item in returns:
         if isinstance(item, Return):
-            add(item)
+            slots.append(item)
             continue
         files, gone = find_returns([os.fspath(item)])
         read.missing += gone
-        for path in files:  # each return dropped once its compared part is kept
-            add(read_return(path, specs=specs, file=path.as_posix(), context=context))
-            if progress is not None:
-                progress()
+        slots += files
+    paths = [slot for slot in slots if isinstance(slot, Path)]
+    done = iter(read_files(paths, reader, jobs=jobs, progress=progress))
+    for slot in slots:  # in the order given, each return's compared part only
+        kept: Kept = kept_of(slot) if isinstance(slot, Return) else next(done)
+        read.problems += kept.problems
+        read.numbers += kept.numbers
+        read.compared.append(kept.compared)
     return read
 
 
@@ -189,6 +185,8 @@ class Run:
     problems: list[list[object]]
     """problems.csv rows (unescaped)."""
     numbers: list[bool]
+    unwritten: list[Written] = field(default_factory=list)
+    """The workbooks that could not be written, with why (the others were)."""
 
 
 def run_benchmark(
@@ -199,9 +197,12 @@ def run_benchmark(
     out: str | os.PathLike[str] | None = None,
     date: dt.date | None = None,
     progress: Callable[[], object] | None = None,
+    jobs: int = 1,
 ) -> Run:
     """:func:`benchmark` as plain rows: the same reading, comparing and writing, without
-    pandas; ``progress`` is called once per workbook read."""
+    pandas; ``progress`` is called once per workbook read; ``jobs`` > 1 writes the
+    workbooks with that many processes (the same bytes). A workbook that cannot be
+    written is listed in ``unwritten`` and the others are still written."""
     from lks_templates.readback.read import load_spec_set
 
     spec_set = load_spec_set(specs)
@@ -209,27 +210,30 @@ def run_benchmark(
     template = template_of(chosen, spec_set)
     # Returns of older versions under the current names, without the KPIs that changed.
     versions = Versions(spec_set, template.id)
-    read = read_all(returns, spec_set, chosen, template, progress=progress, versions=versions)
+    read = read_all(
+        returns, spec_set, chosen, template, progress=progress, versions=versions, jobs=jobs
+    )
     outcome = compare(read.compared, chosen, template)
     compared = {s.file for s in outcome.services}
     kpis = chosen.kpis if chosen.kpis is not None else [k.name for k in template.kpis]
     outcome.problems += versions.problems(compared.__contains__, kpis)
     problems, numbers = problem_rows(read, outcome)
+    unwritten: list[Written] = []
     if out is not None:
         from lks_templates.benchmarking.output import write_tables
-        from lks_templates.benchmarking.workbook import write_services
+        from lks_templates.benchmarking.summary import Context, left_out
+        from lks_templates.benchmarking.writing import Job, write_workbooks
 
         write_tables(Path(out), outcome, problems, numbers)
         resolved = spec_set.resolve(template.id, template.version)
         fields = [*resolved.profile_fields, *resolved.measure_fields] if resolved else []
         titles = {f.name: f.title for f in fields}
         day = date or dt.date.today()
-        write_services(Path(out), outcome, chosen, template, date=day, titles=titles)
-        from lks_templates.benchmarking.summary import Context, left_out, write_summary
-
-        write_summary(Path(out), Context(outcome, chosen, template, day, titles,
-                                         left_out(read.compared, outcome, chosen)))  # fmt: skip
-    return Run(chosen, read, outcome, problems, numbers)
+        summary = Context(outcome, chosen, template, day, titles,
+                          left_out(read.compared, outcome, chosen))  # fmt: skip
+        job = Job(Path(out), outcome, chosen, template, day, titles, summary)
+        unwritten = [w for w in write_workbooks(job, jobs=jobs) if w.error is not None]
+    return Run(chosen, read, outcome, problems, numbers, unwritten)
 
 
 def benchmark(
@@ -239,16 +243,22 @@ def benchmark(
     specs: SpecSource = None,
     out: str | os.PathLike[str] | None = None,
     date: dt.date | None = None,
+    jobs: int = 1,
 ) -> Benchmark:
     """Compare ``returns`` (read returns, or workbook files and folders) under ``spec`` (a
     benchmark spec, its id or its file); with ``out``, also write the CSV files there,
     each service's workbook under ``out/services/`` and the lead's ``summary.xlsx``, dated
-    ``date`` (default today: give one for the same bytes on any day)."""
+    ``date`` (default today: give one for the same bytes on any day), with ``jobs``
+    processes (the same bytes for any). Raises ``OSError`` naming the workbooks that
+    could not be written, once every other one is written."""
     import pandas as pd
 
     from lks_templates.collection import PROBLEM_COLUMNS
 
-    run = run_benchmark(returns, spec, specs=specs, out=out, date=date)
+    run = run_benchmark(returns, spec, specs=specs, out=out, date=date, jobs=jobs)
+    if run.unwritten:
+        raise OSError("Could not write " + "; ".join(f"{w.file} ({w.error})"
+                                                     for w in run.unwritten))  # fmt: skip
     outcome = run.outcome
     return Benchmark(
         spec=run.spec,
@@ -266,6 +276,7 @@ def write_benchmark(
     *,
     specs: SpecSource = None,
     date: dt.date | None = None,
+    jobs: int = 1,
 ) -> Benchmark:
     """:func:`benchmark` with the CSV files and workbooks written to ``out``."""
-    return benchmark(returns, spec, specs=specs, out=out, date=date)
+    return benchmark(returns, spec, specs=specs, out=out, date=date, jobs=jobs)

@@ -12,12 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from functools import partial
-from pathlib import Path
 
-from lks_templates.atomic import write_atomically
 from lks_templates.benchmarking import service_funnels
-from lks_templates.benchmarking.compare import Outcome, Row, Service
+from lks_templates.benchmarking.compare import Row, Service
 from lks_templates.layout.model import (
     ChartPlan,
     ChartSeries,
@@ -247,29 +244,3 @@ def _bar_charts(
             number_format=kpi.format if kpi is not None else "0.0",
         ))  # fmt: skip
     return charts, data_row
-
-
-def write_services(
-    out: Path,
-    outcome: Outcome,
-    spec: BenchmarkSpec,
-    template: TemplateSpec,
-    *,
-    date: dt.date,
-    titles: Mapping[str, str],
-) -> list[Path]:
-    """Write ``out/services/<ODS code>.xlsx`` for every compared service, each atomically."""
-    from lks_templates.render.workbook import render_workbook
-
-    by_code: dict[str, list[Row]] = {}
-    for row in outcome.positions:
-        by_code.setdefault(str(row["org_ods_code"]), []).append(row)
-    sizes = outcome.sizes
-    written = []
-    for service in outcome.services:
-        rows = by_code.get(service.code, [])
-        plan = plan_service(service, rows, sizes, spec, template, returns=outcome.returns,
-                            date=date, titles=titles)  # fmt: skip
-        target = out / "services" / file_name(service.code)
-        written.append(write_atomically(target, partial(render_workbook, plan), suffix=".xlsx"))
-    return written

@@ -7,18 +7,19 @@ survive a reader that takes its whole process down (an abort in native code, the
 out-of-memory killer): the pool notices the dead worker, every file it may have been
 reading is read again alone in a fresh process, and the one that kills its process again
 is reported as ``read-crashed``. Nothing hangs and the output is the same for any
-``jobs``.
+``jobs``. The pool itself, :class:`Processes`, does any work item by item; ``benchmark``
+reads its returns and writes its workbooks with it too.
 """
 
 from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from lks_templates.collection.rows import FileRows, rows_of, rows_of_problem
 from lks_templates.errors import Problem
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
     from lks_templates.readback.context import ReadContext
     from lks_templates.spec import SpecSet
     from lks_templates.spec.specset import SpecSource
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+STOPPED = "its process stopped"
+"""The reason :class:`Processes` gives ``failed`` for an item whose process died."""
 
 _WORKER_SPECS: SpecSource = None
 """The specs of the run, set in each worker process (and in this one for ``jobs`` 1)."""
@@ -63,8 +70,16 @@ def _read_one(path: Path) -> FileRows:
         return crashed(path, type(error).__name__)
 
 
-def _read_batch(paths: Sequence[Path]) -> list[FileRows]:
-    return [_read_one(path) for path in paths]
+def _stopped(path: Path, reason: str) -> FileRows:
+    """The row of a file whose reading :class:`Processes` could not deliver."""
+    return crashed(path, "its reading process stopped" if reason == STOPPED else reason)
+
+
+def crash_message(reason: str, done: str = "collected") -> str:
+    """The message of a ``read-crashed`` problem: the file's reading failed for ``reason``
+    and the other files were still ``done``."""
+    return (f"Reading this file failed ({reason}); the other files were still {done}. Check "
+            "that it opens in Excel, and report it to the maintainers with the file.")  # fmt: skip
 
 
 def crashed(path: Path, reason: str) -> FileRows:
@@ -73,13 +88,7 @@ def crashed(path: Path, reason: str) -> FileRows:
     from lks_templates.collection.returns import record_of_file
 
     rows = rows_of_problem(
-        Problem(
-            code="read-crashed",
-            message=f"Reading this file failed ({reason}); the other files were still "
-            "collected. Check that it opens in Excel, and report it to the maintainers "
-            "with the file.",
-            file=path.as_posix(),
-        )
+        Problem(code="read-crashed", message=crash_message(reason), file=path.as_posix())
     )
     rows.record = record_of_file(path.as_posix())
     return rows
@@ -100,80 +109,103 @@ def iter_file_rows(
         for path in files:
             yield _read_one(path)
         return
-    yield from _Processes(spec_set, jobs).read(files)
+    pool = Processes(jobs, _read_one, _stopped, _init_worker, (spec_set,))
+    yield from pool.map(files)
 
 
-class _Processes:
-    """A pool of worker processes, started again whenever one of them dies."""
+class Processes(Generic[Item, Result]):
+    """A pool of worker processes doing ``one`` to each item, started again whenever one
+    of them dies; the one pool of the project (``collect`` reads with it, ``benchmark``
+    writes its workbooks with it).
 
-    def __init__(self, specs: SpecSet, jobs: int) -> None:
+    ``one`` must turn its own failures into a result; the pool turns the rest (a worker
+    that dies, a result that cannot be sent back) into ``failed(item, reason)``.
+    ``initializer(*initargs)`` runs in each worker before its first item.
+    """
+
+    def __init__(
+        self,
+        jobs: int,
+        one: Callable[[Item], Result],
+        failed: Callable[[Item, str], Result],
+        initializer: Callable[..., object],
+        initargs: tuple[object, ...] = (),
+    ) -> None:
         import multiprocessing
 
-        self.specs = specs
         self.jobs = jobs
-        # Forked workers inherit the loaded specs and prepared contracts (start-up in
-        # milliseconds); elsewhere they are spawned and load them again.
+        self.one = one
+        self.failed = failed
+        self.initializer = initializer
+        self.initargs = initargs
+        # Forked workers inherit what the parent loaded and prepared (start-up in
+        # milliseconds); elsewhere they are spawned and load it again.
         self.context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            workers, mp_context=self.context, initializer=_init_worker, initargs=(self.specs,)
-        )
+            workers, mp_context=self.context, initializer=self.initializer,
+            initargs=self.initargs,
+        )  # fmt: skip
 
-    def read(self, files: Sequence[Path]) -> Iterator[FileRows]:
-        """Each file's rows, in order, a few batches read ahead (memory stays bounded)."""
-        size = max(1, min(64, len(files) // (self.jobs * 8)))
-        batches = deque(list(files[i : i + size]) for i in range(0, len(files), size))
-        ahead: deque[tuple[list[Path], Future[list[FileRows]]]] = deque()
+    def map(self, items: Sequence[Item]) -> Iterator[Result]:
+        """Each item's result, in order, a few batches done ahead (memory stays bounded)."""
+        size = max(1, min(64, len(items) // (self.jobs * 8)))
+        batches = deque(list(items[i : i + size]) for i in range(0, len(items), size))
+        ahead: deque[tuple[list[Item], Future[list[Result]]]] = deque()
         pool = self._pool(self.jobs)
         try:
             while batches or ahead:
                 while batches and len(ahead) < 2 * self.jobs:
                     try:
-                        future = pool.submit(_read_batch, batches[0])
+                        future = pool.submit(_batch, self.one, batches[0])
                     except BrokenProcessPool:  # a worker died: the next result says so
                         break
                     ahead.append((batches.popleft(), future))
                 batch, future = ahead.popleft()
-                rows = _result(future)
-                if rows is not None:
-                    yield from rows
+                results = _result(future)
+                if results is not None:
+                    yield from results
                     continue
                 # A worker died: any batch not finished may have been the cause. Batches
-                # that finished keep their rows; the others are read again, file by file.
+                # that finished keep their results; the others are done again, one by one.
                 pool.shutdown(wait=True, cancel_futures=True)
                 settled = [(batch, future), *ahead]
                 ahead.clear()
                 for batch, future in settled:
-                    rows = _result(future) if future.done() else None
-                    if rows is not None:
-                        yield from rows
+                    results = _result(future) if future.done() else None
+                    if results is not None:
+                        yield from results
                     else:
                         yield from self._alone(batch)
                 pool = self._pool(self.jobs)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _alone(self, paths: Sequence[Path]) -> Iterator[FileRows]:
-        """Read each of ``paths`` by itself in one worker, so a crash names its file."""
+    def _alone(self, items: Sequence[Item]) -> Iterator[Result]:
+        """Do each of ``items`` by itself in one worker, so a crash names its item."""
         pool = self._pool(1)
         try:
-            for path in paths:
+            for item in items:
                 try:
-                    rows = pool.submit(_read_one, path).result()
+                    result = pool.submit(self.one, item).result()
                 except BrokenProcessPool:
                     pool.shutdown(wait=True)
-                    rows = crashed(path, "its reading process stopped")
+                    result = self.failed(item, STOPPED)
                     pool = self._pool(1)
-                except Exception as error:  # e.g. rows that cannot be sent back
-                    rows = crashed(path, type(error).__name__)
-                yield rows
+                except Exception as error:  # e.g. a result that cannot be sent back
+                    result = self.failed(item, type(error).__name__)
+                yield result
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _result(future: Future[list[FileRows]]) -> list[FileRows] | None:
-    """The rows of a finished batch, or None when its worker failed to deliver them."""
+def _batch(one: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    return [one(item) for item in items]
+
+
+def _result(future: Future[list[Result]]) -> list[Result] | None:
+    """The results of a finished batch, or None when its worker failed to deliver them."""
     try:
         return future.result()
     except Exception:  # a dead worker; rows that could not be sent back

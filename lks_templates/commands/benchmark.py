@@ -2,8 +2,9 @@
 their peers.
 
 Exit codes as ``collect``: 0 every file was read (problems may exist); 1 some file could
-not be read; 2 usage error (a path that does not exist, specs or a benchmark spec that do
-not load, an --out folder that cannot be written).
+not be read, or some workbook could not be written (the others were); 2 usage error (a
+path that does not exist, specs or a benchmark spec that do not load, an --out folder that
+cannot be written, --jobs below 1).
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_specs_option(parser, default=SHIPPED_SPECS)
     parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="read the returns and write the workbooks with N processes (output is identical); "
+        "default 1",
+    )
+    parser.add_argument(
         "--progress",
         action="store_true",
         help="show a progress bar even when stderr is not a terminal",
@@ -58,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
     from lks_templates.errors import SpecError
     from lks_templates.words import counted, printable
 
+    if args.jobs < 1:
+        print("lks-templates benchmark: --jobs must be 1 or more.", file=sys.stderr)
+        return 2
     files, missing = find_returns(args.paths)
     for gone in missing:
         report_missing(gone)
@@ -88,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         # Each workbook is read and dropped once its compared figures are kept.
         run = run_benchmark(files, spec, specs=specs, out=args.out, date=args.date,
-                            progress=bar.update if bar is not None else None)  # fmt: skip
+                            progress=bar.update if bar is not None else None,
+                            jobs=args.jobs)  # fmt: skip
     except OSError as error:
         from lks_templates.atomic import cannot_write
 
@@ -109,13 +122,24 @@ def run(args: argparse.Namespace) -> int:
         f"Statistics: {counted(len(outcome.benchmark), 'row')}, {suppressed:,} suppressed "
         f"(fewer than {spec.min_group_size} services)."
     )
+    out = args.out.rstrip("/")
     names = ("benchmark.csv", "positions.csv", "problems.csv", "datapackage.json")
-    print(printable("Wrote " + ", ".join(f"{args.out.rstrip('/')}/{n}" for n in names)))
-    print(printable(f"Wrote {counted(outcome.returns, 'service workbook')} in "
-                    f"{args.out.rstrip('/')}/services/"))  # fmt: skip
-    print(printable(f"Wrote the lead's summary, {args.out.rstrip('/')}/summary.xlsx "
-                    "(it names every service: keep it to the lead)"))  # fmt: skip
-    return 1 if rejected else 0
+    print(printable("Wrote " + ", ".join(f"{out}/{n}" for n in names)))
+    unwritten = {w.file: w.error for w in run.unwritten}
+    services = outcome.returns - sum(f.startswith("services/") for f in unwritten)
+    print(printable(f"Wrote {counted(services, 'service workbook')} in {out}/services/"))
+    if "summary.xlsx" not in unwritten:
+        print(printable(f"Wrote the lead's summary, {out}/summary.xlsx "
+                        "(it names every service: keep it to the lead)"))  # fmt: skip
+    for file, why in list(unwritten.items())[:SHOWN]:
+        print(printable(f"{out}/{file}: not written ({why}); the others were."), file=sys.stderr)
+    if len(unwritten) > SHOWN:
+        print(f"... and {len(unwritten) - SHOWN:,} more not written.", file=sys.stderr)
+    return 1 if rejected or unwritten else 0
+
+
+SHOWN = 20
+"""How many unwritten workbooks are named one by one."""
 
 
 def _looks_like_a_path(text: str) -> bool:

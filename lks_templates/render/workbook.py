@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from xlsxwriter.format import Format
+from xlsxwriter.packager import Packager
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -59,7 +61,7 @@ class _Formats:
 def render_workbook(plan: WorkbookPlan, path: str | Path) -> Path:
     """Write ``plan`` to ``path`` (the caller makes the write atomic)."""
     path = Path(path)
-    workbook = Workbook(
+    workbook = _Workbook(
         str(path),
         {
             "strings_to_numbers": False,
@@ -95,8 +97,7 @@ def render_workbook(plan: WorkbookPlan, path: str | Path) -> Path:
         _render_sheet(workbook, sheet, sheet_plan, formats)
     for name, ref in plan.defined_names.items():
         workbook.define_name(name, "=" + ref)
-    workbook.close()
-    set_language(path)
+    workbook.close()  # its parts tagged British English as they are zipped (_Packager)
     return path
 
 
@@ -105,28 +106,138 @@ LANGUAGE = "en-GB"
 _CHART_PART = re.compile(r"xl/charts/chart\d+\.xml")
 
 
-def set_language(path: Path) -> None:
-    """Tag the workbook's text as British English, rewriting ``path`` in place.
+def tag_language(name: str, xml: str) -> str:
+    """The XML of part ``name`` with its text tagged British English: xlsxwriter has no
+    option for either, it writes no ``dc:language`` and tags chart text ``en-US``."""
+    if name == "docProps/core.xml":
+        return xml.replace(
+            "</cp:coreProperties>", f"<dc:language>{LANGUAGE}</dc:language></cp:coreProperties>"
+        )
+    if _CHART_PART.fullmatch(name):
+        xml = xml.replace('lang="en-US"', f'lang="{LANGUAGE}"')
+        return xml.replace('<c:lang val="en-US"/>', f'<c:lang val="{LANGUAGE}"/>')
+    return xml
 
-    xlsxwriter has no option for either: it writes no ``dc:language`` and tags chart text
-    ``en-US``. Each part keeps its name, order, date and compression, so the rewritten
-    file is as reproducible as xlsxwriter's.
+
+def set_language(path: Path) -> None:
+    """Tag the text of the workbook at ``path`` British English, rewriting it in place.
+
+    :func:`render_workbook` tags its parts before they are zipped (one pass, not a second
+    zip); this rewrite of a finished file gives the same bytes (tests compare the two).
+    Each part keeps its name, order, date and compression.
     """
     with zipfile.ZipFile(path) as archive:
         parts = [(info, archive.read(info)) for info in archive.infolist()]
     with zipfile.ZipFile(path, "w") as archive:
         for info, data in parts:
-            if info.filename == "docProps/core.xml":
-                data = data.replace(
-                    b"</cp:coreProperties>",
-                    f"<dc:language>{LANGUAGE}</dc:language></cp:coreProperties>".encode(),
-                )
-            elif _CHART_PART.fullmatch(info.filename):
-                data = data.replace(b'lang="en-US"', f'lang="{LANGUAGE}"'.encode())
-                data = data.replace(
-                    b'<c:lang val="en-US"/>', f'<c:lang val="{LANGUAGE}"/>'.encode()
-                )
+            if info.filename == "docProps/core.xml" or _CHART_PART.fullmatch(info.filename):
+                data = tag_language(info.filename, data.decode("utf-8")).encode("utf-8")
             archive.writestr(info, data)
+
+
+class _Packager(Packager):  # type: ignore[misc]
+    """xlsxwriter's packager, each XML part tagged British English (:func:`tag_language`)
+    once assembled in memory, before the workbook zips it."""
+
+    def _create_package(self) -> list[tuple[Any, str, bool]]:
+        files: list[tuple[Any, str, bool]] = super()._create_package()
+        for part, name, binary in files:
+            if binary or not isinstance(part, io.StringIO):
+                continue
+            xml = part.getvalue()
+            tagged = tag_language(name, xml)
+            if tagged != xml:
+                part.seek(0)
+                part.truncate()
+                part.write(tagged)
+        return files
+
+
+_REWRITTEN = re.compile(
+    r"\b(?:ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|"
+    r"MAKEARRAY|MAP|RANDARRAY|REDUCE|SCAN|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT|TOCOL|"
+    r"TOROW|UNIQUE|VSTACK|WRAPCOLS|WRAPROWS|XLOOKUP)\(|\SINGLE\("
+)
+"""Any text that one of xlsxwriter's formula rewrites (``_xlfn.`` prefixes of dynamic
+array functions) would change; a test checks it against xlsxwriter's own list."""
+
+
+class _Worksheet(Worksheet):  # type: ignore[misc]
+    """xlsxwriter's worksheet, its formula preparation skipping the rewrites (one regular
+    expression each) when none of them can apply (the same formula, without some thirty
+    searches per formula cell), and its commonest cells written in one call."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if self.use_future_functions or expand_future_functions or _REWRITTEN.search(formula):
+            return str(super()._prepare_formula(formula, expand_future_functions))
+        # What xlsxwriter does to a formula none of its rewrites applies to.
+        if formula.startswith("{"):
+            formula = formula[1:]
+        if formula.startswith("="):
+            formula = formula[1:]
+        if formula.endswith("}"):
+            formula = formula[:-1]
+        return formula
+
+    def _write_cell(self, row: int, col: int, cell: Any) -> None:
+        # A number or shared string with its own format (nearly every cell) in one call: the
+        # XML of xlsxwriter's cell writer, which stays in charge of every other cell.
+        kind = cell.__class__.__name__
+        if cell.format and not self.constant_memory and kind in ("Number", "String"):
+            ref, xf = xl_rowcol_to_cell_fast(row, col), cell.format._get_xf_index()
+            if kind == "Number":
+                self.fh.write(f'<c r="{ref}" s="{xf}"><v>{cell.number:.16G}</v></c>')
+            else:  # the string's index in the shared strings
+                self.fh.write(f'<c r="{ref}" s="{xf}" t="s"><v>{cell.string}</v></c>')
+            return
+        super()._write_cell(row, col, cell)
+
+
+class _NumberCache:
+    """A chart's cached numbers written in one call per point, not five (a workbook of
+    funnel plots caches thousands): the XML of xlsxwriter's ``_write_num_cache``, which
+    stays in charge of any value that is not a plain number."""
+
+    fh: Any
+
+    def _write_num_cache(self, data: Any) -> None:
+        count = len(data) if data else 0
+        write = self.fh.write
+        write(f'<c:numCache><c:formatCode>General</c:formatCode><c:ptCount val="{count}"/>')
+        for i in range(count):
+            token = data[i]
+            kind = type(token)
+            if kind is float or kind is int:  # xlsxwriter writes these as str() gives
+                write(f'<c:pt idx="{i}"><c:v>{token}</c:v></c:pt>')
+            elif token is not None:
+                try:
+                    float(token)
+                except ValueError:
+                    token = 0  # as xlsxwriter: text in a number cache is 0
+                self._write_pt(i, token)  # type: ignore[attr-defined]
+        write("</c:numCache>")
+
+
+_FAST_CHARTS: dict[type, type] = {}
+
+
+class _Workbook(Workbook):  # type: ignore[misc]
+    """xlsxwriter's workbook with :class:`_Packager`, :class:`_Worksheet` (xlsxwriter's
+    hooks for its own packager and worksheet class) and charts with :class:`_NumberCache`."""
+
+    worksheet_class = _Worksheet
+
+    def _get_packager(self) -> Packager:
+        return _Packager()
+
+    def add_chart(self, options: dict[str, Any]) -> Any:
+        chart = super().add_chart(options)
+        if chart is not None:
+            kind = type(chart)
+            if kind not in _FAST_CHARTS:
+                _FAST_CHARTS[kind] = type(kind.__name__, (_NumberCache, kind), {})
+            chart.__class__ = _FAST_CHARTS[kind]
+        return chart
 
 
 def _render_sheet(workbook: Workbook, sheet: Worksheet, plan: SheetPlan, formats: _Formats) -> None:
@@ -205,20 +316,22 @@ def _merged_cells(plan: SheetPlan) -> set[tuple[int, int]]:
 def _write_cell(sheet: Worksheet, row: int, col: int, cell: Cell, formats: _Formats) -> None:
     fmt = formats.get(cell.style, cell.number_format)
     value = cell.value
+    # xlsxwriter's undecorated writers: row and column are numbers here, never "A1" text,
+    # so its decorator's check of each call (thousands per workbook) is skipped.
     if cell.formula is not None:
         # An empty cached result, not xlsxwriter's default 0: LibreOffice, by default, shows
         # cached results of an .xlsx without recalculating, so a 0 would show as 0 (or as
         # "Dec 1899" under a date format) until something is typed. An empty result makes
         # it calculate the cell on load; Excel recalculates everything on load anyway.
-        sheet.write_formula(row, col, cell.formula, fmt, value if value is not None else "")
+        sheet._write_formula(row, col, cell.formula, fmt, value if value is not None else "")
     elif value is None:
-        sheet.write_blank(row, col, None, fmt)
+        sheet._write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
-        sheet.write_boolean(row, col, value, fmt)
+        sheet._write_boolean(row, col, value, fmt)
     elif isinstance(value, int | float):
-        sheet.write_number(row, col, value, fmt)
+        sheet._write_number(row, col, value, fmt)
     else:
-        sheet.write_string(row, col, value, fmt)
+        sheet._write_string(row, col, value, fmt)
 
 
 def _validation(options: dict[str, Any]) -> dict[str, Any]:
