@@ -273,3 +273,15 @@ def test_no_band_edge_in_any_text_is_another_services_figure(
         shown = {float(m.replace(",", "")) for m in re.findall(r"\d[\d,]*(?:\.\d+)?", strings)}
         others = {v for c, v in wte.items() if c != code and v != wte[code]}
         assert not shown & others, (code, sorted(shown & others))
+
+
+def test_service_file_names_never_collide() -> None:
+    """Codes that clean up to one name, or differ only in case (one file on Windows and
+    macOS), would overwrite each other's workbook: later ones get a number."""
+    from lks_templates.benchmarking.workbook import file_names
+
+    codes = ["A/B", "A_B", "rxx", "RXX", "A?B", "R1A"]
+    assert file_names(codes) == [
+        "A_B.xlsx", "A_B_2.xlsx", "rxx.xlsx", "RXX_2.xlsx", "A_B_3.xlsx", "R1A.xlsx",
+    ]  # fmt: skip
+    assert len({n.casefold() for n in file_names(codes)}) == len(codes)

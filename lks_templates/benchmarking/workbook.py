@@ -45,6 +45,23 @@ def file_name(code: str) -> str:
     return (_SAFE_CODE.sub("_", code) or "service") + ".xlsx"
 
 
+def file_names(codes: Sequence[str]) -> list[str]:
+    """:func:`file_name` of each code, made unique: two codes that clean up to one name
+    (``A/B`` and ``A_B``), or differ only in case (the same file on Windows and macOS),
+    would overwrite each other's workbook, so each later one gets ``_2``, ``_3``..."""
+    taken: set[str] = set()
+    names: list[str] = []
+    for code in codes:
+        base = file_name(code)[: -len(".xlsx")]
+        name, count = base, 1
+        while name.casefold() in taken:
+            count += 1
+            name = f"{base}_{count}"
+        taken.add(name.casefold())
+        names.append(name + ".xlsx")
+    return names
+
+
 def _title(name: str, titles: Mapping[str, str]) -> str:
     """A field's title mid-sentence: first letter lowered unless it starts an acronym."""
     text = titles.get(name, name.replace("_", " "))

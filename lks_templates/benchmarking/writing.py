@@ -54,11 +54,16 @@ _JOB: Job | None = None
 """The run's job, set in each worker process (and in this one for ``jobs`` 1)."""
 _ROWS: dict[str, list[Row]] = {}
 """Each service's own rows of positions.csv, by ODS code (one index per process)."""
+_NAMES: list[str] = []
+"""Each service's workbook file name, in service order, unique (one list per process)."""
 
 
 def _init(job: Job) -> None:
-    global _JOB, _ROWS
+    global _JOB, _ROWS, _NAMES
+    from lks_templates.benchmarking.workbook import file_names
+
     _JOB = job
+    _NAMES = file_names([s.code for s in job.outcome.services])
     _ROWS = {}
     for row in job.outcome.positions:
         _ROWS.setdefault(str(row["org_ods_code"]), []).append(row)
@@ -66,12 +71,11 @@ def _init(job: Job) -> None:
 
 def _file_of(task: int) -> str:
     from lks_templates.benchmarking.summary import FILE
-    from lks_templates.benchmarking.workbook import file_name
 
     assert _JOB is not None
     if task == SUMMARY:
         return FILE
-    return "services/" + file_name(_JOB.outcome.services[task].code)
+    return "services/" + _NAMES[task]
 
 
 def _write(task: int) -> Written:
