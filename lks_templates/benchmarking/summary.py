@@ -22,8 +22,8 @@ from lks_templates.benchmarking.compare import Compared, Outcome, Row, Service
 from lks_templates.benchmarking.workbook import (
     NO_VALUE,
     SUPPRESSED,
-    _band,
     _title,
+    describe,
     vintage_properties,
 )
 from lks_templates.layout.model import PageSetup, SheetPlan, WorkbookPlan, cell_name, sheet_ref
@@ -144,20 +144,6 @@ class Context:
     def services(self) -> list[Service]:
         """The compared services by ODS code."""
         return sorted(self.outcome.services, key=lambda s: s.code)
-
-
-def describe(group: PeerGroup, label: str, size: int, titles: Mapping[str, str]) -> str:
-    """A group's make-up in words, for the lead (the services' workbooks say "yours")."""
-    services = f"{size:,} service{'s' if size != 1 else ''}"
-    if group.same is not None:
-        fields = " and ".join(_title(f, titles) for f in group.same)
-        return f"{services} with the same {fields} ({label})"
-    if group.bands is not None:
-        return f"{services} whose {_title(group.bands.field, titles)} is {_band(label)}"
-    if group.nearest is not None:
-        fields = ", ".join(_title(f, titles) for f in group.nearest.fields)
-        return f"{services}: {label} and the {size - 1:,} most similar by {fields}"
-    return services
 
 
 def band_order(label: str) -> tuple[int, float, str]:
@@ -403,7 +389,7 @@ def _groups(ctx: Context) -> SheetPlan:
         texts = [
             ctx.group_title(name),
             label,
-            describe(ctx.groups[name], label, len(codes), ctx.titles),
+            describe(ctx.groups[name], label, len(codes), ctx.titles, lead=True),
             ", ".join(codes),
         ]
         for col, text in enumerate(texts):

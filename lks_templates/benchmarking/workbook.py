@@ -75,17 +75,22 @@ def _band(label: str) -> str:
     return label.replace("< ", "below ")
 
 
-def describe(group: PeerGroup, label: str, size: int, titles: Mapping[str, str]) -> str:
-    """The make-up of a group in words: how many services and what they share."""
+def describe(
+    group: PeerGroup, label: str, size: int, titles: Mapping[str, str], *, lead: bool = False
+) -> str:
+    """The make-up of a group in words: how many services and what they share. A
+    service's workbook speaks to the service ("as yours"); the lead's (``lead``) names the
+    group by its label (for a most-similar group, the ODS code whose peers they are)."""
     services = f"{size:,} service{'s' if size != 1 else ''}"
     if group.same is not None:
         fields = " and ".join(_title(f, titles) for f in group.same)
-        return f"{services} with the same {fields} as yours ({label})"
+        return f"{services} with the same {fields}{'' if lead else ' as yours'} ({label})"
     if group.bands is not None:
         return f"{services} whose {_title(group.bands.field, titles)} is {_band(label)}"
     if group.nearest is not None:
         fields = ", ".join(_title(f, titles) for f in group.nearest.fields)
-        return f"{services}: yours and the {size - 1:,} most similar by {fields}"
+        whose = label if lead else "yours"
+        return f"{services}: {whose} and the {size - 1:,} most similar by {fields}"
     return services
 
 
