@@ -141,16 +141,10 @@ def release(specs: SpecSet, folder: Path, today: date | None = None) -> ReleaseR
         version = resolved.template.version
         path = released_path(folder, spec_id, version)
         before = specs.release(spec_id, version)
-        if before is None and path.exists():
-            # A file there that did not load as this snapshot: never overwrite it.
-            before_sha = ""
-        else:
-            before_sha = before.sha256 if before is not None else None  # type: ignore[assignment]
-        if before_sha is None:
+        if before is None and not path.exists():
             write_text_atomically(path, snapshot_text(resolved, when))
             report.items.append(Released(spec_id, version, "released", path))
-        elif before_sha == resolved.sha256():
-            assert before is not None
+        elif before is not None and before.sha256 == resolved.sha256():
             now = layout_of(resolved)
             if now in before.layouts:
                 report.items.append(Released(spec_id, version, "unchanged", path))
@@ -162,6 +156,8 @@ def release(specs: SpecSet, folder: Path, today: date | None = None) -> ReleaseR
                 write_text_atomically(path, text)
                 report.items.append(Released(spec_id, version, "layout-added", path))
         else:
+            # Released with other definitions, or a file there that did not load as this
+            # version's snapshot: never overwrite it.
             report.items.append(Released(spec_id, version, "refused", path))
             report.problems.append(
                 Problem(
