@@ -102,17 +102,16 @@ class SpecSet:
         if version is None:
             return current if current is not None else self.latest_release(spec_id)
         release = self.release(spec_id, version)
-        snapshot = None
-        if release is not None:
-            snapshot = release.resolved(self.release_sources.get((spec_id, version), ""))
-        if current is not None and snapshot is not None and snapshot.sha256() == current.sha256():
-            # The current spec is the released one: give it the layouts recorded for it.
-            current = current.model_copy(update={"layouts": snapshot.layouts})
-        if sha256 is not None:
-            for candidate in (current, snapshot):
-                if candidate is not None and candidate.sha256() == sha256:
-                    return candidate
-        return snapshot if snapshot is not None else current
+        if release is None:
+            return current
+        # A snapshot's checksum is checked against its content when it is loaded.
+        snapshot = release.resolved(self.release_sources.get((spec_id, version), ""))
+        if sha256 is not None and current is not None and current.sha256() == sha256:
+            if sha256 == release.sha256:
+                # The current spec is the released one: give it the layouts recorded for it.
+                return current.model_copy(update={"layouts": snapshot.layouts})
+            return current
+        return snapshot
 
     def release(self, spec_id: str, version: str) -> ReleaseSpec | None:
         """The released snapshot of this template or form version, or None."""
