@@ -84,18 +84,22 @@ def contract_for(
     return contracts[key]
 
 
-def fits(names: dict[str, str], contract: Contract) -> bool:
+def fits(
+    names: dict[str, str], contract: Contract, known: dict[str, Reference | None] | None = None
+) -> bool:
     """Whether a workbook's defined names (name -> reference text) are exactly where
-    ``contract`` expects every one of them: the workbook was built with that layout."""
-    return all(_same_reference(names.get(name), text) for name, text in contract.name_texts.items())
-
-
-def _same_reference(found: str | None, expected: str) -> bool:
-    if found is None:
-        return False
-    return (
-        found.replace("$", "").lstrip("=").upper() == expected.replace("$", "").lstrip("=").upper()
-    )
+    ``contract`` expects every one of them: the workbook was built with that layout.
+    ``known``: the run's parsed references (``ReadContext.references``)."""
+    for name, expected in contract.names.items():
+        text = names.get(name)
+        actual = parse_reference(text, known) if text else None
+        if (
+            actual is None
+            or actual.corners != expected.corners
+            or actual.sheet.casefold() != expected.sheet.casefold()
+        ):
+            return False
+    return all(name in names for name in contract.name_texts)
 
 
 @dataclass(frozen=True)

@@ -129,11 +129,11 @@ def _contract(structure: Structure, resolved: ResolvedTemplate, context: ReadCon
     contract = contract_for(resolved, context)
     if not any(name in structure.names for name in contract.last_year.values()):
         contract = contract.without_last_year()  # made before the Last year block existed
-    if fits(structure.names, contract):
+    if fits(structure.names, contract, context.references):
         return contract
     for index in reversed(range(len(resolved.layouts))):
         recorded = contract_for(resolved, context, layout=index)
-        if fits(structure.names, recorded):
+        if fits(structure.names, recorded, context.references):
             return recorded
     return contract
 
